@@ -1,0 +1,42 @@
+# The two commands of the README. Each installs what is missing first.
+#   make demo   build, then run the example
+#   make test   build, then run every test suite under ctest
+# Also: make build, make bench, make clean.
+
+BUILD ?= build
+JOBS  ?= 2
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build test demo bench clean
+
+all: build
+
+deps:
+	@./scripts/setup-deps.sh
+
+configure: deps
+	@if [ ! -f $(BUILD)/build.ninja ]; then \
+	  cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS); \
+	fi
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	@cd $(BUILD) && ctest -j $(JOBS) --output-on-failure
+
+demo: build
+	@echo "== asyncc --list: the ASYNC functions in examples/seed_example/seed_example.cpp"
+	@./$(BUILD)/bin/asyncc --list examples/seed_example/seed_example.cpp -- -Iruntime/include
+	@echo
+	@echo "== seed_example (native C++20 coroutines): reads foo.txt, and bar.txt because foo.txt is short"
+	@./$(BUILD)/examples/seed_example examples/seed_example
+	@echo
+	@echo "== futures_explained: two timer events awaited by two concurrent tasks"
+	@./$(BUILD)/examples/futures_explained
+
+bench: build
+	@cmake --build $(BUILD) --target bench
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,188 @@
+// ASYNC and Async<T>: what users write.
+//
+// The asyncc tool rewrites every function annotated ASYNC into a
+// state-machine struct (C++17). Untransformed, under C++20, Async<T> is a lazy
+// coroutine driven by poll(Context&), so the same source runs as it is.
+#pragma once
+
+#include <asyncc/future.hpp>
+
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#if defined(__clang__)
+#define ASYNC [[clang::annotate("asyncc::async")]]
+#else
+#define ASYNC
+#endif
+
+#if defined(__cpp_impl_coroutine)
+#include <coroutine>
+#endif
+
+namespace asyncc {
+
+template <class T>
+class Async;
+
+#if defined(__cpp_impl_coroutine)
+
+namespace detail {
+
+// The result of a finished coroutine: a value, a reference or nothing.
+template <class T>
+struct ResultSlot {
+  std::optional<T> value;
+  template <class U>
+  void set(U&& v) { value.emplace(std::forward<U>(v)); }
+  Poll<T> take() { return Poll<T>::ready(std::move(*value)); }
+};
+template <class T>
+struct ResultSlot<T&> {
+  T* value = nullptr;
+  void set(T& v) noexcept { value = &v; }
+  Poll<T&> take() noexcept { return Poll<T&>::ready(*value); }
+};
+template <>
+struct ResultSlot<void> {
+  Poll<void> take() noexcept { return Poll<void>::ready(); }
+};
+
+struct PromiseCore {
+  Context* cx = nullptr;
+  // The future the coroutine is suspended on, polled by Async::poll before
+  // the coroutine is resumed: true when it is ready.
+  void* awaited = nullptr;
+  bool (*poll_awaited)(void* awaiter, Context& cx) = nullptr;
+  std::exception_ptr error;
+
+  std::suspend_always initial_suspend() noexcept { return {}; }  // lazy
+  std::suspend_always final_suspend() noexcept { return {}; }
+  void unhandled_exception() noexcept { error = std::current_exception(); }
+};
+
+template <class T>
+struct Promise : PromiseCore {
+  ResultSlot<T> result;
+  template <class U = T>
+  void return_value(U&& v) { result.set(std::forward<U>(v)); }
+};
+template <>
+struct Promise<void> : PromiseCore {
+  ResultSlot<void> result;
+  void return_void() noexcept {}
+};
+
+// What `co_await f` does inside an Async coroutine: poll f with the current
+// Context; suspend while it is pending; yield its output when ready. An
+// exception from f is rethrown inside the coroutine, at the co_await.
+// F is a value (the awaiter owns the future) or an lvalue reference (the
+// future is polled where it is).
+template <class F>
+class FutureAwaiter {
+  using Fut = std::remove_reference_t<F>;
+  using Out = output_of<Fut>;
+
+ public:
+  FutureAwaiter(F&& future, PromiseCore* promise) : future_(std::forward<F>(future)), promise_(promise) {}
+
+  bool await_ready() { return poll_now(*promise_->cx); }
+
+  template <class P>
+  void await_suspend(std::coroutine_handle<P>) noexcept {
+    promise_->awaited = this;
+    promise_->poll_awaited = [](void* self, Context& cx) {
+      auto* awaiter = static_cast<FutureAwaiter*>(self);
+      try {
+        return awaiter->poll_now(cx);
+      } catch (...) {
+        awaiter->error_ = std::current_exception();
+        return true;
+      }
+    };
+  }
+
+  Out await_resume() {
+    if (error_) std::rethrow_exception(error_);
+    return std::move(*result_).value();
+  }
+
+ private:
+  bool poll_now(Context& cx) {
+    auto p = future_.poll(cx);
+    if (p.is_pending()) return false;
+    result_.emplace(std::move(p));
+    return true;
+  }
+
+  F future_;
+  PromiseCore* promise_;
+  std::optional<Poll<Out>> result_;
+  std::exception_ptr error_;
+};
+
+}  // namespace detail
+
+// A lazy coroutine: nothing runs before the first poll; poll resumes it
+// until its next pending co_await or its co_return.
+template <class T>
+class [[nodiscard]] Async {
+ public:
+  using Output = T;
+
+  struct promise_type : detail::Promise<T> {
+    Async get_return_object() noexcept {
+      return Async(std::coroutine_handle<promise_type>::from_promise(*this));
+    }
+
+    template <class F, std::enable_if_t<is_future_v<std::remove_reference_t<F>>, int> = 0>
+    detail::FutureAwaiter<F> await_transform(F&& future) {
+      return detail::FutureAwaiter<F>(std::forward<F>(future), this);
+    }
+  };
+
+  Async(Async&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)), polled_(other.polled_) {
+    if (polled_) detail::contract_violation("an async function's future was moved after its first poll (it is pinned)");
+  }
+  Async& operator=(Async&&) = delete;
+  ~Async() {
+    if (handle_) handle_.destroy();
+  }
+
+  Poll<T> poll(Context& cx) {
+    if (!handle_ || handle_.done())
+      detail::contract_violation("an async function's future was polled after it completed");
+    polled_ = true;
+    auto& promise = handle_.promise();
+    if (promise.poll_awaited) {
+      if (!promise.poll_awaited(promise.awaited, cx)) return Poll<T>::pending();
+      promise.poll_awaited = nullptr;
+      promise.awaited = nullptr;
+    }
+    promise.cx = &cx;
+    handle_.resume();
+    if (!handle_.done()) return Poll<T>::pending();
+    if (promise.error) {
+      std::exception_ptr error = std::move(promise.error);
+      handle_.destroy();
+      handle_ = nullptr;
+      std::rethrow_exception(error);
+    }
+    Poll<T> out = promise.result.take();
+    handle_.destroy();
+    handle_ = nullptr;
+    return out;
+  }
+
+ private:
+  explicit Async(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
+
+  std::coroutine_handle<promise_type> handle_;
+  bool polled_ = false;
+};
+
+#endif  // __cpp_impl_coroutine
+
+}  // namespace asyncc

@@ -1,0 +1,8 @@
+// Everything in the asyncc runtime.
+#pragma once
+
+#include <asyncc/async.hpp>
+#include <asyncc/executor.hpp>
+#include <asyncc/future.hpp>
+#include <asyncc/reactor.hpp>
+#include <asyncc/time.hpp>

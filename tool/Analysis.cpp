@@ -1,0 +1,165 @@
+#include "Analysis.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <tuple>
+
+using namespace clang;
+
+namespace asyncc::tool {
+namespace {
+
+bool isAsync(const FunctionDecl &FD) {
+  // Also true for a definition whose earlier declaration carries ASYNC:
+  // Clang copies the attribute onto redeclarations.
+  return llvm::any_of(FD.specific_attrs<AnnotateAttr>(), [](const AnnotateAttr *A) {
+    return A->getAnnotation() == AsyncAnnotation;
+  });
+}
+
+// The parameter's type as written, before array and function types decay.
+QualType writtenType(const ParmVarDecl &P) {
+  if (const TypeSourceInfo *TSI = P.getTypeSourceInfo())
+    return TSI->getType();
+  return P.getType();
+}
+
+std::string signatureOf(const FunctionDecl &FD, const PrintingPolicy &Policy) {
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  FD.printQualifiedName(OS, Policy);
+  OS << '(';
+  for (unsigned I = 0, N = FD.getNumParams(); I != N; ++I) {
+    if (I != 0)
+      OS << ", ";
+    OS << writtenType(*FD.getParamDecl(I)).getAsString(Policy);
+  }
+  if (FD.isVariadic())
+    OS << (FD.getNumParams() != 0 ? ", ..." : "...");
+  OS << ')';
+  if (const auto *FPT = FD.getType()->getAs<FunctionProtoType>()) {
+    if (Qualifiers Quals = FPT->getMethodQuals(); !Quals.empty())
+      OS << ' ' << Quals.getAsString(Policy);
+    switch (FPT->getRefQualifier()) {
+    case RQ_None:
+      break;
+    case RQ_LValue:
+      OS << " &";
+      break;
+    case RQ_RValue:
+      OS << " &&";
+      break;
+    }
+  }
+  return Out;
+}
+
+class AsyncFunctionCollector : public RecursiveASTVisitor<AsyncFunctionCollector> {
+public:
+  AsyncFunctionCollector(const SourceManager &SM) : SM(SM) {}
+
+  // Only the main file is transformed; skipping the declarations of the
+  // headers (the standard library among them) also keeps the walk short.
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) &&
+        !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->doesThisDeclarationHaveABody() && isAsync(*FD))
+      Found.push_back(FD);
+    return true;
+  }
+
+  std::vector<const FunctionDecl *> Found;
+
+private:
+  const SourceManager &SM;
+};
+
+class AnalysisConsumer : public ASTConsumer {
+public:
+  explicit AnalysisConsumer(FileModel &Out) : Out(Out) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    if (Ctx.getDiagnostics().hasErrorOccurred())
+      return;
+    Out.Functions = collectAsyncFunctions(Ctx, Out.File);
+  }
+
+private:
+  FileModel &Out;
+};
+
+class AnalysisAction : public ASTFrontendAction {
+public:
+  explicit AnalysisAction(FileModel &Out) : Out(Out) {}
+
+protected:
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+                                                 llvm::StringRef) override {
+    return std::make_unique<AnalysisConsumer>(Out);
+  }
+
+private:
+  FileModel &Out;
+};
+
+class AnalysisActionFactory : public tooling::FrontendActionFactory {
+public:
+  explicit AnalysisActionFactory(FileModel &Out) : Out(Out) {}
+
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<AnalysisAction>(Out);
+  }
+
+private:
+  FileModel &Out;
+};
+
+} // namespace
+
+std::vector<AsyncFunction> collectAsyncFunctions(ASTContext &Ctx,
+                                                 llvm::StringRef MainFileName) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  AsyncFunctionCollector Collector(SM);
+  Collector.TraverseDecl(Ctx.getTranslationUnitDecl());
+
+  const PrintingPolicy &Policy = Ctx.getPrintingPolicy();
+  std::vector<AsyncFunction> Functions;
+  for (const FunctionDecl *FD : Collector.Found) {
+    // A name spelled in a macro argument is reported where it is written,
+    // one produced by a macro body where the macro is used.
+    SourceLocation Loc = SM.getFileLoc(FD->getLocation());
+    AsyncFunction F;
+    F.QualifiedName = FD->getQualifiedNameAsString();
+    F.Signature = signatureOf(*FD, Policy);
+    F.ReturnType = FD->getDeclaredReturnType().getAsString(Policy);
+    F.Location = {MainFileName.str(), SM.getSpellingLineNumber(Loc),
+                  SM.getSpellingColumnNumber(Loc)};
+    Functions.push_back(std::move(F));
+  }
+  llvm::stable_sort(Functions, [](const AsyncFunction &A, const AsyncFunction &B) {
+    return std::tie(A.Location.Line, A.Location.Column) <
+           std::tie(B.Location.Line, B.Location.Column);
+  });
+  return Functions;
+}
+
+std::unique_ptr<tooling::FrontendActionFactory>
+newAnalysisActionFactory(FileModel &Out) {
+  return std::make_unique<AnalysisActionFactory>(Out);
+}
+
+} // namespace asyncc::tool
