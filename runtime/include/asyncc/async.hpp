@@ -75,18 +75,34 @@ struct Promise<void> : PromiseCore {
   void return_void() noexcept {}
 };
 
-// What `co_await f` does inside an Async coroutine: poll f with the current
-// Context; suspend while it is pending; yield its output when ready. An
-// exception from f is rethrown inside the coroutine, at the co_await.
-// F is a value (the awaiter owns the future) or an lvalue reference (the
-// future is polled where it is).
+// What `co_await f` does inside an Async coroutine (contract 3): polls f with
+// the current Context and suspends while it is pending; when f is ready it
+// destroys f and yields its output. An exception from f is rethrown inside
+// the coroutine, at the co_await.
+// F is a value (a temporary future, moved into the awaiter so that it can be
+// destroyed as soon as it is ready) or an lvalue reference (a named future,
+// polled where it is and left alone).
 template <class F>
 class FutureAwaiter {
   using Fut = std::remove_reference_t<F>;
   using Out = output_of<Fut>;
+  static constexpr bool kOwned = !std::is_lvalue_reference_v<F>;
 
  public:
-  FutureAwaiter(F&& future, PromiseCore* promise) : future_(std::forward<F>(future)), promise_(promise) {}
+  FutureAwaiter(F&& future, PromiseCore* promise) : promise_(promise) {
+    if constexpr (kOwned)
+      ::new (static_cast<void*>(&owned_)) Fut(std::move(future));
+    else
+      borrowed_ = &future;
+  }
+  FutureAwaiter(const FutureAwaiter&) = delete;
+  FutureAwaiter& operator=(const FutureAwaiter&) = delete;
+  ~FutureAwaiter() {
+    if (has_result_) result_.~Poll<Out>();
+    if constexpr (kOwned) {
+      if (!has_result_) owned_.~Fut();
+    }
+  }
 
   bool await_ready() { return poll_now(*promise_->cx); }
 
@@ -104,22 +120,41 @@ class FutureAwaiter {
     };
   }
 
+  // The output by value, moved out of the Poll; the Poll itself lives until
+  // the end of the full-expression, with the awaiter.
   Out await_resume() {
     if (error_) std::rethrow_exception(error_);
-    return std::move(*result_).value();
+    return std::move(result_).value();
   }
 
  private:
+  Fut& future() noexcept {
+    if constexpr (kOwned)
+      return owned_;
+    else
+      return *borrowed_;
+  }
+
   bool poll_now(Context& cx) {
-    auto p = future_.poll(cx);
-    if (p.is_pending()) return false;
-    result_.emplace(std::move(p));
+    ::new (static_cast<void*>(&result_)) Poll<Out>(future().poll(cx));
+    if (result_.is_pending()) {
+      result_.~Poll<Out>();
+      return false;
+    }
+    has_result_ = true;
+    if constexpr (kOwned) owned_.~Fut();
     return true;
   }
 
-  F future_;
+  union {
+    Fut owned_;
+    Fut* borrowed_;
+  };
+  union {
+    Poll<Out> result_;
+  };
+  bool has_result_ = false;
   PromiseCore* promise_;
-  std::optional<Poll<Out>> result_;
   std::exception_ptr error_;
 };
 

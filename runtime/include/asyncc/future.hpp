@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <memory>
 #include <new>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -31,7 +32,12 @@ class Poll {
  public:
   using value_type = T;
 
-  static Poll ready(T value) { return Poll(std::move(value)); }
+  // Constructs the value in place: `Poll<T>::ready(expr)` makes exactly the
+  // one T that `T v = expr;` would.
+  template <class U = T>
+  static Poll ready(U&& value) {
+    return Poll(std::in_place, std::forward<U>(value));
+  }
   static Poll pending() { return Poll(); }
 
   Poll(const Poll& other) : ready_(other.ready_) {
@@ -56,8 +62,9 @@ class Poll {
 
  private:
   Poll() noexcept : ready_(false) {}
-  explicit Poll(T&& value) : ready_(true) {
-    ::new (static_cast<void*>(&value_)) T(std::move(value));
+  template <class U>
+  Poll(std::in_place_t, U&& value) : ready_(true) {
+    ::new (static_cast<void*>(&value_)) T(std::forward<U>(value));
   }
   T& checked() {
     if (!ready_) detail::contract_violation("Poll::value() called on a pending Poll");
