@@ -27,28 +27,46 @@ namespace asyncc {
 template <class T>
 class Async;
 
+namespace detail {
+
+// Helpers of the code asyncc generates.
+
+// The Poll a future of type F returns.
+template <class F>
+using poll_result_t = Poll<output_of<F>>;
+
+// The value of `co_await f`, taken from f's ready Poll: by value, moved out,
+// as the native co_await yields it.
+template <class T>
+T take(Poll<T>& ready) {
+  return std::move(ready).value();
+}
+
+// The end of the full-expression of a co_await: its Poll (holding the
+// moved-from value) dies here, as the native awaiter does.
+template <class T>
+void discard(Poll<T>& ready) noexcept {
+  PollAccess::reset(ready);
+}
+
+[[noreturn]] inline void polled_after_completion(const char* function) noexcept {
+  std::fprintf(stderr, "asyncc: the future of async function '%s' was polled after it completed\n", function);
+  std::fflush(stderr);
+  std::abort();
+}
+
+[[noreturn]] inline void moved_after_first_poll(const char* function) noexcept {
+  std::fprintf(stderr, "asyncc: the future of async function '%s' was moved after its first poll (it is pinned)\n",
+               function);
+  std::fflush(stderr);
+  std::abort();
+}
+
+}  // namespace detail
+
 #if defined(__cpp_impl_coroutine)
 
 namespace detail {
-
-// The result of a finished coroutine: a value, a reference or nothing.
-template <class T>
-struct ResultSlot {
-  std::optional<T> value;
-  template <class U>
-  void set(U&& v) { value.emplace(std::forward<U>(v)); }
-  Poll<T> take() { return Poll<T>::ready(std::move(*value)); }
-};
-template <class T>
-struct ResultSlot<T&> {
-  T* value = nullptr;
-  void set(T& v) noexcept { value = &v; }
-  Poll<T&> take() noexcept { return Poll<T&>::ready(*value); }
-};
-template <>
-struct ResultSlot<void> {
-  Poll<void> take() noexcept { return Poll<void>::ready(); }
-};
 
 struct PromiseCore {
   Context* cx = nullptr;
@@ -63,16 +81,18 @@ struct PromiseCore {
   void unhandled_exception() noexcept { error = std::current_exception(); }
 };
 
+// co_return constructs its value directly in the Poll that Async::poll
+// returns: one object, as in `Poll<T>::ready(expr)`.
 template <class T>
 struct Promise : PromiseCore {
-  ResultSlot<T> result;
+  Poll<T>* out = nullptr;
   template <class U = T>
-  void return_value(U&& v) { result.set(std::forward<U>(v)); }
+  void return_value(U&& v) { PollAccess::emplace(*out, std::forward<U>(v)); }
 };
 template <>
 struct Promise<void> : PromiseCore {
-  ResultSlot<void> result;
-  void return_void() noexcept {}
+  Poll<void>* out = nullptr;
+  void return_void() noexcept { PollAccess::emplace(*out); }
 };
 
 // What `co_await f` does inside an Async coroutine (contract 3): polls f with
@@ -191,23 +211,22 @@ class [[nodiscard]] Async {
       detail::contract_violation("an async function's future was polled after it completed");
     polled_ = true;
     auto& promise = handle_.promise();
+    // Every return returns `out`, so that it is the caller's object (NRVO)
+    // and co_return's value is made once, where the caller receives it.
+    Poll<T> out = Poll<T>::pending();
     if (promise.poll_awaited) {
-      if (!promise.poll_awaited(promise.awaited, cx)) return Poll<T>::pending();
+      if (!promise.poll_awaited(promise.awaited, cx)) return out;
       promise.poll_awaited = nullptr;
       promise.awaited = nullptr;
     }
     promise.cx = &cx;
+    promise.out = &out;
     handle_.resume();
-    if (!handle_.done()) return Poll<T>::pending();
-    if (promise.error) {
-      std::exception_ptr error = std::move(promise.error);
-      handle_.destroy();
-      handle_ = nullptr;
-      std::rethrow_exception(error);
-    }
-    Poll<T> out = promise.result.take();
+    if (!handle_.done()) return out;
+    std::exception_ptr error = std::move(promise.error);
     handle_.destroy();
     handle_ = nullptr;
+    if (error) std::rethrow_exception(error);
     return out;
   }
 

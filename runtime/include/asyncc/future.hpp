@@ -17,6 +17,8 @@
 namespace asyncc {
 
 namespace detail {
+struct PollAccess;
+
 [[noreturn]] inline void contract_violation(const char* what) noexcept {
   std::fprintf(stderr, "asyncc: %s\n", what);
   std::fflush(stderr);
@@ -71,6 +73,7 @@ class Poll {
     return value_;
   }
 
+  friend struct detail::PollAccess;
   bool ready_;
   union {
     T value_;
@@ -95,6 +98,7 @@ class Poll<T&> {
 
  private:
   explicit Poll(T* ptr) noexcept : ptr_(ptr) {}
+  friend struct detail::PollAccess;
   T* ptr_;
 };
 
@@ -114,8 +118,39 @@ class Poll<void> {
 
  private:
   explicit Poll(bool ready) noexcept : ready_(ready) {}
+  friend struct detail::PollAccess;
   bool ready_;
 };
+
+namespace detail {
+// Turns a pending Poll ready in place, or a ready one pending (destroying its
+// value): for the runtime and for generated code, which need a Poll's value
+// to begin and end exactly where C++ would begin and end the same object.
+struct PollAccess {
+  template <class T, class... U>
+  static void emplace(Poll<T>& p, U&&... value) {
+    if constexpr (std::is_void_v<T>) {
+      p.ready_ = true;
+    } else if constexpr (std::is_reference_v<T>) {
+      p.ptr_ = std::addressof(value...);
+    } else {
+      ::new (static_cast<void*>(&p.value_)) T(std::forward<U>(value)...);
+      p.ready_ = true;
+    }
+  }
+  template <class T>
+  static void reset(Poll<T>& p) noexcept {
+    if constexpr (std::is_void_v<T>) {
+      p.ready_ = false;
+    } else if constexpr (std::is_reference_v<T>) {
+      p.ptr_ = nullptr;
+    } else if (p.ready_) {
+      p.value_.~T();
+      p.ready_ = false;
+    }
+  }
+};
+}  // namespace detail
 
 struct RawWakerVTable;
 
