@@ -130,6 +130,12 @@ private:
 
 } // namespace
 
+std::vector<const FunctionDecl *> findAsyncFunctions(ASTContext &Ctx) {
+  AsyncFunctionCollector Collector(Ctx.getSourceManager());
+  Collector.TraverseDecl(Ctx.getTranslationUnitDecl());
+  return Collector.Found;
+}
+
 std::vector<AsyncFunction> collectAsyncFunctions(ASTContext &Ctx,
                                                  llvm::StringRef MainFileName) {
   const SourceManager &SM = Ctx.getSourceManager();

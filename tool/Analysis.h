@@ -11,6 +11,7 @@
 
 namespace clang {
 class ASTContext;
+class FunctionDecl;
 } // namespace clang
 
 namespace asyncc::tool {
@@ -23,6 +24,9 @@ inline constexpr llvm::StringLiteral AsyncAnnotation = "asyncc::async";
 // Locations name the main file MainFileName.
 std::vector<AsyncFunction> collectAsyncFunctions(clang::ASTContext &Ctx,
                                                  llvm::StringRef MainFileName);
+
+// The ASYNC function definitions of Ctx's main file, as declarations.
+std::vector<const clang::FunctionDecl *> findAsyncFunctions(clang::ASTContext &Ctx);
 
 // Actions that analyse the translation unit they run on into Out.Functions,
 // naming its main file Out.File. Out is left untouched when Clang reported

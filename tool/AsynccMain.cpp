@@ -5,6 +5,7 @@
 #include "Config.h"
 #include "Listing.h"
 #include "Model.h"
+#include "Transform.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
@@ -12,6 +13,7 @@
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -35,11 +37,15 @@ cl::opt<bool> List("list",
                             "<file>:<line>:<col>: <signature> -> <return type>"),
                    cl::cat(AsynccCategory));
 
+cl::opt<std::string> OutputPath("o", cl::desc("Write the transformed file here (one input file)"),
+                                 cl::value_desc("file"), cl::cat(AsynccCategory));
+
 cl::extrahelp CommonHelp(CommonOptionsParser::HelpMessage);
 
 const char Overview[] =
     "asyncc rewrites the functions annotated ASYNC into state-machine structs.\n"
-    "Only --list is implemented so far.\n"
+    "With -o, writes the file with each ASYNC function replaced by its state machine;\n"
+    "with --list, lists the ASYNC functions.\n"
     "Input is parsed as C++20 unless the compiler arguments choose another -std.\n";
 
 void printVersion(raw_ostream &OS) {
@@ -75,6 +81,50 @@ ArgumentsAdjuster getDefaultArgumentsAdjuster() {
       getResourceDirAdjuster());
 }
 
+// Writes Text to Path through a temporary file in the same directory, so
+// that Path is either untouched or complete.
+bool writeAtomically(StringRef Path, StringRef Text) {
+  SmallString<256> Temp;
+  int FD;
+  SmallString<256> Model(Path);
+  Model += ".tmp-%%%%%%";
+  if (std::error_code EC = sys::fs::createUniqueFile(Model, FD, Temp)) {
+    errs() << "asyncc: error: cannot write '" << Path << "': " << EC.message() << "\n";
+    return false;
+  }
+  {
+    raw_fd_ostream OS(FD, /*shouldClose=*/true);
+    OS << Text;
+    OS.close();
+    if (OS.has_error()) {
+      errs() << "asyncc: error: cannot write '" << Path << "': " << OS.error().message() << "\n";
+      OS.clear_error();
+      sys::fs::remove(Temp);
+      return false;
+    }
+  }
+  if (std::error_code EC = sys::fs::rename(Temp, Path)) {
+    errs() << "asyncc: error: cannot write '" << Path << "': " << EC.message() << "\n";
+    sys::fs::remove(Temp);
+    return false;
+  }
+  return true;
+}
+
+int transformFile(CommonOptionsParser &Options, const std::string &Path) {
+  if (!sys::fs::exists(Path)) {
+    errs() << "asyncc: error: no such file or directory: '" << Path << "'\n";
+    return ExitInputError;
+  }
+  ClangTool Tool(Options.getCompilations(), {Path});
+  Tool.appendArgumentsAdjuster(getDefaultArgumentsAdjuster());
+  asyncc::tool::TransformResult Result;
+  if (Tool.run(asyncc::tool::newTransformActionFactory(sys::path::filename(Path).str(), Result).get()) != 0 ||
+      !Result.Ok)
+    return ExitInputError;
+  return writeAtomically(OutputPath, Result.Text) ? ExitSuccess : ExitInputError;
+}
+
 } // namespace
 
 int main(int argc, const char **argv) {
@@ -87,11 +137,18 @@ int main(int argc, const char **argv) {
     errs() << toString(Options.takeError());
     return ExitUsageError;
   }
-  if (!List) {
-    errs() << "asyncc: error: no action given: pass --list "
-              "(code generation is not implemented yet)\n"
+  if (!List && OutputPath.empty()) {
+    errs() << "asyncc: error: no action given: pass -o <file> or --list\n"
               "Run 'asyncc --help' for usage.\n";
     return ExitUsageError;
+  }
+  if (!OutputPath.empty()) {
+    const auto &Paths = Options->getSourcePathList();
+    if (Paths.size() != 1) {
+      errs() << "asyncc: error: -o takes exactly one input file\n";
+      return ExitUsageError;
+    }
+    return transformFile(*Options, Paths.front());
   }
 
   int Status = ExitSuccess;

@@ -7,7 +7,10 @@
 
 #include <asyncc/future.hpp>
 
+#include <cstdint>
 #include <exception>
+#include <memory>
+#include <new>
 #include <optional>
 #include <type_traits>
 #include <utility>

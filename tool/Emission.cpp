@@ -1,0 +1,154 @@
+#include "Emission.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+namespace asyncc::tool {
+namespace {
+
+void emitLayout(llvm::raw_string_ostream &OS, const LayoutNode &N, unsigned Indent, bool InStruct) {
+  std::string Pad(Indent * 2, ' ');
+  switch (N.NodeKind) {
+  case LayoutNode::Slot:
+    // In a struct, a slot is wrapped in an anonymous union so that it is
+    // constructed and destroyed only by the state machine.
+    if (InStruct)
+      OS << Pad << "union { " << N.Type << ' ' << N.Name << "; };";
+    else
+      OS << Pad << N.Type << ' ' << N.Name << ';';
+    if (!N.Comment.empty())
+      OS << "  // " << N.Comment;
+    OS << '\n';
+    return;
+  case LayoutNode::Struct:
+    OS << Pad << "struct {\n";
+    for (const LayoutNode &C : N.Children)
+      emitLayout(OS, C, Indent + 1, true);
+    OS << Pad << "} " << N.Name << ";\n";
+    return;
+  case LayoutNode::Union:
+    if (N.Children.empty())
+      return;
+    OS << Pad << "union {\n";
+    for (const LayoutNode &C : N.Children)
+      emitLayout(OS, C, Indent + 1, false);
+    OS << Pad << "};\n";
+    return;
+  }
+}
+
+} // namespace
+
+std::string emitFuture(const LoweredFunction &F) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  const std::string &S = F.FutureName;
+
+  OS << "// ASYNC " << F.Name << ", " << F.File << ':' << F.Line << ", as a state machine (asyncc)\n";
+  OS << "struct " << S << " {\n";
+  OS << "  using Output = " << F.OutputType << ";\n";
+  OS << "  enum class State : std::uint8_t {\n";
+  OS << "    Start,\n";
+  for (const SuspendState &St : F.States)
+    OS << "    " << St.Name << ",  // " << St.SourceText << "   " << F.File << ':' << St.Line << '\n';
+  OS << "    Done,\n";
+  OS << "  };\n\n";
+
+  // Constructor: stores the parameters, runs nothing (lazy).
+  OS << "  explicit " << S << '(';
+  for (size_t I = 0; I != F.Params.size(); ++I)
+    OS << (I ? ", " : "") << F.Params[I].Type << ' ' << F.Params[I].Name;
+  OS << ')';
+  for (size_t I = 0; I != F.Params.size(); ++I) {
+    const Parameter &P = F.Params[I];
+    OS << (I ? ", " : " : ") << P.Name << '(' << (P.IsReference ? P.Name : "std::move(" + P.Name + ")") << ')';
+  }
+  OS << " {}\n";
+  // Pin guard: movable until the first poll only.
+  OS << "  " << S << '(' << S << "&& other)";
+  for (size_t I = 0; I != F.Params.size(); ++I) {
+    const Parameter &P = F.Params[I];
+    OS << (I ? ", " : " : ") << P.Name << '('
+       << (P.IsReference ? "other." + P.Name : "std::move(other." + P.Name + ")") << ')';
+  }
+  OS << " {\n";
+  OS << "    if (other.state_ != State::Start) asyncc::detail::moved_after_first_poll(\"" << F.Name << "\");\n";
+  OS << "  }\n";
+  OS << "  " << S << "(const " << S << "&) = delete;\n";
+  OS << "  " << S << "& operator=(const " << S << "&) = delete;\n";
+  OS << "  " << S << "& operator=(" << S << "&&) = delete;\n";
+  OS << "  ~" << S << "() { drop(live_at(state_)); }\n\n";
+
+  OS << "  asyncc::Poll<Output> poll(asyncc::Context& cx) {\n";
+  OS << "    Live live = Live::None;\n";
+  OS << "    try {\n";
+  OS << "      switch (state_) {\n";
+  OS << "        case State::Start: break;\n";
+  for (size_t I = 0; I != F.States.size(); ++I)
+    OS << "        case State::" << F.States[I].Name << ": live = Live::" << F.Live[F.States[I].Live].Name
+       << "; goto resume" << (I + 1) << ";\n";
+  OS << "        case State::Done: asyncc::detail::polled_after_completion(\"" << F.Name << "\");\n";
+  OS << "      }\n";
+  for (const std::string &Line : F.PollBody)
+    OS << (Line.empty() ? "" : "    ") << Line << '\n';
+  OS << "    } catch (...) {\n";
+  OS << "      // Unwinding: destroy what is alive, innermost first; then finished.\n";
+  OS << "      drop(live);\n";
+  OS << "      state_ = State::Done;\n";
+  OS << "      throw;\n";
+  OS << "    }\n";
+  OS << "  }\n\n";
+
+  OS << " private:\n";
+  OS << "  // What is alive in the frame: each enumerator adds one value to its parent.\n";
+  OS << "  enum class Live : std::" << (F.Live.size() > 255 ? "uint16_t" : "uint8_t") << " {\n";
+  for (const LiveNode &L : F.Live)
+    OS << "    " << L.Name << ",\n";
+  OS << "  };\n";
+  OS << "  static Live live_at(State state) noexcept {\n";
+  OS << "    switch (state) {\n";
+  for (const SuspendState &St : F.States)
+    OS << "      case State::" << St.Name << ": return Live::" << F.Live[St.Live].Name << ";\n";
+  OS << "      default: return Live::None;\n";
+  OS << "    }\n";
+  OS << "  }\n";
+  OS << "  // Destroys the values of `at` and its parents, innermost first.\n";
+  OS << "  void drop(Live at) noexcept {\n";
+  OS << "    for (;;) {\n";
+  OS << "      switch (at) {\n";
+  OS << "        case Live::None: return;\n";
+  for (size_t I = 1; I < F.Live.size(); ++I)
+    OS << "        case Live::" << F.Live[I].Name << ": " << F.Live[I].Destroy << " at = Live::"
+       << F.Live[F.Live[I].Parent].Name << "; break;\n";
+  OS << "      }\n";
+  OS << "    }\n";
+  OS << "  }\n";
+  OS << "  // Destroys the frame once the return value is made; then finished.\n";
+  OS << "  struct Finish {\n";
+  OS << "    " << S << "& self;\n";
+  OS << "    Live& live;\n";
+  OS << "    ~Finish() {\n";
+  OS << "      self.drop(live);\n";
+  OS << "      live = Live::None;\n";
+  OS << "      self.state_ = State::Done;\n";
+  OS << "    }\n";
+  OS << "  };\n\n";
+
+  for (const Parameter &P : F.Params)
+    OS << "  " << P.Type << ' ' << P.Name << ";\n";
+  OS << "  State state_ = State::Start;\n";
+  emitLayout(OS, F.Frame, 1, false);
+  OS << "};\n";
+
+  // The function itself now only makes the future.
+  OS << "inline " << S << ' ' << F.WrapperHead << " {\n";
+  OS << "  return " << S << '(';
+  for (size_t I = 0; I != F.Params.size(); ++I) {
+    const Parameter &P = F.Params[I];
+    OS << (I ? ", " : "") << (P.IsReference ? P.Name : "std::move(" + P.Name + ")");
+  }
+  OS << ");\n";
+  OS << "}";
+  return Text;
+}
+
+} // namespace asyncc::tool

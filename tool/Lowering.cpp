@@ -1,0 +1,979 @@
+#include "Lowering.h"
+#include "Analysis.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/QualTypeNames.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/AST/TypeLoc.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <functional>
+
+using namespace clang;
+
+namespace asyncc::tool {
+namespace {
+
+// ---- Questions about statements --------------------------------------------
+
+// Calls Fn on every statement under S (S included), not entering lambdas and
+// local classes: their bodies are other functions.
+void forEachStmt(const Stmt *S, const std::function<void(const Stmt *)> &Fn) {
+  if (!S)
+    return;
+  Fn(S);
+  if (isa<LambdaExpr>(S))
+    return;
+  for (const Stmt *Child : S->children())
+    forEachStmt(Child, Fn);
+}
+
+template <class T> bool contains(const Stmt *S) {
+  bool Found = false;
+  forEachStmt(S, [&](const Stmt *X) { Found |= isa<T>(X); });
+  return Found;
+}
+
+bool containsAwait(const Stmt *S) { return contains<CoawaitExpr>(S); }
+
+const Expr *strip(const Expr *E) { return E ? E->IgnoreImplicit()->IgnoreParens() : nullptr; }
+
+bool isAsyncFunction(const FunctionDecl *FD) {
+  return FD && llvm::any_of(FD->specific_attrs<AnnotateAttr>(), [](const AnnotateAttr *A) {
+           return A->getAnnotation() == AsyncAnnotation;
+         });
+}
+
+// ---- The lowering ----------------------------------------------------------
+
+class Lowerer {
+public:
+  Lowerer(const FunctionDecl &FD, ASTContext &Ctx, StringRef File)
+      : FD(FD), Ctx(Ctx), SM(Ctx.getSourceManager()), Scratch(SM, Ctx.getLangOpts()),
+        File(File) {
+    Policy = Ctx.getPrintingPolicy();
+    Policy.SuppressTagKeyword = true;
+    Policy.FullyQualifiedName = true;
+    Out.Live.push_back(LiveNode{"None", 0, ""});
+    Out.Frame.NodeKind = LayoutNode::Union;
+  }
+
+  std::optional<LoweredFunction> run();
+
+private:
+  // -- diagnostics
+  void error(SourceLocation Loc, StringRef Message) {
+    auto &Diags = Ctx.getDiagnostics();
+    unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
+    Diags.Report(Loc, ID) << Message;
+    Failed = true;
+  }
+
+  // -- text
+  std::string text(SourceRange R) {
+    // One character past the end, then dropped: the Rewriter maps an end
+    // that falls on a replaced token to the middle of the replacement.
+    SourceRange E = SM.getExpansionRange(R).getAsRange();
+    SourceLocation End = Lexer::getLocForEndOfToken(E.getEnd(), 0, SM, Ctx.getLangOpts());
+    std::string T = Scratch.getRewrittenText(CharSourceRange::getCharRange(E.getBegin(), End.getLocWithOffset(1)));
+    if (!T.empty())
+      T.pop_back();
+    return T;
+  }
+  std::string originalText(SourceRange R) {
+    CharSourceRange CR = CharSourceRange::getTokenRange(SM.getExpansionRange(R).getAsRange());
+    return Lexer::getSourceText(CR, SM, Ctx.getLangOpts()).str();
+  }
+  // A statement's text with its own trailing semicolon.
+  std::string stmtText(const Stmt *S) {
+    renameIn(S);
+    SourceRange R = SM.getExpansionRange(S->getSourceRange()).getAsRange();
+    SourceLocation AfterSemi = Lexer::findLocationAfterToken(
+        R.getEnd(), tok::semi, SM, Ctx.getLangOpts(), /*SkipTrailingWhitespaceAndNewLine=*/false);
+    std::string T = text(R);
+    if (AfterSemi.isValid() && !isa<DeclStmt>(S) && !isa<CompoundStmt>(S) && !StringRef(T).ends_with(";"))
+      T += ";";
+    return T;
+  }
+  std::string typeName(QualType T) {
+    return TypeName::getFullyQualifiedName(T, Ctx, Policy, /*WithGlobalNsPrefix=*/false);
+  }
+  bool spellable(QualType T, SourceLocation Loc, StringRef What) {
+    const Type *Ty = T.getNonReferenceType()->getUnqualifiedDesugaredType();
+    if (const auto *RD = Ty->getAsCXXRecordDecl()) {
+      if (RD->isLambda() || RD->getDeclName().isEmpty() || RD->isLocalClass()) {
+        error(Loc, (What + " has a type that cannot be named outside the function (a lambda, a local or "
+                           "unnamed class); asyncc v1 cannot store it in the frame: keep it out of the "
+                           "scope of any co_await, or give it a named type")
+                       .str());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Replaces the names of frame variables under S by their place in the frame.
+  void renameIn(const Stmt *S) {
+    forEachStmt(S, [&](const Stmt *X) {
+      const auto *DRE = dyn_cast<DeclRefExpr>(X);
+      if (!DRE || !Renamed.insert(DRE).second)
+        return;
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      auto It = VD ? VarPath.find(VD) : VarPath.end();
+      if (It == VarPath.end())
+        return;
+      SourceLocation Loc = DRE->getLocation();
+      if (Loc.isMacroID()) {
+        error(Loc, "a variable stored in the async frame is named inside a macro expansion; asyncc "
+                   "cannot rename it there: expand the macro by hand");
+        return;
+      }
+      Scratch.ReplaceText(SourceRange(DRE->getBeginLoc(), DRE->getEndLoc()), It->second);
+    });
+  }
+
+  // -- output
+  void emit(const std::string &Line) {
+    std::string Prefix(Indent * 2, ' ');
+    SmallVector<StringRef, 8> Lines;
+    StringRef(Line).split(Lines, '\n');
+    bool First = true;
+    for (StringRef L : Lines) {
+      Out.PollBody.push_back(First ? Prefix + L.str() : L.str());
+      First = false;
+    }
+  }
+
+  // -- frame layout
+  struct Open {
+    LayoutNode *Node;
+    std::string Prefix;  // path to the node's members, ending with '.' if not empty
+  };
+  LayoutNode &innermost() { return *Opened.back().Node; }
+  std::string addSlot(const std::string &Name, const std::string &Type, const std::string &Comment) {
+    LayoutNode Slot;
+    Slot.NodeKind = LayoutNode::Slot;
+    Slot.Name = Name;
+    Slot.Type = Type;
+    Slot.Comment = Comment;
+    innermost().Children.push_back(std::move(Slot));
+    return Opened.back().Prefix + Name;
+  }
+  // Opens a struct member inside the innermost union (or struct), and a union
+  // for the alternatives below it.
+  void openStruct(const std::string &Name) {
+    LayoutNode S;
+    S.NodeKind = LayoutNode::Struct;
+    S.Name = Name;
+    innermost().Children.push_back(std::move(S));
+    LayoutNode *Node = &innermost().Children.back();
+    std::string Prefix = Opened.back().Prefix + Name + ".";
+    Opened.push_back({Node, Prefix});
+  }
+  void openAlternatives() {
+    LayoutNode U;
+    U.NodeKind = LayoutNode::Union;
+    innermost().Children.push_back(std::move(U));
+    Opened.push_back({&innermost().Children.back(), Opened.back().Prefix});
+  }
+  void close() { Opened.pop_back(); }
+
+  // -- live set
+  unsigned construct(const std::string &Path, QualType T) {
+    if (T.isDestructedType() == QualType::DK_none)
+      return CurrentLive;
+    std::string Name = Path;
+    std::replace(Name.begin(), Name.end(), '.', '_');
+    Out.Live.push_back(LiveNode{Name, CurrentLive, "std::destroy_at(&" + Path + ");"});
+    CurrentLive = Out.Live.size() - 1;
+    emit("live = Live::" + Name + ";");
+    return CurrentLive;
+  }
+  void construct(const std::string &Path, const std::string &Destroy) {
+    std::string Name = Path;
+    std::replace(Name.begin(), Name.end(), '.', '_');
+    Out.Live.push_back(LiveNode{Name, CurrentLive, Destroy});
+    CurrentLive = Out.Live.size() - 1;
+    emit("live = Live::" + Name + ";");
+  }
+  // Destroys what was constructed since the live set was Target.
+  void destroyDownTo(unsigned Target, bool Track = true) {
+    unsigned At = CurrentLive;
+    while (At != Target && At != 0) {
+      emit(Out.Live[At].Destroy);
+      At = Out.Live[At].Parent;
+    }
+    if (Track && CurrentLive != Target) {
+      CurrentLive = Target;
+      emit("live = Live::" + Out.Live[Target].Name + ";");
+    }
+  }
+
+  // -- analysis
+  bool checkSupported(const Stmt *Body);
+  void findFrameVars(const Stmt *S);
+  bool checkEvaluationOrder(const Expr *E);
+
+  // -- statements
+  void lowerStmt(const Stmt *S);
+  void lowerCompound(const CompoundStmt *CS, bool Braces = true);
+  void lowerVar(const VarDecl *VD);
+  void lowerSubStmt(const Stmt *S);
+  bool needsLowering(const Stmt *S);
+  void lowerReturn(const CoreturnStmt *CR);
+
+  // -- expressions
+  // Emits the awaits of the full-expression E and returns E's text with each
+  // co_await replaced by its value. Poll results of all awaits but the last
+  // are kept in the frame; KeepAll keeps the last one too.
+  struct Lowered {
+    std::string Text;
+    std::string LastReady;  // poll-local holding the last await's Poll, if any
+  };
+  std::optional<Lowered> lowerFullExpr(const Expr *E, bool KeepAll);
+  void collectAwaits(const Stmt *S, std::vector<const CoawaitExpr *> &Awaits);
+  std::string futureType(const Expr *Operand);
+
+  const FunctionDecl &FD;
+  ASTContext &Ctx;
+  SourceManager &SM;
+  Rewriter Scratch;
+  StringRef File;
+  PrintingPolicy Policy{LangOptions()};
+  LoweredFunction Out;
+  bool Failed = false;
+
+  llvm::DenseSet<const VarDecl *> FrameVars;
+  llvm::DenseMap<const VarDecl *, std::string> VarPath;
+  llvm::DenseSet<const DeclRefExpr *> Renamed;
+  std::vector<Open> Opened;
+  unsigned CurrentLive = 0;
+  unsigned Indent = 0;
+  unsigned BlockCount = 0;
+  unsigned GroupCount = 0;
+  std::vector<unsigned> LoopLive;  // live set at the entry of each enclosing loop
+};
+
+bool Lowerer::checkSupported(const Stmt *Body) {
+  forEachStmt(Body, [&](const Stmt *S) {
+    if (isa<CoyieldExpr>(S))
+      error(S->getBeginLoc(), "'co_yield' is not supported in an ASYNC function: an async function "
+                              "completes once; use a channel or a stream to produce several values");
+    else if (isa<GotoStmt>(S) || isa<IndirectGotoStmt>(S) || isa<LabelStmt>(S))
+      error(S->getBeginLoc(), "labels and 'goto' are not supported in ASYNC functions by asyncc v1; "
+                              "use a loop with 'break' or 'continue'");
+    else if (const auto *SW = dyn_cast<SwitchStmt>(S); SW && containsAwait(SW->getBody()))
+      error(S->getBeginLoc(), "'co_await' inside a 'switch' is not supported by asyncc v1; rewrite "
+                              "the switch as an if/else chain");
+    else if (const auto *TS = dyn_cast<CXXTryStmt>(S); TS && containsAwait(TS))
+      error(S->getBeginLoc(), "'co_await' inside a 'try' block is not supported by asyncc v1; move "
+                              "the awaits out of the try, or catch inside the awaited function");
+    else if (const auto *IS = dyn_cast<IfStmt>(S); IS && (containsAwait(IS->getCond()) ||
+                                                          containsAwait(IS->getConditionVariableDeclStmt())))
+      error(IS->getCond()->getBeginLoc(), "'co_await' in the condition of an 'if' is not supported by "
+                                          "asyncc v1; await into a local variable before the 'if'");
+    else if (const auto *WS = dyn_cast<WhileStmt>(S); WS && containsAwait(WS->getCond()))
+      error(WS->getCond()->getBeginLoc(), "'co_await' in the condition of a 'while' is not supported by "
+                                          "asyncc v1; write 'while (true)' and await into a local, then "
+                                          "'if (!value) break;'");
+    else if (const auto *DS = dyn_cast<DoStmt>(S); DS && containsAwait(DS->getCond()))
+      error(DS->getCond()->getBeginLoc(), "'co_await' in the condition of a 'do' loop is not supported "
+                                          "by asyncc v1; await into a local at the end of the body");
+    else if (const auto *FS = dyn_cast<ForStmt>(S);
+             FS && (containsAwait(FS->getCond()) || containsAwait(FS->getInc())))
+      error(FS->getBeginLoc(), "'co_await' in the condition or increment of a 'for' loop is not "
+                               "supported by asyncc v1; await inside the loop body");
+    else if (const auto *RF = dyn_cast<CXXForRangeStmt>(S); RF && containsAwait(RF))
+      error(RF->getBeginLoc(), "'co_await' in a range-based 'for' loop is not supported by asyncc v1 "
+                               "yet; iterate with an index: 'for (std::size_t i = 0; i < v.size(); ++i)'");
+    else if (const auto *CO = dyn_cast<ConditionalOperator>(S); CO && containsAwait(CO))
+      error(CO->getBeginLoc(), "'co_await' under '?:' is not supported by asyncc v1; use an if/else "
+                               "that assigns a local");
+    else if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isLogicalOp() && containsAwait(BO))
+      error(BO->getOperatorLoc(), "'co_await' under '&&' or '||' is not supported by asyncc v1; await "
+                                  "into a local inside an 'if' to keep the short-circuit");
+    else if (isa<StmtExpr>(S) && containsAwait(S))
+      error(S->getBeginLoc(), "'co_await' inside a statement expression is not supported");
+    else if (const auto *DS = dyn_cast<DeclStmt>(S); DS && !DS->isSingleDecl() && containsAwait(DS))
+      error(DS->getBeginLoc(), "a declaration of several variables with a 'co_await' is not supported "
+                               "by asyncc v1; declare one variable per statement");
+    else if (const auto *CA = dyn_cast<CoawaitExpr>(S); CA && CA->getBeginLoc().isMacroID())
+      error(CA->getBeginLoc(), "'co_await' inside a macro expansion is not supported; expand the macro "
+                               "by hand");
+  });
+  return !Failed;
+}
+
+// A variable is stored in the frame when its scope, from its declaration to
+// the end of its block, contains a suspension point.
+void Lowerer::findFrameVars(const Stmt *S) {
+  if (!S)
+    return;
+  auto markDeclaredIn = [&](const Stmt *Decls) {
+    if (const auto *DS = dyn_cast_or_null<DeclStmt>(Decls))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage())
+          FrameVars.insert(VD);
+  };
+  if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
+    const Stmt *const *Begin = CS->body_begin();
+    for (unsigned I = 0, N = CS->size(); I != N; ++I) {
+      bool AwaitLater = false;
+      for (unsigned J = I + 1; J != N && !AwaitLater; ++J)
+        AwaitLater = containsAwait(Begin[J]);
+      if (AwaitLater)
+        markDeclaredIn(Begin[I]);
+      // A declaration initialized by a co_await resumes inside its own
+      // initializer: the variable is constructed after the resume point, and
+      // stays a plain local only when nothing later suspends.
+    }
+  } else if (const auto *FS = dyn_cast<ForStmt>(S)) {
+    if (containsAwait(FS->getBody()))
+      markDeclaredIn(FS->getInit());
+  } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
+    if (containsAwait(IS->getThen()) || containsAwait(IS->getElse()))
+      markDeclaredIn(IS->getInit());
+  }
+  if (isa<LambdaExpr>(S))
+    return;
+  for (const Stmt *Child : S->children())
+    findFrameVars(Child);
+}
+
+// Everything that C++ evaluates before an await of the same full-expression
+// must stay the same across the suspension: asyncc evaluates it after.
+// Literals, names bound to references, and function names qualify; anything
+// else (a call, a read of a variable's value, a temporary) is refused.
+bool Lowerer::checkEvaluationOrder(const Expr *E) {
+  // Every node in the order Clang completes it: operands left to right,
+  // except that the right side of an assignment comes first (C++17); an
+  // await is one node (its operand is evaluated when it starts).
+  std::vector<const Stmt *> Done;
+  std::function<void(const Stmt *)> visit = [&](const Stmt *S) {
+    if (!S)
+      return;
+    if (!isa<CoawaitExpr>(S)) {
+      SmallVector<const Stmt *, 4> Children(S->children().begin(), S->children().end());
+      if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp())
+        std::reverse(Children.begin(), Children.end());
+      if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2)
+        Children = {OC->getCallee(), OC->getArg(1), OC->getArg(0)};
+      for (const Stmt *C : Children)
+        visit(C);
+    }
+    Done.push_back(S);
+  };
+  visit(E);
+  size_t LastAwait = 0;
+  for (size_t I = 0; I != Done.size(); ++I)
+    if (isa<CoawaitExpr>(Done[I]))
+      LastAwait = I;
+  for (size_t I = 0; I < LastAwait; ++I) {
+    const Stmt *S = Done[I];
+    bool Stable = isa<CoawaitExpr>(S) || isa<IntegerLiteral>(S) || isa<StringLiteral>(S) ||
+                  isa<FloatingLiteral>(S) || isa<CharacterLiteral>(S) || isa<CXXBoolLiteralExpr>(S) ||
+                  isa<CXXNullPtrLiteralExpr>(S) || isa<CXXThisExpr>(S) || isa<ParenExpr>(S) ||
+                  isa<DeclRefExpr>(S) || isa<MemberExpr>(S);
+    if (const auto *Cast = dyn_cast<ImplicitCastExpr>(S))
+      Stable = Cast->getCastKind() == CK_FunctionToPointerDecay || Cast->getCastKind() == CK_NoOp ||
+               Cast->getCastKind() == CK_ArrayToPointerDecay || Cast->getCastKind() == CK_DerivedToBase ||
+               Cast->getCastKind() == CK_UncheckedDerivedToBase;
+    if (const auto *ME = dyn_cast<MemberExpr>(S))
+      Stable = !ME->isArrow() || isa<CXXThisExpr>(ME->getBase()->IgnoreImplicit());
+    if (Stable)
+      continue;
+    const auto *X = dyn_cast<Expr>(S);
+    error(X ? X->getExprLoc() : S->getBeginLoc(),
+          "this is evaluated before a 'co_await' of the same expression, and asyncc cannot keep its "
+          "value across the suspension; compute it into a local variable in a statement of its own");
+    return false;
+  }
+  return true;
+}
+
+void Lowerer::collectAwaits(const Stmt *S, std::vector<const CoawaitExpr *> &Awaits) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (const auto *CA = dyn_cast<CoawaitExpr>(S)) {
+    collectAwaits(CA->getOperand(), Awaits);  // inner awaits first
+    Awaits.push_back(CA);
+    return;
+  }
+  SmallVector<const Stmt *, 4> Children(S->children().begin(), S->children().end());
+  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp())
+    std::reverse(Children.begin(), Children.end());
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2)
+    Children = {OC->getCallee(), OC->getArg(1), OC->getArg(0)};
+  for (const Stmt *C : Children)
+    collectAwaits(C, Awaits);
+}
+
+// The type of the sub-future an operand makes. A call of another ASYNC
+// function returns Async<T> before transformation and its struct after.
+std::string Lowerer::futureType(const Expr *Operand) {
+  const Expr *E = strip(Operand);
+  if (const auto *Call = dyn_cast<CallExpr>(E)) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (isAsyncFunction(Callee)) {
+      if (Callee->getCanonicalDecl() == FD.getCanonicalDecl()) {
+        error(Operand->getBeginLoc(), "an async function cannot await itself: its future would contain "
+                                      "itself and have infinite size");
+        return "";
+      }
+      const FunctionDecl *Def = Callee->getDefinition();
+      if (!Def || !SM.isInMainFile(SM.getExpansionLoc(Def->getLocation())) ||
+          SM.isBeforeInTranslationUnit(FD.getLocation(), Def->getLocation())) {
+        error(Operand->getBeginLoc(), "asyncc v1 needs the definition of the awaited async function '" +
+                                          Callee->getNameAsString() +
+                                          "' earlier in the same file; move it above this function");
+        return "";
+      }
+      std::string Qualified = Callee->getQualifiedNameAsString();
+      return Qualified + "_future";
+    }
+  }
+  QualType T = E->getType();
+  if (!spellable(T, Operand->getBeginLoc(), "the awaited future"))
+    return "";
+  return typeName(T.getUnqualifiedType());
+}
+
+std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepAll) {
+  std::vector<const CoawaitExpr *> Awaits;
+  collectAwaits(E, Awaits);
+  if (Awaits.empty()) {
+    renameIn(E);
+    return Lowered{text(E->getSourceRange()), ""};
+  }
+  if (!checkEvaluationOrder(E))
+    return std::nullopt;
+
+  // Several awaits, or results kept to the end: a struct holds the kept
+  // results beside a union of the sub-futures.
+  bool Group = Awaits.size() > 1 || KeepAll;
+  if (Group) {
+    openStruct("e" + std::to_string(++GroupCount));
+    openAlternatives();
+  }
+  std::vector<std::string> KeptReady;
+  std::string LastReady;
+  for (size_t I = 0; I != Awaits.size(); ++I) {
+    const CoawaitExpr *CA = Awaits[I];
+    const Expr *Operand = CA->getOperand();
+    bool Last = I + 1 == Awaits.size();
+    unsigned Number = Out.States.size() + 1;
+    std::string N = std::to_string(Number);
+    PresumedLoc PL = SM.getPresumedLoc(SM.getExpansionLoc(CA->getBeginLoc()));
+    std::string Source = originalText(CA->getSourceRange());
+    std::string Flat;
+    for (char C : Source)
+      Flat += (C == '\n' ? ' ' : C);
+
+    // The future: a temporary is stored in the frame; a named one (an
+    // lvalue) is polled where it is.
+    const Expr *Stripped = strip(Operand);
+    bool Borrowed = Stripped->isLValue() && !isa<MaterializeTemporaryExpr>(Operand->IgnoreParens());
+    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Operand))
+      Borrowed = !MTE->getSubExpr()->isPRValue() && Stripped->isLValue();
+    std::string FutureType = Borrowed ? typeName(Stripped->getType().getUnqualifiedType()) : futureType(Operand);
+    if (Failed)
+      return std::nullopt;
+    renameIn(Operand);
+    std::string OperandText = text(Operand->getSourceRange());
+    std::string FuturePath;
+    unsigned LiveBefore = CurrentLive;
+    emit("// " + Flat + "   " + File.str() + ":" + std::to_string(PL.getLine()));
+    if (Borrowed) {
+      FuturePath = "(" + OperandText + ")";
+    } else {
+      FuturePath = addSlot("await" + N, FutureType, Flat);
+      emit("::new (static_cast<void*>(&" + FuturePath + ")) " + FutureType + "(" + OperandText + ");");
+      construct(FuturePath, "std::destroy_at(&" + FuturePath + ");");
+    }
+    SuspendState State;
+    State.Name = "Await" + N;
+    State.SourceText = Flat;
+    State.Line = PL.getLine();
+    State.Live = CurrentLive;
+    Out.States.push_back(State);
+    emit("state_ = State::Await" + N + ";");
+    --Indent;
+    emit("resume" + N + ":");
+    ++Indent;
+    std::string ReadyType = "asyncc::detail::poll_result_t<" + FutureType + ">";
+    std::string Ready;
+    bool Keep = !Last || KeepAll;
+    if (Keep) {
+      // Alive until the end of the full-expression, across later awaits:
+      // the struct of the group, beside the futures' union.
+      Opened.pop_back();  // out of the futures' union, into the group struct
+      Ready = addSlot("ready" + N, ReadyType, "value of " + Flat);
+      openAlternatives();
+      // The new union comes after the slot; the futures go on in it.
+      // Poll into a local first: a pending result must not be kept.
+      // A pending Poll holds nothing: it is simply made again next time.
+      emit("::new (static_cast<void*>(&" + Ready + ")) " + ReadyType + "(" + FuturePath + ".poll(cx));");
+      emit("if (" + Ready + ".is_pending()) return asyncc::Poll<Output>::pending();");
+      if (!Borrowed)
+        destroyDownTo(LiveBefore);
+      construct(Ready, "std::destroy_at(&" + Ready + ");");
+      KeptReady.push_back(Ready);
+    } else {
+      Ready = "ready" + N;
+      emit("auto " + Ready + " = " + FuturePath + ".poll(cx);");
+      emit("if (" + Ready + ".is_pending()) return asyncc::Poll<Output>::pending();");
+      if (!Borrowed)
+        destroyDownTo(LiveBefore);
+      LastReady = Ready;
+    }
+    Scratch.ReplaceText(SM.getExpansionRange(CA->getSourceRange()).getAsRange(),
+                        "asyncc::detail::take(" + Ready + ")");
+  }
+  if (Group) {
+    close();  // the futures' union
+    close();  // the group struct
+  }
+  renameIn(E);
+  return Lowered{text(E->getSourceRange()), LastReady};
+}
+
+// Anything that needs more than its own text: awaits, co_return, frame
+// variables, and jumps out of a scope that holds frame variables.
+bool Lowerer::needsLowering(const Stmt *S) {
+  bool Needs = false;
+  forEachStmt(S, [&](const Stmt *X) {
+    if (isa<CoawaitExpr>(X) || isa<CoreturnStmt>(X))
+      Needs = true;
+    else if (const auto *DS = dyn_cast<DeclStmt>(X))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && FrameVars.count(VD))
+          Needs = true;
+  });
+  if (Needs || LoopLive.empty() || LoopLive.back() == CurrentLive)
+    return Needs;
+  // A break or continue of an enclosing loop must destroy what this scope
+  // built since the loop began.
+  std::function<bool(const Stmt *)> escapes = [&](const Stmt *X) -> bool {
+    if (!X || isa<LambdaExpr>(X))
+      return false;
+    if (isa<BreakStmt>(X) || isa<ContinueStmt>(X))
+      return true;
+    if (isa<ForStmt>(X) || isa<WhileStmt>(X) || isa<DoStmt>(X) || isa<CXXForRangeStmt>(X) || isa<SwitchStmt>(X))
+      return false;  // jumps inside belong to the nested statement
+    return llvm::any_of(X->children(), escapes);
+  };
+  return escapes(S);
+}
+
+void Lowerer::lowerSubStmt(const Stmt *S) {
+  if (isa<CompoundStmt>(S)) {
+    lowerStmt(S);
+    return;
+  }
+  emit("{");
+  ++Indent;
+  lowerStmt(S);
+  --Indent;
+  emit("}");
+}
+
+void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
+  bool HasFrame = containsAwait(CS);
+  unsigned LiveAtEntry = CurrentLive;
+  if (Braces)
+    emit("{");
+  ++Indent;
+  if (HasFrame) {
+    openStruct("b" + std::to_string(BlockCount++));
+  }
+  size_t Depth = Opened.size();
+  bool AlternativesOpen = false;
+  for (const Stmt *Child : CS->body()) {
+    // Variables of this block are members of its struct; awaits and nested
+    // blocks are alternatives in its union.
+    bool IsFrameDecl = false;
+    if (const auto *DS = dyn_cast<DeclStmt>(Child))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && FrameVars.count(VD))
+          IsFrameDecl = true;
+    if (HasFrame) {
+      if (IsFrameDecl) {
+        if (AlternativesOpen) {
+          close();
+          AlternativesOpen = false;
+        }
+      } else if (!AlternativesOpen && containsAwait(Child)) {
+        openAlternatives();
+        AlternativesOpen = true;
+      }
+    }
+    lowerStmt(Child);
+    if (Failed)
+      return;
+    (void)Depth;
+  }
+  if (AlternativesOpen)
+    close();
+  destroyDownTo(LiveAtEntry);
+  if (HasFrame)
+    close();
+  --Indent;
+  if (Braces)
+    emit("}");
+}
+
+void Lowerer::lowerVar(const VarDecl *VD) {
+  QualType T = VD->getType();
+  if (!FrameVars.count(VD)) {
+    // A plain local; its initializer may still await (nothing later in its
+    // block suspends, so it is declared after the resume point).
+    const Expr *Init = VD->getInit();
+    if (Init && containsAwait(Init)) {
+      if (!spellable(T, VD->getLocation(), "this variable"))
+        return;
+      auto L = lowerFullExpr(Init, /*KeepAll=*/false);
+      if (!L)
+        return;
+      std::string Decl = originalText(SourceRange(VD->getBeginLoc(), VD->getLocation()));
+      if (VD->getInitStyle() == VarDecl::CInit)
+        emit(Decl + " = " + L->Text + ";");
+      else
+        emit(Decl + "{" + L->Text + "};");
+      if (!L->LastReady.empty())
+        emit("asyncc::detail::discard(" + L->LastReady + ");");
+    }
+    return;
+  }
+  if (T->isReferenceType()) {
+    error(VD->getLocation(), "a reference variable whose scope contains a 'co_await' is not supported by "
+                             "asyncc v1; use a pointer");
+    return;
+  }
+  if (!spellable(T, VD->getLocation(), "this variable"))
+    return;
+  if (VD->isStaticLocal() || !VD->hasLocalStorage())
+    return;
+  std::string Type = typeName(T.getUnqualifiedType());
+  std::string Path = addSlot(VD->getNameAsString(), Type,
+                             originalText(VD->getSourceRange()) + "   " + File.str() + ":" +
+                                 std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine()));
+  std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
+  const Expr *Init = VD->getInit();
+  if (!Init) {
+    emit(Placement + ";");
+  } else {
+    bool Braced = VD->getInitStyle() == VarDecl::ListInit;
+    // The initializer's text: `e` of `T x = e`, the arguments of `T x(a, b)`
+    // or of `T x{a, b}`.
+    const Expr *Source = Init;
+    std::string Args;
+    const auto *Construct = dyn_cast<CXXConstructExpr>(strip(Init));
+    bool ParenInit = VD->getInitStyle() == VarDecl::CallInit;
+    if ((ParenInit || Braced) && Construct && Construct->getParenOrBraceRange().isValid()) {
+      SourceRange PR = Construct->getParenOrBraceRange();
+      std::vector<std::string> Parts;
+      for (const Expr *Arg : Construct->arguments()) {
+        if (isa<CXXDefaultArgExpr>(Arg))
+          continue;
+        auto L = lowerFullExpr(Arg, false);
+        if (!L)
+          return;
+        Parts.push_back(L->Text);
+      }
+      (void)PR;
+      Args = llvm::join(Parts, ", ");
+      emit(Placement + (Braced ? "{" + Args + "}" : "(" + Args + ")") + ";");
+    } else {
+      bool Braces = containsAwait(Source);
+      if (Braces) {
+        emit("{");
+        ++Indent;
+      }
+      auto L = lowerFullExpr(Source, false);
+      if (!L)
+        return;
+      bool SameType = Ctx.hasSameUnqualifiedType(strip(Init)->getType(), T) || T->isScalarType();
+      if (Braced)
+        emit(Placement + "{" + L->Text + "};");
+      else if (SameType)
+        emit(Placement + "(" + L->Text + ");");
+      else  // copy-initialization, explicit constructors excluded, as written
+        emit(Placement + "([&]() -> " + Type + " { return " + L->Text + "; }());");
+      if (Braces) {
+        --Indent;
+        emit("}");
+      }
+    }
+  }
+  VarPath[VD] = Path;
+  construct(Path, T);
+}
+
+void Lowerer::lowerReturn(const CoreturnStmt *CR) {
+  const Expr *Operand = CR->getOperand();
+  emit("{");
+  ++Indent;
+  std::string Value;
+  if (Operand && !Operand->getType()->isVoidType()) {
+    std::optional<Lowered> L;
+    const Expr *S = strip(Operand);
+    // `co_return x;` moves a local or a by-value parameter, as C++20 does.
+    bool ImplicitMove = false;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        ImplicitMove = VD->hasLocalStorage() && !VD->getType()->isReferenceType() &&
+                       !VD->getType().isVolatileQualified();
+    L = lowerFullExpr(Operand, /*KeepAll=*/true);
+    if (!L)
+      return;
+    Value = ImplicitMove ? "std::move(" + L->Text + ")" : L->Text;
+  } else if (Operand) {
+    auto L = lowerFullExpr(Operand, true);
+    if (!L)
+      return;
+    emit(L->Text + ";");
+  }
+  // The value is made first, then the frame is destroyed (the Finish guard
+  // runs after the return value is initialized), as with native co_return.
+  emit("live = Live::" + Out.Live[CurrentLive].Name + ";");
+  emit("Finish finish{*this, live};");
+  if (Out.OutputType == "void")
+    emit("return asyncc::Poll<void>::ready();");
+  else
+    emit("return asyncc::Poll<Output>::ready(" + Value + ");");
+  --Indent;
+  emit("}");
+}
+
+void Lowerer::lowerStmt(const Stmt *S) {
+  if (Failed || !S)
+    return;
+  if (!needsLowering(S)) {
+    if (!isa<NullStmt>(S))
+      emit(stmtText(S));
+    return;
+  }
+  if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
+    lowerCompound(CS);
+  } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+    for (const Decl *D : DS->decls()) {
+      const auto *VD = dyn_cast<VarDecl>(D);
+      if (!VD) {
+        error(D->getLocation(), "asyncc v1 supports only variable declarations here");
+        return;
+      }
+      if (!FrameVars.count(VD) && !(VD->getInit() && containsAwait(VD->getInit()))) {
+        emit(stmtText(DS));
+        return;
+      }
+      lowerVar(VD);
+    }
+  } else if (const auto *E = dyn_cast<Expr>(S)) {
+    bool Braces = containsAwait(E);
+    if (Braces) {
+      emit("{");
+      ++Indent;
+    }
+    auto L = lowerFullExpr(E, false);
+    if (!L)
+      return;
+    emit(L->Text + ";");
+    if (Braces) {
+      --Indent;
+      emit("}");
+    }
+  } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
+    unsigned LiveAtEntry = CurrentLive;
+    bool Scope = IS->getInit() != nullptr;
+    bool Storage = Scope && (containsAwait(IS->getThen()) || containsAwait(IS->getElse()));
+    if (Scope) {
+      emit("{");
+      ++Indent;
+      if (Storage)
+        openStruct("s" + std::to_string(BlockCount++));
+      lowerStmt(IS->getInit());
+      if (Storage)
+        openAlternatives();
+    }
+    renameIn(IS->getCond());
+    std::string Head = IS->isConstexpr() ? "if constexpr (" : "if (";
+    if (IS->getConditionVariableDeclStmt())
+      Head += stmtText(IS->getConditionVariableDeclStmt());
+    else
+      Head += text(IS->getCond()->getSourceRange());
+    if (StringRef(Head).ends_with(";"))
+      Head.pop_back();
+    emit(Head + ")");
+    lowerSubStmt(IS->getThen());
+    if (IS->getElse()) {
+      emit("else");
+      lowerSubStmt(IS->getElse());
+    }
+    if (Scope) {
+      if (Storage) {
+        close();
+        close();
+      }
+      destroyDownTo(LiveAtEntry);
+      --Indent;
+      emit("}");
+    }
+  } else if (const auto *WS = dyn_cast<WhileStmt>(S)) {
+    renameIn(WS->getCond());
+    emit("while (" + (WS->getConditionVariableDeclStmt() ? stmtText(WS->getConditionVariableDeclStmt())
+                                                         : text(WS->getCond()->getSourceRange())) +
+         ")");
+    LoopLive.push_back(CurrentLive);
+    lowerSubStmt(WS->getBody());
+    LoopLive.pop_back();
+  } else if (const auto *DoS = dyn_cast<DoStmt>(S)) {
+    emit("do");
+    LoopLive.push_back(CurrentLive);
+    lowerSubStmt(DoS->getBody());
+    LoopLive.pop_back();
+    renameIn(DoS->getCond());
+    emit("while (" + text(DoS->getCond()->getSourceRange()) + ");");
+  } else if (const auto *FS = dyn_cast<ForStmt>(S)) {
+    unsigned LiveAtEntry = CurrentLive;
+    emit("{");
+    ++Indent;
+    // A variable of the init-statement lives beside the body's storage.
+    bool Scope = containsAwait(FS->getBody());
+    if (Scope)
+      openStruct("s" + std::to_string(BlockCount++));
+    if (FS->getInit())
+      lowerStmt(FS->getInit());
+    if (Scope)
+      openAlternatives();
+    std::string Cond, Inc;
+    if (FS->getCond()) {
+      renameIn(FS->getCond());
+      Cond = text(FS->getCond()->getSourceRange());
+    }
+    if (FS->getInc()) {
+      renameIn(FS->getInc());
+      Inc = text(FS->getInc()->getSourceRange());
+    }
+    emit("for (; " + Cond + "; " + Inc + ")");
+    LoopLive.push_back(CurrentLive);
+    lowerSubStmt(FS->getBody());
+    LoopLive.pop_back();
+    if (Scope) {
+      close();
+      close();
+    }
+    destroyDownTo(LiveAtEntry);
+    --Indent;
+    emit("}");
+  } else if (isa<BreakStmt>(S) || isa<ContinueStmt>(S)) {
+    unsigned Saved = CurrentLive;
+    emit("{");
+    ++Indent;
+    destroyDownTo(LoopLive.back());
+    emit(isa<BreakStmt>(S) ? "break;" : "continue;");
+    --Indent;
+    emit("}");
+    CurrentLive = Saved;
+  } else if (const auto *CR = dyn_cast<CoreturnStmt>(S)) {
+    unsigned Saved = CurrentLive;
+    lowerReturn(CR);
+    CurrentLive = Saved;
+  } else {
+    error(S->getBeginLoc(), std::string("this statement (") + S->getStmtClassName() +
+                                ") cannot contain 'co_await' or 'co_return' in asyncc v1");
+  }
+}
+
+std::optional<LoweredFunction> Lowerer::run() {
+  Out.Name = FD.getNameAsString();
+  Out.FutureName = Out.Name + "_future";
+  Out.File = File.str();
+  Out.Line = SM.getPresumedLoc(SM.getExpansionLoc(FD.getLocation())).getLine();
+
+  // Async<T>: T is the output.
+  QualType Ret = FD.getReturnType();
+  const auto *Spec = Ret->getAs<TemplateSpecializationType>();
+  const auto *Record = Ret->getAsCXXRecordDecl();
+  const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(Record);
+  if (!TSD || TSD->getQualifiedNameAsString() != "asyncc::Async" || TSD->getTemplateArgs().size() != 1) {
+    error(FD.getReturnTypeSourceRange().getBegin(),
+          "an ASYNC function must return asyncc::Async<T>");
+    return std::nullopt;
+  }
+  (void)Spec;
+  Out.OutputType = typeName(TSD->getTemplateArgs()[0].getAsType());
+  // Spelled as written where possible: std::string, not its full template.
+  if (auto TL = FD.getFunctionTypeLoc()) {
+    TypeLoc RetLoc = TL.getReturnLoc();
+    while (auto Elab = RetLoc.getAs<ElaboratedTypeLoc>())
+      RetLoc = Elab.getNamedTypeLoc();
+    if (auto SpecLoc = RetLoc.getAs<TemplateSpecializationTypeLoc>(); SpecLoc && SpecLoc.getNumArgs() == 1)
+      Out.OutputType = originalText(SpecLoc.getArgLoc(0).getSourceRange());
+  }
+
+  if (isa<CXXMethodDecl>(FD) || FD.isTemplated()) {
+    error(FD.getLocation(), "ASYNC methods and templates are not supported by asyncc v1; use a free "
+                            "function (pass the object as a parameter)");
+    return std::nullopt;
+  }
+  if (FD.getPreviousDecl()) {
+    error(FD.getLocation(), "asyncc v1 transforms an ASYNC function declared only once: remove the "
+                            "separate declaration and define the function before its first use");
+    return std::nullopt;
+  }
+
+  for (const ParmVarDecl *P : FD.parameters()) {
+    if (P->getName().empty()) {
+      error(P->getLocation(), "parameters of an ASYNC function need names");
+      return std::nullopt;
+    }
+    if (!spellable(P->getType(), P->getLocation(), "this parameter"))
+      return std::nullopt;
+    Parameter Param;
+    Param.Name = P->getNameAsString();
+    Param.IsReference = P->getType()->isReferenceType();
+    Param.Type = typeName(P->getType());
+    Out.Params.push_back(Param);
+  }
+  // The wrapper keeps the declarator as written (default arguments too).
+  Out.WrapperHead = originalText(SourceRange(FD.getLocation(), FD.getFunctionTypeLoc().getRParenLoc()));
+
+  const auto *Body = dyn_cast_or_null<CoroutineBodyStmt>(FD.getBody());
+  if (!Body) {
+    error(FD.getLocation(), "an ASYNC function must be a coroutine (use co_await or co_return)");
+    return std::nullopt;
+  }
+  const auto *UserBody = dyn_cast<CompoundStmt>(Body->getBody());
+  if (!UserBody || !checkSupported(UserBody))
+    return std::nullopt;
+  findFrameVars(UserBody);
+  Opened.push_back({&Out.Frame, ""});
+  Indent = 0;
+  lowerCompound(UserBody, /*Braces=*/false);
+  if (Failed)
+    return std::nullopt;
+  // Falling off the end of an Async<void> function.
+  if (Out.OutputType == "void") {
+    emit("live = Live::None;");
+    emit("Finish finish{*this, live};");
+    emit("return asyncc::Poll<void>::ready();");
+  }
+  return std::move(Out);
+}
+
+} // namespace
+
+std::optional<LoweredFunction> lowerAsyncFunction(const FunctionDecl &FD, ASTContext &Ctx,
+                                                  llvm::StringRef FileName) {
+  return Lowerer(FD, Ctx, FileName).run();
+}
+
+} // namespace asyncc::tool

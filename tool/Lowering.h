@@ -1,0 +1,67 @@
+// Lowering: one ASYNC function's AST -> the model of its state machine
+// (states, frame layout, what each construction adds to the live set) and
+// the lowered body of its poll function.
+#pragma once
+
+#include "clang/AST/Decl.h"
+#include "clang/Rewrite/Core/Rewriter.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asyncc::tool {
+
+// A node of the frame layout: a struct (members coexist), a union (members
+// share bytes) or a slot (one stored value).
+struct LayoutNode {
+  enum Kind { Struct, Union, Slot } NodeKind = Struct;
+  std::string Name;     // member name; empty for the anonymous top union
+  std::string Type;     // slots only
+  std::string Comment;  // where the slot comes from
+  std::vector<LayoutNode> Children;
+};
+
+// A suspension point: one state of the enum.
+struct SuspendState {
+  std::string Name;        // Await1, ...
+  std::string SourceText;  // co_await read_file("foo.txt")
+  unsigned Line = 0;
+  unsigned Live = 0;  // live set while suspended here
+};
+
+// What is alive is a path in a tree: each construction of a slot with a
+// destructor adds a node under the current one.
+struct LiveNode {
+  std::string Name;     // enumerator of the Live enum
+  unsigned Parent = 0;  // 0 is the empty set
+  std::string Destroy;  // statement that destroys the node's slot
+};
+
+struct Parameter {
+  std::string Name;
+  std::string Type;  // spelled for a member
+  bool IsReference = false;
+};
+
+struct LoweredFunction {
+  std::string Name;        // example
+  std::string FutureName;  // example_future
+  std::string OutputType;  // the T of Async<T>
+  std::string WrapperHead; // `example(std::size_t min_len)`: the original declarator
+  std::string File;
+  unsigned Line = 0;
+  std::vector<Parameter> Params;
+  std::vector<SuspendState> States;
+  std::vector<LiveNode> Live;  // Live[0] is the empty set
+  LayoutNode Frame;            // the top union
+  std::vector<std::string> PollBody;  // lines, indented relative to the body
+};
+
+// Lowers FD, reporting anything it cannot lower faithfully as an error
+// through the ASTContext's diagnostics (and returning nothing).
+std::optional<LoweredFunction> lowerAsyncFunction(const clang::FunctionDecl &FD,
+                                                  clang::ASTContext &Ctx,
+                                                  llvm::StringRef FileName);
+
+} // namespace asyncc::tool
