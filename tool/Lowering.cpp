@@ -483,6 +483,31 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
     bool Borrowed = Stripped->isLValue() && !isa<MaterializeTemporaryExpr>(Operand->IgnoreParens());
     if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Operand))
       Borrowed = !MTE->getSubExpr()->isPRValue() && Stripped->isLValue();
+    // Temporaries of the operand die with the statement that makes the
+    // future, not when the await ends as with native co_await.
+    bool TemporaryOk = true;
+    for (const Stmt *Child : Stripped->children())
+      forEachStmt(Child, [&](const Stmt *X) {
+        if (!TemporaryOk)
+          return;
+        if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X)) {
+          if (MTE->getStorageDuration() == SD_FullExpression) {
+            error(MTE->getExprLoc(), "a temporary bound to a reference here must live until the await "
+                                     "ends, which asyncc v1 cannot do; store it in a local variable "
+                                     "first and pass that");
+            TemporaryOk = false;
+          }
+        } else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(X)) {
+          const CXXDestructorDecl *D = BT->getTemporary()->getDestructor();
+          if (D && D->isUserProvided() && !D->getParent()->isInStdNamespace()) {
+            error(BT->getExprLoc(), "this temporary's destructor would run before the await ends "
+                                    "instead of after it; store it in a local variable first and pass that");
+            TemporaryOk = false;
+          }
+        }
+      });
+    if (!TemporaryOk)
+      return std::nullopt;
     std::string FutureType = Borrowed ? typeName(Stripped->getType().getUnqualifiedType()) : futureType(Operand);
     if (Failed)
       return std::nullopt;
