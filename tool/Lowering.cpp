@@ -382,10 +382,24 @@ bool Lowerer::checkEvaluationOrder(const Expr *E) {
                   isa<FloatingLiteral>(S) || isa<CharacterLiteral>(S) || isa<CXXBoolLiteralExpr>(S) ||
                   isa<CXXNullPtrLiteralExpr>(S) || isa<CXXThisExpr>(S) || isa<ParenExpr>(S) ||
                   isa<DeclRefExpr>(S) || isa<MemberExpr>(S);
-    if (const auto *Cast = dyn_cast<ImplicitCastExpr>(S))
-      Stable = Cast->getCastKind() == CK_FunctionToPointerDecay || Cast->getCastKind() == CK_NoOp ||
-               Cast->getCastKind() == CK_ArrayToPointerDecay || Cast->getCastKind() == CK_DerivedToBase ||
-               Cast->getCastKind() == CK_UncheckedDerivedToBase;
+    // The value of an earlier await is taken where the whole expression is
+    // evaluated, after the last await: conversions of it are fine, and so
+    // is materializing it, unless its type could tell (a user's class with
+    // its own copy, move or destructor).
+    auto observable = [](QualType T) {
+      const auto *RD = T->getAsCXXRecordDecl();
+      return RD && !RD->isInStdNamespace() &&
+             (RD->hasUserDeclaredCopyConstructor() || RD->hasUserDeclaredMoveConstructor() ||
+              RD->hasUserDeclaredDestructor());
+    };
+    if (const auto *Cast = dyn_cast<ImplicitCastExpr>(S)) {
+      const Expr *Sub = Cast->getSubExpr()->IgnoreParens();
+      bool ReadsVariable = Cast->getCastKind() == CK_LValueToRValue && (isa<DeclRefExpr>(Sub) || isa<MemberExpr>(Sub));
+      Stable = !ReadsVariable && Cast->getCastKind() != CK_UserDefinedConversion &&
+               Cast->getCastKind() != CK_ConstructorConversion;
+    }
+    if (isa<MaterializeTemporaryExpr>(S) || isa<CXXBindTemporaryExpr>(S))
+      Stable = containsAwait(S) && !observable(cast<Expr>(S)->getType());
     if (const auto *ME = dyn_cast<MemberExpr>(S))
       Stable = !ME->isArrow() || isa<CXXThisExpr>(ME->getBase()->IgnoreImplicit());
     if (Stable)

@@ -1,0 +1,74 @@
+// What asyncc v1 cannot lower faithfully is refused with a diagnostic that
+// names the construct and a rewrite; nothing is written.
+//
+// RUN: rm -f %t.cpp
+// RUN: %expect_exit 1 %asyncc %s -o %t.cpp -- -I %asyncc_include 2> %t.err
+// RUN: FileCheck %s < %t.err
+// RUN: test ! -e %t.cpp
+
+#include <asyncc/async.hpp>
+
+#include <string>
+
+struct One {
+  using Output = int;
+  asyncc::Poll<int> poll(asyncc::Context&) { return asyncc::Poll<int>::ready(1); }
+};
+int side_effect();
+void take_ref(const std::string&);
+struct Takes {
+  using Output = void;
+  asyncc::Poll<void> poll(asyncc::Context&) { return asyncc::Poll<void>::ready(); }
+};
+Takes takes(const std::string&);
+
+ASYNC asyncc::Async<int> in_switch(int x) {
+  switch (x) {
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: 'co_await' inside a 'switch' is not supported by asyncc v1; rewrite the switch as an if/else chain
+  case 1:
+    co_return co_await One{};
+  }
+  co_return 0;
+}
+
+ASYNC asyncc::Async<int> in_try() {
+  try {
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: 'co_await' inside a 'try' block is not supported
+    co_return co_await One{};
+  } catch (...) {
+  }
+  co_return 0;
+}
+
+ASYNC asyncc::Async<int> in_condition() {
+  if (co_await One{})
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:7: error: 'co_await' in the condition of an 'if' is not supported by asyncc v1; await into a local variable before the 'if'
+    co_return 1;
+  co_return 0;
+}
+
+ASYNC asyncc::Async<int> short_circuit(bool b) {
+  bool r = b && co_await One{};
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:14: error: 'co_await' under '&&' or '||' is not supported
+  co_return r;
+}
+
+ASYNC asyncc::Async<int> order() {
+  int x = side_effect() + co_await One{};
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:11: error: this is evaluated before a 'co_await' of the same expression
+  co_return x;
+}
+
+ASYNC asyncc::Async<void> temporary() {
+  co_await takes(std::string("gone too early"));
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:18: error: a temporary bound to a reference here must live until the await ends
+}
+
+ASYNC asyncc::Async<int> itself(int n) {
+  int r = co_await itself(n - 1);
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:20: error: an async function cannot await itself
+  co_return r;
+}
+
+ASYNC int not_async() { return 1; }
+// CHECK: diagnostics.cpp:[[@LINE-1]]:7: error: an ASYNC function must return asyncc::Async<T>

@@ -1,0 +1,66 @@
+// Several awaits in one expression: the first result is kept in the frame
+// across the second await, beside a union of the two futures; a loop's
+// locals are destroyed on break and continue.
+//
+// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
+// RUN: FileCheck %s < %t.cpp
+// RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
+
+#include <asyncc/async.hpp>
+
+#include <string>
+
+struct Two {
+  using Output = short;
+  asyncc::Poll<short> poll(asyncc::Context&) { return asyncc::Poll<short>::ready(short(2)); }
+};
+
+ASYNC asyncc::Async<int> sum() {
+  int total = co_await Two{} + co_await Two{};
+  co_return total;
+}
+// CHECK-LABEL: struct sum_future {
+// CHECK:        ::new (static_cast<void*>(&b0.e1.ready1)) asyncc::detail::poll_result_t<Two>(b0.e1.await1.poll(cx));
+// CHECK:        int total = asyncc::detail::take(b0.e1.ready1) + asyncc::detail::take(ready2);
+// CHECK:            Two await1;  // co_await Two{}
+// CHECK-NEXT:     };
+// CHECK-NEXT:     union { asyncc::detail::poll_result_t<Two> ready1; };  // value of co_await Two{}
+// CHECK-NEXT:     union {
+// CHECK-NEXT:       Two await2;  // co_await Two{}
+// CHECK-NEXT:     };
+// CHECK-NEXT:   } e1;
+
+ASYNC asyncc::Async<int> loop(int n) {
+  int found = 0;
+  for (int i = 0; i < n; ++i) {
+    std::string label = "item";
+    if (i == 2)
+      continue;
+    found += co_await Two{};
+    if (found > 6)
+      break;
+  }
+  co_return found;
+}
+// CHECK-LABEL: struct loop_future {
+// CHECK:        for (; b0.s1.i < n; ++b0.s1.i)
+// CHECK:        if (b0.s1.i == 2)
+// CHECK-NEXT:   {
+// CHECK-NEXT:     {
+// CHECK-NEXT:       std::destroy_at(&b0.s1.b2.label);
+// CHECK-NEXT:       live = Live::None;
+// CHECK-NEXT:       continue;
+// CHECK:        std::destroy_at(&b0.s1.b2.label);
+// CHECK-NEXT:   live = Live::None;
+// CHECK-NEXT:   break;
+// The loop variable and the string live beside each other, the future in
+// the innermost union.
+// CHECK:        union { int found; };
+// CHECK-NEXT:   union {
+// CHECK-NEXT:     struct {
+// CHECK-NEXT:       union { int i; };
+// CHECK-NEXT:       union {
+// CHECK-NEXT:         struct {
+// CHECK-NEXT:           union { std::string label; };
+// CHECK-NEXT:           union {
+// CHECK-NEXT:             Two await1;
