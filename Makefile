@@ -29,7 +29,14 @@ demo: build
 	@echo "== asyncc --list: the ASYNC functions in examples/seed_example/seed_example.cpp"
 	@./$(BUILD)/bin/asyncc --list examples/seed_example/seed_example.cpp -- -Iruntime/include
 	@echo
-	@echo "== seed_example (native C++20 coroutines): reads foo.txt, and bar.txt because foo.txt is short"
+	@echo "== asyncc transformed it into a state machine: $(BUILD)/examples/seed_example.transformed.cpp"
+	@sed -n '/^struct example_future/,/^  };/p' $(BUILD)/examples/seed_example.transformed.cpp
+	@echo "  ..."
+	@echo
+	@echo "== seed_example, transformed (C++17): reads foo.txt, and bar.txt because foo.txt is short"
+	@./$(BUILD)/examples/seed_example_transformed examples/seed_example
+	@echo
+	@echo "== seed_example, native C++20 coroutines: the same output"
 	@./$(BUILD)/examples/seed_example examples/seed_example
 	@echo
 	@echo "== futures_explained: two timer events awaited by two concurrent tasks"
