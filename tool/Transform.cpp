@@ -6,6 +6,9 @@
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Rewrite/Core/Rewriter.h"
@@ -26,6 +29,54 @@ SourceLocation definitionBegin(const FunctionDecl &FD, const SourceManager &SM) 
   return Begin;
 }
 
+bool returnsAsync(const FunctionDecl &FD) {
+  const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(FD.getReturnType()->getAsCXXRecordDecl());
+  return TSD && TSD->getQualifiedNameAsString() == "asyncc::Async";
+}
+
+bool hasAsyncAnnotation(const FunctionDecl &FD) {
+  for (const auto *A : FD.specific_attrs<AnnotateAttr>())
+    if (A->getAnnotation() == AsyncAnnotation)
+      return true;
+  return false;
+}
+
+// ASYNC on a declaration that is never defined here, and coroutines that
+// return Async<T> without ASYNC (they stay native C++20 coroutines).
+class AnnotationChecker : public RecursiveASTVisitor<AnnotationChecker> {
+public:
+  explicit AnnotationChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    auto &Diags = Ctx.getDiagnostics();
+    if (hasAsyncAnnotation(*FD) && !FD->isThisDeclarationADefinition() && !FD->getDefinition()) {
+      unsigned ID = Diags.getCustomDiagID(
+          DiagnosticsEngine::Error, "ASYNC on a declaration without a body: asyncc transforms definitions; "
+                                    "define '%0' in this file");
+      Diags.Report(FD->getLocation(), ID) << FD->getName();
+    }
+    if (!hasAsyncAnnotation(*FD) && FD->doesThisDeclarationHaveABody() && returnsAsync(*FD) &&
+        isa_and_nonnull<CoroutineBodyStmt>(FD->getBody())) {
+      unsigned ID = Diags.getCustomDiagID(
+          DiagnosticsEngine::Warning, "'%0' returns asyncc::Async but is not annotated ASYNC: it stays a "
+                                      "native C++20 coroutine (add ASYNC to transform it)");
+      Diags.Report(FD->getLocation(), ID)
+          << FD->getName() << FixItHint::CreateInsertion(SM.getExpansionLoc(FD->getBeginLoc()), "ASYNC ");
+    }
+    return true;
+  }
+
+private:
+  ASTContext &Ctx;
+  const SourceManager &SM;
+};
+
 class TransformConsumer : public ASTConsumer {
 public:
   TransformConsumer(const std::string &DisplayName, TransformResult &Out)
@@ -34,6 +85,7 @@ public:
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (Ctx.getDiagnostics().hasErrorOccurred())
       return;
+    AnnotationChecker(Ctx).TraverseDecl(Ctx.getTranslationUnitDecl());
     SourceManager &SM = Ctx.getSourceManager();
     Rewriter R(SM, Ctx.getLangOpts());
     bool Ok = true;
