@@ -104,6 +104,18 @@ private:
     return T;
   }
   std::string typeName(QualType T) {
+    // Deduced types and member typedefs (std::vector<int>::iterator) are
+    // spelled by what they denote: qualifying the sugar is not reliable.
+    bool Canonical = T->getContainedDeducedType() != nullptr;
+    for (QualType U = T.getNonReferenceType(); !Canonical;) {
+      const auto *TT = U->getAs<TypedefType>();
+      if (!TT)
+        break;
+      Canonical = isa<RecordDecl>(TT->getDecl()->getDeclContext());
+      U = TT->desugar();
+    }
+    if (Canonical)
+      return T.getCanonicalType().getAsString(Policy);
     return TypeName::getFullyQualifiedName(T, Ctx, Policy, /*WithGlobalNsPrefix=*/false);
   }
   bool spellable(QualType T, SourceLocation Loc, StringRef What) {
@@ -229,6 +241,8 @@ private:
   void lowerSubStmt(const Stmt *S);
   bool needsLowering(const Stmt *S);
   void lowerReturn(const CoreturnStmt *CR);
+  void lowerReferenceVar(const VarDecl *VD);
+  void lowerRangeFor(const CXXForRangeStmt *RF);
 
   // -- expressions
   // Emits the awaits of the full-expression E and returns E's text with each
@@ -291,9 +305,9 @@ bool Lowerer::checkSupported(const Stmt *Body) {
              FS && (containsAwait(FS->getCond()) || containsAwait(FS->getInc())))
       error(FS->getBeginLoc(), "'co_await' in the condition or increment of a 'for' loop is not "
                                "supported by asyncc v1; await inside the loop body");
-    else if (const auto *RF = dyn_cast<CXXForRangeStmt>(S); RF && containsAwait(RF))
-      error(RF->getBeginLoc(), "'co_await' in a range-based 'for' loop is not supported by asyncc v1 "
-                               "yet; iterate with an index: 'for (std::size_t i = 0; i < v.size(); ++i)'");
+    else if (const auto *RF = dyn_cast<CXXForRangeStmt>(S); RF && containsAwait(RF->getRangeInit()))
+      error(RF->getBeginLoc(), "'co_await' in the range of a range-based 'for' is not supported by "
+                               "asyncc v1; await the range into a local variable first");
     else if (const auto *CO = dyn_cast<ConditionalOperator>(S); CO && containsAwait(CO))
       error(CO->getBeginLoc(), "'co_await' under '?:' is not supported by asyncc v1; use an if/else "
                                "that assigns a local");
@@ -691,13 +705,12 @@ void Lowerer::lowerVar(const VarDecl *VD) {
     }
     return;
   }
-  if (T->isReferenceType()) {
-    error(VD->getLocation(), "a reference variable whose scope contains a 'co_await' is not supported by "
-                             "asyncc v1; use a pointer");
-    return;
-  }
   if (!spellable(T, VD->getLocation(), "this variable"))
     return;
+  if (T->isReferenceType()) {
+    lowerReferenceVar(VD);
+    return;
+  }
   if (VD->isStaticLocal() || !VD->hasLocalStorage())
     return;
   std::string Type = typeName(T.getUnqualifiedType());
@@ -754,6 +767,135 @@ void Lowerer::lowerVar(const VarDecl *VD) {
   }
   VarPath[VD] = Path;
   construct(Path, T);
+}
+
+// A reference in the frame is a pointer to what it refers to; its uses read
+// through the pointer.
+void Lowerer::lowerReferenceVar(const VarDecl *VD) {
+  const Expr *Init = VD->getInit();
+  const Expr *Bound = Init ? Init->IgnoreParens() : nullptr;
+  if (const auto *Cleanups = dyn_cast_or_null<ExprWithCleanups>(Bound))
+    Bound = Cleanups->getSubExpr()->IgnoreParens();
+  if (!Bound || isa<MaterializeTemporaryExpr>(Bound)) {
+    error(VD->getLocation(), "a reference bound to a temporary, whose scope contains a 'co_await', is not "
+                             "supported by asyncc v1; declare the variable by value");
+    return;
+  }
+  QualType Pointee = VD->getType().getNonReferenceType();
+  std::string Type = typeName(Pointee) + "*";
+  std::string Path = addSlot(VD->getNameAsString(), Type,
+                             originalText(VD->getSourceRange()) + "   " + File.str() + ":" +
+                                 std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine()));
+  bool Braces = containsAwait(Init);
+  if (Braces) {
+    emit("{");
+    ++Indent;
+  }
+  auto L = lowerFullExpr(Init, false);
+  if (!L)
+    return;
+  emit(Path + " = std::addressof(" + L->Text + ");");
+  if (Braces) {
+    --Indent;
+    emit("}");
+  }
+  VarPath[VD] = "(*" + Path + ")";
+}
+
+// for (decl : range) body, with awaits in the body: the range (or a pointer
+// to it), the iterators and the loop variable live in the frame.
+void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
+  unsigned LiveAtEntry = CurrentLive;
+  emit("{");
+  ++Indent;
+  emit("// " + originalText(SourceRange(RF->getBeginLoc(), RF->getRParenLoc())));
+  openStruct("s" + std::to_string(BlockCount++));
+  if (RF->getInit())
+    lowerStmt(RF->getInit());
+  const Expr *RangeInit = RF->getRangeInit();
+  const auto *RangeVar = cast<VarDecl>(RF->getRangeStmt()->getSingleDecl());
+  const auto *BeginVar = cast<VarDecl>(RF->getBeginStmt()->getSingleDecl());
+  const auto *EndVar = cast<VarDecl>(RF->getEndStmt()->getSingleDecl());
+  std::string Range;
+  {
+    bool Braces = containsAwait(RangeInit);
+    if (Braces) {
+      emit("{");
+      ++Indent;
+    }
+    auto L = lowerFullExpr(RangeInit, false);
+    if (!L)
+      return;
+    if (strip(RangeInit)->isLValue()) {
+      QualType T = RangeVar->getType().getNonReferenceType();
+      std::string Path = addSlot("range", typeName(T) + "*", "the range");
+      emit(Path + " = std::addressof(" + L->Text + ");");
+      Range = "(*" + Path + ")";
+    } else {
+      QualType T = strip(RangeInit)->getType().getUnqualifiedType();
+      if (!spellable(T, RangeInit->getBeginLoc(), "the range"))
+        return;
+      std::string Path = addSlot("range", typeName(T), "the range");
+      emit("::new (static_cast<void*>(&" + Path + ")) " + typeName(T) + "(" + L->Text + ");");
+      construct(Path, T);
+      Range = Path;
+    }
+    if (Braces) {
+      --Indent;
+      emit("}");
+    }
+  }
+  // begin and end as the range-based for finds them: members, else ADL.
+  auto call = [&](const VarDecl *V, StringRef Name) {
+    const Expr *E = strip(V->getInit());
+    if (isa<CXXMemberCallExpr>(E))
+      return Range + "." + Name.str() + "()";
+    if (strip(RangeInit)->getType()->isArrayType())
+      return Name == "begin" ? Range + " + 0" : Range + " + " + std::to_string(cast<ConstantArrayType>(
+                                                   Ctx.getAsArrayType(strip(RangeInit)->getType()))->getSize().getZExtValue());
+    return Name.str() + "(" + Range + ")";
+  };
+  std::string Begin = addSlot("begin", typeName(BeginVar->getType()), "the iterator");
+  emit("::new (static_cast<void*>(&" + Begin + ")) " + typeName(BeginVar->getType()) + "(" + call(BeginVar, "begin") + ");");
+  construct(Begin, BeginVar->getType());
+  std::string End = addSlot("end", typeName(EndVar->getType()), "the end");
+  emit("::new (static_cast<void*>(&" + End + ")) " + typeName(EndVar->getType()) + "(" + call(EndVar, "end") + ");");
+  construct(End, EndVar->getType());
+  openAlternatives();
+  emit("for (; " + Begin + " != " + End + "; ++" + Begin + ")");
+  emit("{");
+  ++Indent;
+  LoopLive.push_back(CurrentLive);
+  openStruct("b" + std::to_string(BlockCount++));
+  const VarDecl *LoopVar = RF->getLoopVariable();
+  QualType T = LoopVar->getType();
+  if (!spellable(T, LoopVar->getLocation(), "the loop variable"))
+    return;
+  std::string VarComment = originalText(LoopVar->getSourceRange());
+  if (T->isReferenceType()) {
+    std::string Path = addSlot(LoopVar->getNameAsString(), typeName(T.getNonReferenceType()) + "*", VarComment);
+    emit(Path + " = std::addressof(*" + Begin + ");");
+    VarPath[LoopVar] = "(*" + Path + ")";
+  } else {
+    std::string Type = typeName(T.getUnqualifiedType());
+    std::string Path = addSlot(LoopVar->getNameAsString(), Type, VarComment);
+    emit("::new (static_cast<void*>(&" + Path + ")) " + Type + "(*" + Begin + ");");
+    VarPath[LoopVar] = Path;
+    construct(Path, T);
+  }
+  openAlternatives();
+  lowerStmt(RF->getBody());
+  close();
+  destroyDownTo(LoopLive.back());
+  LoopLive.pop_back();
+  close();
+  --Indent;
+  emit("}");
+  close();
+  close();
+  destroyDownTo(LiveAtEntry);
+  --Indent;
+  emit("}");
 }
 
 void Lowerer::lowerReturn(const CoreturnStmt *CR) {
@@ -912,6 +1054,13 @@ void Lowerer::lowerStmt(const Stmt *S) {
     destroyDownTo(LiveAtEntry);
     --Indent;
     emit("}");
+  } else if (const auto *RF = dyn_cast<CXXForRangeStmt>(S)) {
+    if (!containsAwait(RF->getBody())) {
+      error(RF->getBeginLoc(), "this range-based 'for' cannot contain 'co_return' in asyncc v1 unless its "
+                               "body also awaits; iterate with an index");
+      return;
+    }
+    lowerRangeFor(RF);
   } else if (isa<BreakStmt>(S) || isa<ContinueStmt>(S)) {
     unsigned Saved = CurrentLive;
     emit("{");
