@@ -231,6 +231,7 @@ private:
 
   // -- analysis
   bool checkSupported(const Stmt *Body);
+  bool checkNames(SourceRange R);
   void findFrameVars(const Stmt *S);
   bool checkEvaluationOrder(const Expr *E);
 
@@ -276,6 +277,46 @@ private:
   std::vector<unsigned> LoopLive;  // live set at the entry of each enclosing loop
 };
 
+// The generated struct declares these names, and poll's body sees them:
+// a body or parameter that uses one would silently mean ours instead.
+bool isGeneratedName(StringRef Name) {
+  static const char *const Fixed[] = {"cx", "live", "finish", "drop", "live_at", "state_",
+                                      "Finish", "Live", "State", "Output"};
+  for (const char *F : Fixed)
+    if (Name == F)
+      return true;
+  for (StringRef Prefix : {"b", "s", "e", "ready", "await", "resume"})
+    if (Name.starts_with(Prefix) && Name.size() > Prefix.size() &&
+        llvm::all_of(Name.drop_front(Prefix.size()), llvm::isDigit))
+      return true;
+  return false;
+}
+
+bool Lowerer::checkNames(SourceRange R) {
+  const LangOptions &LO = Ctx.getLangOpts();
+  CharSourceRange CR = CharSourceRange::getTokenRange(SM.getExpansionRange(R).getAsRange());
+  StringRef Text = Lexer::getSourceText(CR, SM, LO);
+  SourceLocation Begin = CR.getBegin();
+  Lexer Lex(Begin, LO, Text.begin(), Text.begin(), Text.end());
+  Token Tok;
+  while (!Lex.LexFromRawLexer(Tok)) {
+    if (Tok.is(tok::raw_identifier) && isGeneratedName(Tok.getRawIdentifier())) {
+      error(Tok.getLocation(), ("'" + Tok.getRawIdentifier() +
+                                "' is a name asyncc's generated code declares; rename it in this "
+                                "async function")
+                                   .str());
+      return false;
+    }
+  }
+  if (Tok.is(tok::raw_identifier) && isGeneratedName(Tok.getRawIdentifier())) {
+    error(Tok.getLocation(), ("'" + Tok.getRawIdentifier() +
+                              "' is a name asyncc's generated code declares; rename it in this async function")
+                                 .str());
+    return false;
+  }
+  return true;
+}
+
 bool Lowerer::checkSupported(const Stmt *Body) {
   forEachStmt(Body, [&](const Stmt *S) {
     if (isa<CoyieldExpr>(S))
@@ -319,6 +360,16 @@ bool Lowerer::checkSupported(const Stmt *Body) {
     else if (const auto *DS = dyn_cast<DeclStmt>(S); DS && !DS->isSingleDecl() && containsAwait(DS))
       error(DS->getBeginLoc(), "a declaration of several variables with a 'co_await' is not supported "
                                "by asyncc v1; declare one variable per statement");
+    else if (const auto *DS = dyn_cast<DeclStmt>(S); DS && isa<DecompositionDecl>(DS->getSingleDecl()) &&
+                                                     FrameVars.count(cast<VarDecl>(DS->getSingleDecl())))
+      error(DS->getBeginLoc(), "a structured binding whose scope contains a 'co_await' is not supported by "
+                               "asyncc v1; declare a variable and name its members");
+    else if (const auto *LE = dyn_cast<LambdaExpr>(S); LE && llvm::any_of(LE->captures(), [&](const LambdaCapture &C) {
+               const auto *V = C.capturesVariable() ? dyn_cast<VarDecl>(C.getCapturedVar()) : nullptr;
+               return V && FrameVars.count(V);
+             }))
+      error(LE->getBeginLoc(), "a lambda that captures a variable stored in the async frame is not supported "
+                               "by asyncc v1; pass the variable to the lambda as an argument");
     else if (const auto *CA = dyn_cast<CoawaitExpr>(S); CA && CA->getBeginLoc().isMacroID())
       error(CA->getBeginLoc(), "'co_await' inside a macro expansion is not supported; expand the macro "
                                "by hand");
@@ -619,8 +670,10 @@ bool Lowerer::needsLowering(const Stmt *S) {
       return false;
     if (isa<BreakStmt>(X) || isa<ContinueStmt>(X))
       return true;
-    if (isa<ForStmt>(X) || isa<WhileStmt>(X) || isa<DoStmt>(X) || isa<CXXForRangeStmt>(X) || isa<SwitchStmt>(X))
-      return false;  // jumps inside belong to the nested statement
+    if (isa<ForStmt>(X) || isa<WhileStmt>(X) || isa<DoStmt>(X) || isa<CXXForRangeStmt>(X))
+      return false;  // jumps inside belong to the nested loop
+    if (isa<SwitchStmt>(X))
+      return contains<ContinueStmt>(X);  // a switch takes only the breaks
     return llvm::any_of(X->children(), escapes);
   };
   return escapes(S);
@@ -1140,9 +1193,15 @@ std::optional<LoweredFunction> Lowerer::run() {
     return std::nullopt;
   }
   const auto *UserBody = dyn_cast<CompoundStmt>(Body->getBody());
-  if (!UserBody || !checkSupported(UserBody))
+  if (!UserBody) {
+    error(FD.getLocation(), "a function-try-block on an ASYNC function is not supported by asyncc v1; put "
+                            "the try inside the body");
     return std::nullopt;
+  }
   findFrameVars(UserBody);
+  if (!checkSupported(UserBody) ||
+      !checkNames(SourceRange(FD.getLocation(), FD.getBodyRBrace())))
+    return std::nullopt;
   Opened.push_back({&Out.Frame, ""});
   Indent = 0;
   lowerCompound(UserBody, /*Braces=*/false);

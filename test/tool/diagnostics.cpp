@@ -72,3 +72,26 @@ ASYNC asyncc::Async<int> itself(int n) {
 
 ASYNC int not_async() { return 1; }
 // CHECK: diagnostics.cpp:[[@LINE-1]]:7: error: an ASYNC function must return asyncc::Async<T>
+
+ASYNC asyncc::Async<int> generated_name(int cx) {
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:45: error: 'cx' is a name asyncc's generated code declares; rename it in this async function
+  co_return cx + co_await One{};
+}
+
+ASYNC asyncc::Async<int> captures() {
+  int kept = 1;
+  auto get = [&] { return kept; };
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:14: error: a lambda that captures a variable stored in the async frame is not supported
+  co_await One{};
+  co_return get();
+}
+
+struct Pair {
+  int a, b;
+};
+ASYNC asyncc::Async<int> bindings(Pair p) {
+  auto [a, b] = p;
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a structured binding whose scope contains a 'co_await' is not supported
+  co_await One{};
+  co_return a + b;
+}
