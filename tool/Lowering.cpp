@@ -638,8 +638,10 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
         destroyDownTo(LiveBefore);
       LastReady = Ready;
     }
-    Scratch.ReplaceText(SM.getExpansionRange(CA->getSourceRange()).getAsRange(),
-                        "asyncc::detail::take(" + Ready + ")");
+    // Replaced by its rewritten length: names inside it may already have
+    // been renamed, which a range in original offsets would not cover.
+    SourceRange AwaitRange = SM.getExpansionRange(CA->getSourceRange()).getAsRange();
+    Scratch.ReplaceText(AwaitRange.getBegin(), text(AwaitRange).size(), "asyncc::detail::take(" + Ready + ")");
   }
   if (Group) {
     close();  // the futures' union
@@ -767,6 +769,20 @@ void Lowerer::lowerVar(const VarDecl *VD) {
   if (VD->isStaticLocal() || !VD->hasLocalStorage())
     return;
   std::string Type = typeName(T.getUnqualifiedType());
+  // A future of another async function kept in a variable: after the
+  // transformation its type is that function's struct, not Async<T>.
+  if (const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl());
+      TSD && TSD->getQualifiedNameAsString() == "asyncc::Async") {
+    const auto *Call = VD->getInit() ? dyn_cast<CallExpr>(strip(VD->getInit())) : nullptr;
+    if (!Call || !isAsyncFunction(Call->getDirectCallee())) {
+      error(VD->getLocation(), "asyncc v1 can keep an Async<T> in the frame only when it is initialized by "
+                               "a call of an ASYNC function of this file");
+      return;
+    }
+    Type = futureType(VD->getInit());
+    if (Failed)
+      return;
+  }
   std::string Path = addSlot(VD->getNameAsString(), Type,
                              originalText(VD->getSourceRange()) + "   " + File.str() + ":" +
                                  std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine()));
