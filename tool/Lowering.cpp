@@ -730,7 +730,12 @@ void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
   }
   if (AlternativesOpen)
     close();
-  destroyDownTo(LiveAtEntry);
+  // After a co_return, break or continue, the end of the block is not reached.
+  const Stmt *Last = CS->body_empty() ? nullptr : CS->body_back();
+  if (Last && (isa<CoreturnStmt>(Last) || isa<BreakStmt>(Last) || isa<ContinueStmt>(Last)))
+    CurrentLive = LiveAtEntry;
+  else
+    destroyDownTo(LiveAtEntry);
   if (HasFrame)
     close();
   --Indent;
