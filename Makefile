@@ -1,13 +1,13 @@
 # The two commands of the README. Each installs what is missing first.
 #   make demo   build, then run the example
 #   make test   build, then run every test suite under ctest
-# Also: make build, make bench, make clean.
+# Also: make build, make bench, make fuzz SEEDS=1-500, make clean.
 
 BUILD ?= build
 JOBS  ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo bench clean
+.PHONY: all deps configure build test demo bench fuzz clean
 
 all: build
 
@@ -44,6 +44,11 @@ demo: build
 
 bench: build
 	@cmake --build $(BUILD) --target bench
+
+# Differential fuzzing of the transformer over many seeds: make fuzz SEEDS=1-500
+SEEDS ?= 1-200
+fuzz: build
+	@SEEDS=$(SEEDS) cmake --build $(BUILD) --target fuzz
 
 clean:
 	rm -rf $(BUILD)
