@@ -234,6 +234,15 @@ private:
   bool checkNames(SourceRange R);
   void findFrameVars(const Stmt *S);
   bool checkEvaluationOrder(const Expr *E);
+  // Reads of scalar variables that C++ evaluates before an await of the
+  // same full-expression: kept in the frame, read just before that await.
+  struct Hoist {
+    const Expr *Read;
+    QualType Type;
+    const CoawaitExpr *Before;
+  };
+  std::vector<Hoist> Hoists;
+  unsigned TempCount = 0;
 
   // -- statements
   void lowerStmt(const Stmt *S);
@@ -285,7 +294,7 @@ bool isGeneratedName(StringRef Name) {
   for (const char *F : Fixed)
     if (Name == F)
       return true;
-  for (StringRef Prefix : {"b", "s", "e", "ready", "await", "resume"})
+  for (StringRef Prefix : {"b", "s", "e", "ready", "await", "resume", "tmp"})
     if (Name.starts_with(Prefix) && Name.size() > Prefix.size() &&
         llvm::all_of(Name.drop_front(Prefix.size()), llvm::isDigit))
       return true;
@@ -462,7 +471,25 @@ bool Lowerer::checkEvaluationOrder(const Expr *E) {
       bool ReadsVariable = Cast->getCastKind() == CK_LValueToRValue && (isa<DeclRefExpr>(Sub) || isa<MemberExpr>(Sub));
       Stable = !ReadsVariable && Cast->getCastKind() != CK_UserDefinedConversion &&
                Cast->getCastKind() != CK_ConstructorConversion;
+      // A variable's scalar value read before an await is read into the
+      // frame just before that await starts, as C++ would read it.
+      if (ReadsVariable && isa<DeclRefExpr>(Sub) && Cast->getType()->isScalarType() &&
+          !Cast->getType().isVolatileQualified()) {
+        size_t Next = I + 1;
+        while (Next < Done.size() && !isa<CoawaitExpr>(Done[Next]))
+          ++Next;
+        Hoists.push_back({Sub, Cast->getType(), cast<CoawaitExpr>(Done[Next])});
+        Stable = true;
+      }
     }
+    // Built-in arithmetic on values that are stable or read into the frame
+    // computes the same whenever it runs.
+    if (const auto *BO = dyn_cast<BinaryOperator>(S))
+      Stable = !BO->isAssignmentOp() && !BO->isCommaOp() && BO->getType()->isScalarType();
+    if (const auto *UO = dyn_cast<UnaryOperator>(S))
+      Stable = (UO->getOpcode() == UO_Minus || UO->getOpcode() == UO_Plus || UO->getOpcode() == UO_LNot ||
+                UO->getOpcode() == UO_Not) &&
+               UO->getType()->isScalarType();
     if (isa<MaterializeTemporaryExpr>(S) || isa<CXXBindTemporaryExpr>(S))
       Stable = containsAwait(S) && !observable(cast<Expr>(S)->getType());
     if (const auto *ME = dyn_cast<MemberExpr>(S))
@@ -532,12 +559,13 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
     renameIn(E);
     return Lowered{text(E->getSourceRange()), ""};
   }
+  Hoists.clear();
   if (!checkEvaluationOrder(E))
     return std::nullopt;
 
-  // Several awaits, or results kept to the end: a struct holds the kept
-  // results beside a union of the sub-futures.
-  bool Group = Awaits.size() > 1 || KeepAll;
+  // Several awaits, results kept to the end or values read before an await:
+  // a struct holds them beside a union of the sub-futures.
+  bool Group = Awaits.size() > 1 || KeepAll || !Hoists.empty();
   if (Group) {
     openStruct("e" + std::to_string(++GroupCount));
     openAlternatives();
@@ -546,6 +574,19 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
   std::string LastReady;
   for (size_t I = 0; I != Awaits.size(); ++I) {
     const CoawaitExpr *CA = Awaits[I];
+    for (const Hoist &H : Hoists) {
+      if (H.Before != CA)
+        continue;
+      renameIn(H.Read);
+      SourceRange ReadRange = SM.getExpansionRange(H.Read->getSourceRange()).getAsRange();
+      std::string Source = text(ReadRange);
+      Opened.pop_back();  // into the group struct, beside the futures
+      std::string Temp = addSlot("tmp" + std::to_string(++TempCount), typeName(H.Type.getUnqualifiedType()),
+                                 "value of " + originalText(ReadRange) + " before the await");
+      openAlternatives();
+      emit(Temp + " = " + Source + ";");
+      Scratch.ReplaceText(ReadRange.getBegin(), Source.size(), Temp);
+    }
     const Expr *Operand = CA->getOperand();
     bool Last = I + 1 == Awaits.size();
     unsigned Number = Out.States.size() + 1;
