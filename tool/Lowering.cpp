@@ -247,6 +247,7 @@ private:
   // -- statements
   void lowerStmt(const Stmt *S);
   void lowerCompound(const CompoundStmt *CS, bool Braces = true);
+  bool hasFrameStorage(const Stmt *S);
   void lowerVar(const VarDecl *VD);
   void lowerSubStmt(const Stmt *S);
   bool needsLowering(const Stmt *S);
@@ -388,33 +389,44 @@ bool Lowerer::checkSupported(const Stmt *Body) {
 
 // A variable is stored in the frame when its scope, from its declaration to
 // the end of its block, contains a suspension point.
+// A variable is stored in the frame when its scope, from its declaration to
+// the end of its block, contains a suspension point. So is one with a
+// destructor whose scope contains a co_return: the frame is destroyed after
+// the locals of poll, and it must go in the reverse order of construction.
 void Lowerer::findFrameVars(const Stmt *S) {
   if (!S)
     return;
-  auto markDeclaredIn = [&](const Stmt *Decls) {
+  auto markDeclaredIn = [&](const Stmt *Decls, bool Await, bool Return) {
     if (const auto *DS = dyn_cast_or_null<DeclStmt>(Decls))
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage())
-          FrameVars.insert(VD);
+          if (Await || (Return && VD->getType().isDestructedType() != QualType::DK_none))
+            FrameVars.insert(VD);
+  };
+  auto scopeHas = [&](const Stmt *X, bool &Await, bool &Return) {
+    Await |= containsAwait(X);
+    Return |= contains<CoreturnStmt>(X);
   };
   if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
     const Stmt *const *Begin = CS->body_begin();
     for (unsigned I = 0, N = CS->size(); I != N; ++I) {
-      bool AwaitLater = false;
-      for (unsigned J = I + 1; J != N && !AwaitLater; ++J)
-        AwaitLater = containsAwait(Begin[J]);
-      if (AwaitLater)
-        markDeclaredIn(Begin[I]);
+      bool Await = false, Return = false;
+      for (unsigned J = I + 1; J != N; ++J)
+        scopeHas(Begin[J], Await, Return);
+      markDeclaredIn(Begin[I], Await, Return);
       // A declaration initialized by a co_await resumes inside its own
       // initializer: the variable is constructed after the resume point, and
       // stays a plain local only when nothing later suspends.
     }
   } else if (const auto *FS = dyn_cast<ForStmt>(S)) {
-    if (containsAwait(FS->getBody()))
-      markDeclaredIn(FS->getInit());
+    bool Await = false, Return = false;
+    scopeHas(FS->getBody(), Await, Return);
+    markDeclaredIn(FS->getInit(), Await, Return);
   } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
-    if (containsAwait(IS->getThen()) || containsAwait(IS->getElse()))
-      markDeclaredIn(IS->getInit());
+    bool Await = false, Return = false;
+    scopeHas(IS->getThen(), Await, Return);
+    scopeHas(IS->getElse(), Await, Return);
+    markDeclaredIn(IS->getInit(), Await, Return);
   }
   if (isa<LambdaExpr>(S))
     return;
@@ -606,26 +618,30 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
     // Temporaries of the operand die with the statement that makes the
     // future, not when the await ends as with native co_await.
     bool TemporaryOk = true;
-    for (const Stmt *Child : Stripped->children())
-      forEachStmt(Child, [&](const Stmt *X) {
-        if (!TemporaryOk)
+    std::function<void(const Stmt *)> checkTemporaries = [&](const Stmt *X) {
+      if (!X || isa<CoawaitExpr>(X) || isa<LambdaExpr>(X) || !TemporaryOk)
+        return;  // a nested await's own temporaries are its business
+      if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X);
+          MTE && MTE->getStorageDuration() == SD_FullExpression) {
+        error(MTE->getExprLoc(), "a temporary bound to a reference here must live until the await ends, "
+                                 "which asyncc v1 cannot do; store it in a local variable first and pass that");
+        TemporaryOk = false;
+        return;
+      }
+      if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(X)) {
+        const CXXDestructorDecl *D = BT->getTemporary()->getDestructor();
+        if (D && D->isUserProvided() && !D->getParent()->isInStdNamespace()) {
+          error(BT->getExprLoc(), "this temporary's destructor would run before the await ends instead of "
+                                  "after it; store it in a local variable first and pass that");
+          TemporaryOk = false;
           return;
-        if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X)) {
-          if (MTE->getStorageDuration() == SD_FullExpression) {
-            error(MTE->getExprLoc(), "a temporary bound to a reference here must live until the await "
-                                     "ends, which asyncc v1 cannot do; store it in a local variable "
-                                     "first and pass that");
-            TemporaryOk = false;
-          }
-        } else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(X)) {
-          const CXXDestructorDecl *D = BT->getTemporary()->getDestructor();
-          if (D && D->isUserProvided() && !D->getParent()->isInStdNamespace()) {
-            error(BT->getExprLoc(), "this temporary's destructor would run before the await ends "
-                                    "instead of after it; store it in a local variable first and pass that");
-            TemporaryOk = false;
-          }
         }
-      });
+      }
+      for (const Stmt *C : X->children())
+        checkTemporaries(C);
+    };
+    for (const Stmt *Child : Stripped->children())
+      checkTemporaries(Child);
     if (!TemporaryOk)
       return std::nullopt;
     std::string FutureType = Borrowed ? typeName(Stripped->getType().getUnqualifiedType()) : futureType(Operand);
@@ -734,8 +750,22 @@ void Lowerer::lowerSubStmt(const Stmt *S) {
   emit("}");
 }
 
+// Whether S puts anything in the frame: an await or a frame variable.
+bool Lowerer::hasFrameStorage(const Stmt *S) {
+  bool Found = false;
+  forEachStmt(S, [&](const Stmt *X) {
+    if (isa<CoawaitExpr>(X))
+      Found = true;
+    else if (const auto *DS = dyn_cast<DeclStmt>(X))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && FrameVars.count(VD))
+          Found = true;
+  });
+  return Found;
+}
+
 void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
-  bool HasFrame = containsAwait(CS);
+  bool HasFrame = hasFrameStorage(CS);
   unsigned LiveAtEntry = CurrentLive;
   if (Braces)
     emit("{");
@@ -759,7 +789,7 @@ void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
           close();
           AlternativesOpen = false;
         }
-      } else if (!AlternativesOpen && containsAwait(Child)) {
+      } else if (!AlternativesOpen && hasFrameStorage(Child)) {
         openAlternatives();
         AlternativesOpen = true;
       }
@@ -1089,7 +1119,7 @@ void Lowerer::lowerStmt(const Stmt *S) {
   } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
     unsigned LiveAtEntry = CurrentLive;
     bool Scope = IS->getInit() != nullptr;
-    bool Storage = Scope && (containsAwait(IS->getThen()) || containsAwait(IS->getElse()));
+    bool Storage = Scope && hasFrameStorage(IS);
     if (Scope) {
       emit("{");
       ++Indent;
@@ -1142,7 +1172,7 @@ void Lowerer::lowerStmt(const Stmt *S) {
     emit("{");
     ++Indent;
     // A variable of the init-statement lives beside the body's storage.
-    bool Scope = containsAwait(FS->getBody());
+    bool Scope = hasFrameStorage(FS);
     if (Scope)
       openStruct("s" + std::to_string(BlockCount++));
     if (FS->getInit())

@@ -7,11 +7,12 @@ runs as native C++20 coroutines and when asyncc has transformed it. Its main
 runs the last function to completion, then again cancelled after 0, 1, 2, ...
 polls.
 
-Constructs: nested blocks, if/else, for and while loops with break and
+Constructs: nested blocks, if/else, for, while and do-while loops with break and
 continue, early co_return, locals of a traced type, awaits of leaf futures
 that stay pending k times, awaits of other generated async functions,
-several awaits in one expression, values kept across awaits, exceptions from
-leaf futures. Only what asyncc accepts is generated; see tool/README.md.
+several awaits in one expression, nested awaits, variables read before an
+await of the same expression, values kept across awaits, exceptions from leaf
+futures; and, rarely, a call before an await, which asyncc refuses. Only what asyncc accepts is generated; see tool/README.md.
 """
 import random
 import sys
@@ -110,12 +111,23 @@ class Function:
 
     def value_expr(self):
         r = self.rng.random()
-        if r < 0.5:
+        if r < 0.4:
             return self.awaitable()
-        if r < 0.7:
+        if r < 0.55:
             return "%s + %s" % (self.awaitable(), self.awaitable())
-        if r < 0.85:
+        if r < 0.65:
             return "%s * %d" % (self.awaitable(), self.rng.randint(1, 3))
+        if r < 0.75:
+            # acc is read before the await: its value then, not after.
+            return "acc * %d - %s" % (self.rng.randint(1, 3), self.awaitable())
+        if r < 0.83:
+            callees = self.gen.functions[: self.index]
+            if callees:
+                return "co_await %s(%s %% 5)" % (self.rng.choice(callees).name, self.awaitable())
+            return self.awaitable()
+        if r < 0.9:
+            # Refused by asyncc: a call evaluated before an await.
+            return "show(\"before\", acc) + %s" % self.awaitable()
         return "show(\"arg\", %s)" % self.awaitable()
 
     def statement(self, budget):
@@ -162,6 +174,15 @@ class Function:
             self.block(budget // 2)
             self.in_loop -= 1
             self.emit("}")
+        elif r < 0.85 and self.depth < 3:
+            var = "d%d" % self.loop_var
+            self.loop_var += 1
+            self.emit("int %s = 0;" % var)
+            self.emit("do {")
+            self.in_loop += 1
+            self.block(budget // 2)
+            self.in_loop -= 1
+            self.emit("} while (++%s < %d);" % (var, self.rng.randint(1, 3)))
         elif r < 0.88 and self.depth < 4:
             self.emit("{")
             self.block(budget // 2)
