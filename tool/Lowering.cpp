@@ -254,6 +254,8 @@ private:
   void lowerReturn(const CoreturnStmt *CR);
   void lowerReferenceVar(const VarDecl *VD);
   void lowerRangeFor(const CXXForRangeStmt *RF);
+  bool emitCondition(const Expr *Cond, const std::string &Slot);
+  void lowerLoopWithAwaitingHead(const Stmt *Loop);
 
   // -- expressions
   // Emits the awaits of the full-expression E and returns E's text with each
@@ -341,21 +343,14 @@ bool Lowerer::checkSupported(const Stmt *Body) {
     else if (const auto *TS = dyn_cast<CXXTryStmt>(S); TS && containsAwait(TS))
       error(S->getBeginLoc(), "'co_await' inside a 'try' block is not supported by asyncc v1; move "
                               "the awaits out of the try, or catch inside the awaited function");
-    else if (const auto *IS = dyn_cast<IfStmt>(S); IS && (containsAwait(IS->getCond()) ||
-                                                          containsAwait(IS->getConditionVariableDeclStmt())))
-      error(IS->getCond()->getBeginLoc(), "'co_await' in the condition of an 'if' is not supported by "
-                                          "asyncc v1; await into a local variable before the 'if'");
-    else if (const auto *WS = dyn_cast<WhileStmt>(S); WS && containsAwait(WS->getCond()))
-      error(WS->getCond()->getBeginLoc(), "'co_await' in the condition of a 'while' is not supported by "
-                                          "asyncc v1; write 'while (true)' and await into a local, then "
-                                          "'if (!value) break;'");
-    else if (const auto *DS = dyn_cast<DoStmt>(S); DS && containsAwait(DS->getCond()))
-      error(DS->getCond()->getBeginLoc(), "'co_await' in the condition of a 'do' loop is not supported "
-                                          "by asyncc v1; await into a local at the end of the body");
-    else if (const auto *FS = dyn_cast<ForStmt>(S);
-             FS && (containsAwait(FS->getCond()) || containsAwait(FS->getInc())))
-      error(FS->getBeginLoc(), "'co_await' in the condition or increment of a 'for' loop is not "
-                               "supported by asyncc v1; await inside the loop body");
+    else if (const auto *IS = dyn_cast<IfStmt>(S); IS && containsAwait(IS->getConditionVariableDeclStmt()))
+      error(IS->getBeginLoc(), "a condition variable initialized by 'co_await' is not supported by asyncc "
+                               "v1; declare the variable before the 'if'");
+    else if (const auto *WS = dyn_cast<WhileStmt>(S); WS && containsAwait(WS->getConditionVariableDeclStmt()))
+      error(WS->getBeginLoc(), "a condition variable initialized by 'co_await' is not supported by asyncc "
+                               "v1; write 'while (true)', declare the variable, then 'if (!x) break;'");
+    else if (const auto *FS = dyn_cast<ForStmt>(S); FS && containsAwait(FS->getConditionVariableDeclStmt()))
+      error(FS->getBeginLoc(), "a condition variable initialized by 'co_await' is not supported by asyncc v1");
     else if (const auto *RF = dyn_cast<CXXForRangeStmt>(S); RF && containsAwait(RF->getRangeInit()))
       error(RF->getBeginLoc(), "'co_await' in the range of a range-based 'for' is not supported by "
                                "asyncc v1; await the range into a local variable first");
@@ -420,10 +415,13 @@ void Lowerer::findFrameVars(const Stmt *S) {
     }
   } else if (const auto *FS = dyn_cast<ForStmt>(S)) {
     bool Await = false, Return = false;
+    scopeHas(FS->getCond(), Await, Return);
+    scopeHas(FS->getInc(), Await, Return);
     scopeHas(FS->getBody(), Await, Return);
     markDeclaredIn(FS->getInit(), Await, Return);
   } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
     bool Await = false, Return = false;
+    scopeHas(IS->getCond(), Await, Return);
     scopeHas(IS->getThen(), Await, Return);
     scopeHas(IS->getElse(), Await, Return);
     markDeclaredIn(IS->getInit(), Await, Return);
@@ -864,7 +862,10 @@ void Lowerer::lowerVar(const VarDecl *VD) {
                                  std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine()));
   std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
   const Expr *Init = VD->getInit();
-  if (!Init) {
+  const auto *DefaultConstruct = dyn_cast_or_null<CXXConstructExpr>(Init ? strip(Init) : nullptr);
+  bool DefaultInit = DefaultConstruct && DefaultConstruct->getNumArgs() == 0 &&
+                     DefaultConstruct->getParenOrBraceRange().isInvalid();
+  if (!Init || DefaultInit) {
     emit(Placement + ";");
   } else {
     bool Braced = VD->getInitStyle() == VarDecl::ListInit;
@@ -1043,6 +1044,113 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   emit("}");
 }
 
+// `Slot = static_cast<bool>(cond);` with the condition's awaits before it,
+// in a block of its own: its Poll results die at the end of the condition.
+bool Lowerer::emitCondition(const Expr *Cond, const std::string &Slot) {
+  emit("{");
+  ++Indent;
+  auto L = lowerFullExpr(Cond, /*KeepAll=*/false);
+  if (!L)
+    return false;
+  emit(Slot + " = static_cast<bool>(" + L->Text + ");");
+  --Indent;
+  emit("}");
+  return true;
+}
+
+// A loop whose condition (or increment) awaits becomes `for (;;)` that
+// evaluates them at its top, where `continue` leads:
+//   while (c) B        ->  for (;;) { cond = c; if (!cond) break; B }
+//   do B while (c)     ->  for (;;) { if (!first) { cond = c; if (!cond) break; } first = false; B }
+//   for (I; c; n) B    ->  I; for (;;) { if (!first) n; first = false; cond = c; if (!cond) break; B }
+void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
+  const auto *While = dyn_cast<WhileStmt>(Loop);
+  const auto *Do = dyn_cast<DoStmt>(Loop);
+  const auto *For = dyn_cast<ForStmt>(Loop);
+  const Expr *Cond = While ? While->getCond() : Do ? Do->getCond() : For->getCond();
+  const Expr *Inc = For ? For->getInc() : nullptr;
+  const Stmt *Body = While ? While->getBody() : Do ? Do->getBody() : For->getBody();
+
+  unsigned LiveAtEntry = CurrentLive;
+  emit("{");
+  ++Indent;
+  auto flat = [&](const Stmt *X) {
+    std::string T = X ? originalText(X->getSourceRange()) : "";
+    std::replace(T.begin(), T.end(), '\n', ' ');
+    return T;
+  };
+  if (While)
+    emit("// while (" + flat(Cond) + ")");
+  else if (Do)
+    emit("// do ... while (" + flat(Cond) + ")");
+  else
+    emit("// for (" + flat(For->getInit()) + " " + flat(Cond) + "; " + flat(Inc) + ")");
+  openStruct("s" + std::to_string(BlockCount++));
+  if (For && For->getInit())
+    lowerStmt(For->getInit());
+  std::string First = (Do || For) ? addSlot("first", "bool", "the first iteration") : "";
+  std::string CondSlot = Cond ? addSlot("cond", "bool", "the loop condition") : "";
+  openAlternatives();
+  if (!First.empty())
+    emit(First + " = true;");
+  emit("for (;;)");
+  emit("{");
+  ++Indent;
+  LoopLive.push_back(CurrentLive);
+  auto test = [&]() {
+    if (!Cond)
+      return true;
+    if (containsAwait(Cond)) {
+      if (!emitCondition(Cond, CondSlot))
+        return false;
+      emit("if (!" + CondSlot + ")");
+    } else {
+      renameIn(Cond);
+      emit("if (!(" + text(Cond->getSourceRange()) + "))");
+    }
+    emit("  break;");
+    return true;
+  };
+  if (Do) {
+    emit("if (!" + First + ")");
+    emit("{");
+    ++Indent;
+    if (!test())
+      return;
+    --Indent;
+    emit("}");
+    emit(First + " = false;");
+  } else if (For) {
+    if (Inc) {
+      emit("if (!" + First + ")");
+      emit("{");
+      ++Indent;
+      if (containsAwait(Inc)) {
+        lowerStmt(Inc);
+      } else {
+        renameIn(Inc);
+        emit(text(Inc->getSourceRange()) + ";");
+      }
+      --Indent;
+      emit("}");
+    }
+    emit(First + " = false;");
+    if (!test())
+      return;
+  } else if (!test()) {
+    return;
+  }
+  lowerSubStmt(Body);
+  LoopLive.pop_back();
+  --Indent;
+  emit("}");
+  close();
+  close();
+  destroyDownTo(LiveAtEntry);
+  --Indent;
+  emit("}");
+}
+
 void Lowerer::lowerReturn(const CoreturnStmt *CR) {
   const Expr *Operand = CR->getOperand();
   emit("{");
@@ -1118,26 +1226,38 @@ void Lowerer::lowerStmt(const Stmt *S) {
     }
   } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
     unsigned LiveAtEntry = CurrentLive;
-    bool Scope = IS->getInit() != nullptr;
-    bool Storage = Scope && hasFrameStorage(IS);
+    // An awaiting condition is evaluated into a bool of the frame first.
+    bool CondAwaits = containsAwait(IS->getCond());
+    bool Scope = IS->getInit() != nullptr || CondAwaits;
+    bool Storage = CondAwaits || (IS->getInit() && hasFrameStorage(IS));
+    std::string CondSlot;
     if (Scope) {
       emit("{");
       ++Indent;
       if (Storage)
         openStruct("s" + std::to_string(BlockCount++));
-      lowerStmt(IS->getInit());
+      if (IS->getInit())
+        lowerStmt(IS->getInit());
+      if (CondAwaits)
+        CondSlot = addSlot("cond", "bool", "if (" + originalText(IS->getCond()->getSourceRange()) + ")");
       if (Storage)
         openAlternatives();
     }
-    renameIn(IS->getCond());
-    std::string Head = IS->isConstexpr() ? "if constexpr (" : "if (";
-    if (IS->getConditionVariableDeclStmt())
-      Head += stmtText(IS->getConditionVariableDeclStmt());
-    else
-      Head += text(IS->getCond()->getSourceRange());
-    if (StringRef(Head).ends_with(";"))
-      Head.pop_back();
-    emit(Head + ")");
+    if (CondAwaits) {
+      if (!emitCondition(IS->getCond(), CondSlot))
+        return;
+      emit("if (" + CondSlot + ")");
+    } else {
+      renameIn(IS->getCond());
+      std::string Head = IS->isConstexpr() ? "if constexpr (" : "if (";
+      if (IS->getConditionVariableDeclStmt())
+        Head += stmtText(IS->getConditionVariableDeclStmt());
+      else
+        Head += text(IS->getCond()->getSourceRange());
+      if (StringRef(Head).ends_with(";"))
+        Head.pop_back();
+      emit(Head + ")");
+    }
     lowerSubStmt(IS->getThen());
     if (IS->getElse()) {
       emit("else");
@@ -1152,6 +1272,11 @@ void Lowerer::lowerStmt(const Stmt *S) {
       --Indent;
       emit("}");
     }
+  } else if ((isa<WhileStmt>(S) && containsAwait(cast<WhileStmt>(S)->getCond())) ||
+             (isa<DoStmt>(S) && containsAwait(cast<DoStmt>(S)->getCond())) ||
+             (isa<ForStmt>(S) &&
+              (containsAwait(cast<ForStmt>(S)->getCond()) || containsAwait(cast<ForStmt>(S)->getInc())))) {
+    lowerLoopWithAwaitingHead(S);
   } else if (const auto *WS = dyn_cast<WhileStmt>(S)) {
     renameIn(WS->getCond());
     emit("while (" + (WS->getConditionVariableDeclStmt() ? stmtText(WS->getConditionVariableDeclStmt())

@@ -7,7 +7,8 @@ runs as native C++20 coroutines and when asyncc has transformed it. Its main
 runs the last function to completion, then again cancelled after 0, 1, 2, ...
 polls.
 
-Constructs: nested blocks, if/else, for, while and do-while loops with break and
+Constructs: nested blocks, if/else, for, while and do-while loops (some
+with co_await in their conditions) with break and
 continue, early co_return, locals of a traced type, awaits of leaf futures
 that stay pending k times, awaits of other generated async functions,
 several awaits in one expression, nested awaits, variables read before an
@@ -148,7 +149,10 @@ class Function:
         elif r < 0.6:
             self.emit('show("%s acc", acc);' % self.name)
         elif r < 0.7 and self.depth < 3:
-            self.emit("if (acc %% %d == %d) {" % (self.rng.randint(2, 4), self.rng.randint(0, 1)))
+            if self.rng.random() < 0.3:
+                self.emit("if (%s %% %d == %d) {" % (self.awaitable(), self.rng.randint(2, 4), self.rng.randint(0, 1)))
+            else:
+                self.emit("if (acc %% %d == %d) {" % (self.rng.randint(2, 4), self.rng.randint(0, 1)))
             self.block(budget // 2)
             if self.rng.random() < 0.5:
                 self.emit("} else {")
@@ -166,7 +170,11 @@ class Function:
             var = "w%d" % self.loop_var
             self.loop_var += 1
             self.emit("int %s = 0;" % var)
-            self.emit("while (%s < %d) {" % (var, self.rng.randint(1, 3)))
+            if self.rng.random() < 0.4:
+                # The counter is read before the await of the condition.
+                self.emit("while (%s + co_await leaf(%d, 0) < %d) {" % (var, self.rng.randint(0, 2), self.rng.randint(1, 3)))
+            else:
+                self.emit("while (%s < %d) {" % (var, self.rng.randint(1, 3)))
             self.depth += 1
             self.emit("++%s;" % var)
             self.depth -= 1
@@ -182,7 +190,10 @@ class Function:
             self.in_loop += 1
             self.block(budget // 2)
             self.in_loop -= 1
-            self.emit("} while (++%s < %d);" % (var, self.rng.randint(1, 3)))
+            if self.rng.random() < 0.4:
+                self.emit("} while (++%s < co_await leaf(%d, %d));" % (var, self.rng.randint(0, 2), self.rng.randint(1, 3)))
+            else:
+                self.emit("} while (++%s < %d);" % (var, self.rng.randint(1, 3)))
         elif r < 0.88 and self.depth < 4:
             self.emit("{")
             self.block(budget // 2)

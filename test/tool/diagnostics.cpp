@@ -40,10 +40,10 @@ ASYNC asyncc::Async<int> in_try() {
   co_return 0;
 }
 
-ASYNC asyncc::Async<int> in_condition() {
-  if (co_await One{})
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:7: error: 'co_await' in the condition of an 'if' is not supported by asyncc v1; await into a local variable before the 'if'
-    co_return 1;
+ASYNC asyncc::Async<int> condition_variable() {
+  if (int x = co_await One{})
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a condition variable initialized by 'co_await' is not supported by asyncc v1; declare the variable before the 'if'
+    co_return x;
   co_return 0;
 }
 

@@ -1,0 +1,52 @@
+// co_await in conditions: the condition's value goes to a bool of the frame
+// after its awaits; loops whose head awaits become `for (;;)` that evaluates
+// the head at the top, where `continue` leads.
+//
+// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
+// RUN: FileCheck %s < %t.cpp
+// RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
+
+#include <asyncc/async.hpp>
+
+struct Flag {
+  using Output = bool;
+  bool value;
+  asyncc::Poll<bool> poll(asyncc::Context&) { return asyncc::Poll<bool>::ready(value); }
+};
+
+ASYNC asyncc::Async<int> conditions(int n) {
+  int total = 0;
+  if (co_await Flag{n > 0})
+    total += 1;
+  while (co_await Flag{total < n})
+    ++total;
+  do {
+    ++total;
+  } while (co_await Flag{total < 2 * n});
+  for (int i = 0; co_await Flag{i < n}; ++i)
+    total += i;
+  co_return total;
+}
+
+// CHECK-LABEL: struct conditions_future {
+// CHECK:        b0.s1.cond = static_cast<bool>(asyncc::detail::take(ready1));
+// CHECK-NEXT: }
+// CHECK-NEXT: if (b0.s1.cond)
+// CHECK:        // while (co_await Flag{total < n})
+// CHECK-NEXT:   for (;;)
+// CHECK:          b0.s2.cond = static_cast<bool>(asyncc::detail::take(ready2));
+// CHECK:          if (!b0.s2.cond)
+// CHECK-NEXT:       break;
+// CHECK:        // do ... while (co_await Flag{total < 2 * n})
+// CHECK-NEXT:   b0.s3.first = true;
+// CHECK-NEXT:   for (;;)
+// CHECK-NEXT:   {
+// CHECK-NEXT:     if (!b0.s3.first)
+// CHECK:          b0.s3.first = false;
+// CHECK:        // for (int i = 0; co_await Flag{i < n}; ++i)
+// CHECK:          if (!b0.s4.first)
+// CHECK-NEXT:     {
+// CHECK-NEXT:       ++b0.s4.i;
+// CHECK-NEXT:     }
+// CHECK-NEXT:     b0.s4.first = false;
+// CHECK:          union { bool cond; };  // if (co_await Flag{n > 0})
