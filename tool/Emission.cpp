@@ -79,7 +79,7 @@ std::string emitFuture(const LoweredFunction &F) {
   OS << "  ~" << S << "() { drop(live_at(state_)); }\n\n";
 
   OS << "  asyncc::Poll<Output> poll(asyncc::Context& cx) {\n";
-  OS << "    Live live = Live::None;\n";
+  OS << "    Live live = Live::" << F.Live[F.StartLive].Name << ";\n";
   OS << "    try {\n";
   OS << "      switch (state_) {\n";
   OS << "        case State::Start: break;\n";
@@ -106,6 +106,7 @@ std::string emitFuture(const LoweredFunction &F) {
   OS << "  };\n";
   OS << "  static Live live_at(State state) noexcept {\n";
   OS << "    switch (state) {\n";
+  OS << "      case State::Start: return Live::" << F.Live[F.StartLive].Name << ";\n";
   for (const SuspendState &St : F.States)
     OS << "      case State::" << St.Name << ": return Live::" << F.Live[St.Live].Name << ";\n";
   OS << "      default: return Live::None;\n";
@@ -133,8 +134,12 @@ std::string emitFuture(const LoweredFunction &F) {
   OS << "    }\n";
   OS << "  };\n\n";
 
-  for (const Parameter &P : F.Params)
-    OS << "  " << P.Type << ' ' << P.Name << ";\n";
+  for (const Parameter &P : F.Params) {
+    if (P.DestroyedOnCompletion)
+      OS << "  union { " << P.Type << ' ' << P.Name << "; };  // destroyed on completion\n";
+    else
+      OS << "  " << P.Type << ' ' << P.Name << ";\n";
+  }
   OS << "  State state_ = State::Start;\n";
   emitLayout(OS, F.Frame, 1, false);
   OS << "};\n";

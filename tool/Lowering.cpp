@@ -1399,8 +1399,14 @@ std::optional<LoweredFunction> Lowerer::run() {
     Param.Name = P->getNameAsString();
     Param.IsReference = P->getType()->isReferenceType();
     Param.Type = typeName(P->getType());
+    if (!Param.IsReference && P->getType().isDestructedType() != QualType::DK_none) {
+      Param.DestroyedOnCompletion = true;
+      Out.Live.push_back(LiveNode{"param_" + Param.Name, CurrentLive, "std::destroy_at(&" + Param.Name + ");"});
+      CurrentLive = Out.Live.size() - 1;
+    }
     Out.Params.push_back(Param);
   }
+  Out.StartLive = CurrentLive;
   // The wrapper keeps the declarator as written (default arguments too).
   Out.WrapperHead = originalText(SourceRange(FD.getLocation(), FD.getFunctionTypeLoc().getRParenLoc()));
 
@@ -1426,7 +1432,7 @@ std::optional<LoweredFunction> Lowerer::run() {
     return std::nullopt;
   // Falling off the end of an Async<void> function.
   if (Out.OutputType == "void") {
-    emit("live = Live::None;");
+    emit("live = Live::" + Out.Live[Out.StartLive].Name + ";");
     emit("Finish finish{*this, live};");
     emit("return asyncc::Poll<void>::ready();");
   }

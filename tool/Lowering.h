@@ -42,6 +42,9 @@ struct Parameter {
   std::string Name;
   std::string Type;  // spelled for a member
   bool IsReference = false;
+  // Destroyed when the function completes, after its locals, as a native
+  // coroutine's parameter copies are: the state machine destroys it.
+  bool DestroyedOnCompletion = false;
 };
 
 struct LoweredFunction {
@@ -54,6 +57,7 @@ struct LoweredFunction {
   std::vector<Parameter> Params;
   std::vector<SuspendState> States;
   std::vector<LiveNode> Live;  // Live[0] is the empty set
+  unsigned StartLive = 0;      // alive before the first poll: parameters
   LayoutNode Frame;            // the top union
   std::vector<std::string> PollBody;  // lines, indented relative to the body
 };
