@@ -20,9 +20,14 @@ void emitLayout(llvm::raw_string_ostream &OS, const LayoutNode &N, unsigned Inde
     OS << '\n';
     return;
   case LayoutNode::Struct:
+    // The values first, then the unions of what never coexists.
     OS << Pad << "struct {\n";
     for (const LayoutNode &C : N.Children)
-      emitLayout(OS, C, Indent + 1, true);
+      if (C.NodeKind == LayoutNode::Slot)
+        emitLayout(OS, C, Indent + 1, true);
+    for (const LayoutNode &C : N.Children)
+      if (C.NodeKind != LayoutNode::Slot)
+        emitLayout(OS, C, Indent + 1, true);
     OS << Pad << "} " << N.Name << ";\n";
     return;
   case LayoutNode::Union:
@@ -140,8 +145,15 @@ std::string emitFuture(const LoweredFunction &F) {
     else
       OS << "  " << P.Type << ' ' << P.Name << ";\n";
   }
+  // The frame: the body's variables, then what never coexists, sharing
+  // bytes; the state last, where alignment padding would otherwise be.
+  for (const LayoutNode &C : F.Frame.Children)
+    if (C.NodeKind == LayoutNode::Slot)
+      emitLayout(OS, C, 1, true);
+  for (const LayoutNode &C : F.Frame.Children)
+    if (C.NodeKind != LayoutNode::Slot)
+      emitLayout(OS, C, 1, true);
   OS << "  State state_ = State::Start;\n";
-  emitLayout(OS, F.Frame, 1, false);
   OS << "};\n";
 
   // The function itself now only makes the future.

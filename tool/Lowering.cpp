@@ -63,7 +63,7 @@ public:
     Policy.SuppressTagKeyword = true;
     Policy.FullyQualifiedName = true;
     Out.Live.push_back(LiveNode{"None", 0, ""});
-    Out.Frame.NodeKind = LayoutNode::Union;
+    Out.Frame.NodeKind = LayoutNode::Struct;
   }
 
   std::optional<LoweredFunction> run();
@@ -165,37 +165,53 @@ private:
   }
 
   // -- frame layout
+  // A node of the layout being built, by its path of child indices from the
+  // top: children vectors grow while nodes are open, so no pointers.
   struct Open {
-    LayoutNode *Node;
+    std::vector<size_t> Path;
     std::string Prefix;  // path to the node's members, ending with '.' if not empty
   };
-  LayoutNode &innermost() { return *Opened.back().Node; }
-  std::string addSlot(const std::string &Name, const std::string &Type, const std::string &Comment) {
+  LayoutNode &resolve(const std::vector<size_t> &Path) {
+    LayoutNode *N = &Out.Frame;
+    for (size_t I : Path)
+      N = &N->Children[I];
+    return *N;
+  }
+  Open child(const Open &Parent, LayoutNode Node, const std::string &Prefix) {
+    LayoutNode &P = resolve(Parent.Path);
+    P.Children.push_back(std::move(Node));
+    Open O{Parent.Path, Prefix};
+    O.Path.push_back(P.Children.size() - 1);
+    return O;
+  }
+  std::string addSlotTo(const Open &Where, const std::string &Name, const std::string &Type,
+                        const std::string &Comment) {
     LayoutNode Slot;
     Slot.NodeKind = LayoutNode::Slot;
     Slot.Name = Name;
     Slot.Type = Type;
     Slot.Comment = Comment;
-    innermost().Children.push_back(std::move(Slot));
-    return Opened.back().Prefix + Name;
+    resolve(Where.Path).Children.push_back(std::move(Slot));
+    return Where.Prefix + Name;
   }
-  // Opens a struct member inside the innermost union (or struct), and a union
-  // for the alternatives below it.
+  std::string addSlot(const std::string &Name, const std::string &Type, const std::string &Comment) {
+    return addSlotTo(Opened.back(), Name, Type, Comment);
+  }
+  // Opens a struct member inside the innermost union (or struct).
   void openStruct(const std::string &Name) {
     LayoutNode S;
     S.NodeKind = LayoutNode::Struct;
     S.Name = Name;
-    innermost().Children.push_back(std::move(S));
-    LayoutNode *Node = &innermost().Children.back();
-    std::string Prefix = Opened.back().Prefix + Name + ".";
-    Opened.push_back({Node, Prefix});
+    Opened.push_back(child(Opened.back(), std::move(S), Opened.back().Prefix + Name + "."));
   }
+  // Opens a union for what never coexists below the innermost struct.
   void openAlternatives() {
     LayoutNode U;
     U.NodeKind = LayoutNode::Union;
-    innermost().Children.push_back(std::move(U));
-    Opened.push_back({&innermost().Children.back(), Opened.back().Prefix});
+    Opened.push_back(child(Opened.back(), std::move(U), Opened.back().Prefix));
   }
+  // Where the variables of the scope being lowered go: its struct.
+  std::vector<Open> VarHomes;
   void close() { Opened.pop_back(); }
 
   // -- live set
@@ -576,8 +592,10 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
   // Several awaits, results kept to the end or values read before an await:
   // a struct holds them beside a union of the sub-futures.
   bool Group = Awaits.size() > 1 || KeepAll || !Hoists.empty();
+  Open GroupHome;
   if (Group) {
     openStruct("e" + std::to_string(++GroupCount));
+    GroupHome = Opened.back();
     openAlternatives();
   }
   std::vector<std::string> KeptReady;
@@ -590,10 +608,9 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
       renameIn(H.Read);
       SourceRange ReadRange = SM.getExpansionRange(H.Read->getSourceRange()).getAsRange();
       std::string Source = text(ReadRange);
-      Opened.pop_back();  // into the group struct, beside the futures
-      std::string Temp = addSlot("tmp" + std::to_string(++TempCount), typeName(H.Type.getUnqualifiedType()),
-                                 "value of " + originalText(ReadRange) + " before the await");
-      openAlternatives();
+      std::string Temp = addSlotTo(GroupHome, "tmp" + std::to_string(++TempCount),
+                                   typeName(H.Type.getUnqualifiedType()),
+                                   "value of " + originalText(ReadRange) + " before the await");
       emit(Temp + " = " + Source + ";");
       Scratch.ReplaceText(ReadRange.getBegin(), Source.size(), Temp);
     }
@@ -673,10 +690,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
     if (Keep) {
       // Alive until the end of the full-expression, across later awaits:
       // the struct of the group, beside the futures' union.
-      Opened.pop_back();  // out of the futures' union, into the group struct
-      Ready = addSlot("ready" + N, ReadyType, "value of " + Flat);
-      openAlternatives();
-      // The new union comes after the slot; the futures go on in it.
+      Ready = addSlotTo(GroupHome, "ready" + N, ReadyType, "value of " + Flat);
       // Poll into a local first: a pending result must not be kept.
       // A pending Poll holds nothing: it is simply made again next time.
       emit("::new (static_cast<void*>(&" + Ready + ")) " + ReadyType + "(" + FuturePath + ".poll(cx));");
@@ -763,48 +777,39 @@ bool Lowerer::hasFrameStorage(const Stmt *S) {
 }
 
 void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
-  bool HasFrame = hasFrameStorage(CS);
+  // The function's own block is the future itself: its members are direct.
+  bool Body = Opened.size() == 1 && VarHomes.empty();
+  bool HasFrame = !Body && hasFrameStorage(CS);
+  if (Body) {
+    VarHomes.push_back(Opened.back());
+    openAlternatives();
+  }
   unsigned LiveAtEntry = CurrentLive;
   if (Braces)
     emit("{");
   ++Indent;
+  // The block's variables are members of its struct; its awaits and nested
+  // blocks, which never coexist, share one union beside them.
   if (HasFrame) {
     openStruct("b" + std::to_string(BlockCount++));
+    VarHomes.push_back(Opened.back());
+    openAlternatives();
   }
-  size_t Depth = Opened.size();
-  bool AlternativesOpen = false;
   for (const Stmt *Child : CS->body()) {
-    // Variables of this block are members of its struct; awaits and nested
-    // blocks are alternatives in its union.
-    bool IsFrameDecl = false;
-    if (const auto *DS = dyn_cast<DeclStmt>(Child))
-      for (const Decl *D : DS->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D); VD && FrameVars.count(VD))
-          IsFrameDecl = true;
-    if (HasFrame) {
-      if (IsFrameDecl) {
-        if (AlternativesOpen) {
-          close();
-          AlternativesOpen = false;
-        }
-      } else if (!AlternativesOpen && hasFrameStorage(Child)) {
-        openAlternatives();
-        AlternativesOpen = true;
-      }
-    }
     lowerStmt(Child);
     if (Failed)
       return;
-    (void)Depth;
   }
-  if (AlternativesOpen)
-    close();
   // After a co_return, break or continue, the end of the block is not reached.
   const Stmt *Last = CS->body_empty() ? nullptr : CS->body_back();
   if (Last && (isa<CoreturnStmt>(Last) || isa<BreakStmt>(Last) || isa<ContinueStmt>(Last)))
     CurrentLive = LiveAtEntry;
   else
     destroyDownTo(LiveAtEntry);
+  if (HasFrame || Body) {
+    close();
+    VarHomes.pop_back();
+  }
   if (HasFrame)
     close();
   --Indent;
@@ -857,7 +862,7 @@ void Lowerer::lowerVar(const VarDecl *VD) {
     if (Failed)
       return;
   }
-  std::string Path = addSlot(VD->getNameAsString(), Type,
+  std::string Path = addSlotTo(VarHomes.back(), VD->getNameAsString(), Type,
                              originalText(VD->getSourceRange()) + "   " + File.str() + ":" +
                                  std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine()));
   std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
@@ -929,7 +934,7 @@ void Lowerer::lowerReferenceVar(const VarDecl *VD) {
   }
   QualType Pointee = VD->getType().getNonReferenceType();
   std::string Type = typeName(Pointee) + "*";
-  std::string Path = addSlot(VD->getNameAsString(), Type,
+  std::string Path = addSlotTo(VarHomes.back(), VD->getNameAsString(), Type,
                              originalText(VD->getSourceRange()) + "   " + File.str() + ":" +
                                  std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine()));
   bool Braces = containsAwait(Init);
@@ -956,6 +961,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   ++Indent;
   emit("// " + originalText(SourceRange(RF->getBeginLoc(), RF->getRParenLoc())));
   openStruct("s" + std::to_string(BlockCount++));
+  VarHomes.push_back(Opened.back());
   if (RF->getInit())
     lowerStmt(RF->getInit());
   const Expr *RangeInit = RF->getRangeInit();
@@ -1039,6 +1045,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   emit("}");
   close();
   close();
+  VarHomes.pop_back();
   destroyDownTo(LiveAtEntry);
   --Indent;
   emit("}");
@@ -1086,6 +1093,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   else
     emit("// for (" + flat(For->getInit()) + " " + flat(Cond) + "; " + flat(Inc) + ")");
   openStruct("s" + std::to_string(BlockCount++));
+  VarHomes.push_back(Opened.back());
   if (For && For->getInit())
     lowerStmt(For->getInit());
   std::string First = (Do || For) ? addSlot("first", "bool", "the first iteration") : "";
@@ -1146,6 +1154,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   emit("}");
   close();
   close();
+  VarHomes.pop_back();
   destroyDownTo(LiveAtEntry);
   --Indent;
   emit("}");
@@ -1234,8 +1243,10 @@ void Lowerer::lowerStmt(const Stmt *S) {
     if (Scope) {
       emit("{");
       ++Indent;
-      if (Storage)
+      if (Storage) {
         openStruct("s" + std::to_string(BlockCount++));
+        VarHomes.push_back(Opened.back());
+      }
       if (IS->getInit())
         lowerStmt(IS->getInit());
       if (CondAwaits)
@@ -1267,6 +1278,7 @@ void Lowerer::lowerStmt(const Stmt *S) {
       if (Storage) {
         close();
         close();
+        VarHomes.pop_back();
       }
       destroyDownTo(LiveAtEntry);
       --Indent;
@@ -1298,8 +1310,10 @@ void Lowerer::lowerStmt(const Stmt *S) {
     ++Indent;
     // A variable of the init-statement lives beside the body's storage.
     bool Scope = hasFrameStorage(FS);
-    if (Scope)
+    if (Scope) {
       openStruct("s" + std::to_string(BlockCount++));
+      VarHomes.push_back(Opened.back());
+    }
     if (FS->getInit())
       lowerStmt(FS->getInit());
     if (Scope)
@@ -1320,6 +1334,7 @@ void Lowerer::lowerStmt(const Stmt *S) {
     if (Scope) {
       close();
       close();
+      VarHomes.pop_back();
     }
     destroyDownTo(LiveAtEntry);
     --Indent;
@@ -1422,10 +1437,25 @@ std::optional<LoweredFunction> Lowerer::run() {
     return std::nullopt;
   }
   findFrameVars(UserBody);
+  // Variables of the body become members of the future: a member named like
+  // something else the body uses would hide it.
+  for (const Stmt *Child : UserBody->body())
+    if (const auto *DS = dyn_cast<DeclStmt>(Child))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && FrameVars.count(VD))
+          forEachStmt(UserBody, [&](const Stmt *X) {
+            const auto *DRE = dyn_cast<DeclRefExpr>(X);
+            if (!Failed && DRE && DRE->getDecl() != VD && DRE->getDecl()->getDeclName() == VD->getDeclName())
+              error(VD->getLocation(), "this variable is named like '" + VD->getNameAsString() +
+                                           "', which this function also uses for something else; the "
+                                           "generated struct would confuse them: rename the variable");
+          });
+  if (Failed)
+    return std::nullopt;
   if (!checkSupported(UserBody) ||
       !checkNames(SourceRange(FD.getLocation(), FD.getBodyRBrace())))
     return std::nullopt;
-  Opened.push_back({&Out.Frame, ""});
+  Opened.push_back({{}, ""});
   Indent = 0;
   lowerCompound(UserBody, /*Braces=*/false);
   if (Failed)

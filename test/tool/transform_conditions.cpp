@@ -3,7 +3,7 @@
 // the head at the top, where `continue` leads.
 //
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
-// RUN: FileCheck %s < %t.cpp
+// RUN: grep -v CHECK %t.cpp | FileCheck %s
 // RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
 
 #include <asyncc/async.hpp>
@@ -29,24 +29,24 @@ ASYNC asyncc::Async<int> conditions(int n) {
 }
 
 // CHECK-LABEL: struct conditions_future {
-// CHECK:        b0.s1.cond = static_cast<bool>(asyncc::detail::take(ready1));
+// CHECK:        s0.cond = static_cast<bool>(asyncc::detail::take(ready1));
 // CHECK-NEXT: }
-// CHECK-NEXT: if (b0.s1.cond)
+// CHECK-NEXT: if (s0.cond)
 // CHECK:        // while (co_await Flag{total < n})
 // CHECK-NEXT:   for (;;)
-// CHECK:          b0.s2.cond = static_cast<bool>(asyncc::detail::take(ready2));
-// CHECK:          if (!b0.s2.cond)
+// CHECK:          s1.cond = static_cast<bool>(asyncc::detail::take(ready2));
+// CHECK:          if (!s1.cond)
 // CHECK-NEXT:       break;
 // CHECK:        // do ... while (co_await Flag{total < 2 * n})
-// CHECK-NEXT:   b0.s3.first = true;
+// CHECK-NEXT:   s2.first = true;
 // CHECK-NEXT:   for (;;)
 // CHECK-NEXT:   {
-// CHECK-NEXT:     if (!b0.s3.first)
-// CHECK:          b0.s3.first = false;
+// CHECK-NEXT:     if (!s2.first)
+// CHECK:          s2.first = false;
 // CHECK:        // for (int i = 0; co_await Flag{i < n}; ++i)
-// CHECK:          if (!b0.s4.first)
+// CHECK:          if (!s3.first)
 // CHECK-NEXT:     {
-// CHECK-NEXT:       ++b0.s4.i;
+// CHECK-NEXT:       ++s3.i;
 // CHECK-NEXT:     }
-// CHECK-NEXT:     b0.s4.first = false;
+// CHECK-NEXT:     s3.first = false;
 // CHECK:          union { bool cond; };  // if (co_await Flag{n > 0})
