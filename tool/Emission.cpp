@@ -132,7 +132,9 @@ std::string emitFuture(const LoweredFunction &F) {
   OS << "  struct Finish {\n";
   OS << "    " << S << "& self;\n";
   OS << "    Live& live;\n";
+  OS << "    bool armed = true;\n";
   OS << "    ~Finish() {\n";
+  OS << "      if (!armed) return;\n";
   OS << "      self.drop(live);\n";
   OS << "      live = Live::None;\n";
   OS << "      self.state_ = State::Done;\n";

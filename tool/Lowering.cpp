@@ -280,8 +280,25 @@ private:
   struct Lowered {
     std::string Text;
     std::string LastReady;  // poll-local holding the last await's Poll, if any
+    std::vector<std::string> Kept;  // Polls kept in the frame across later awaits
+    unsigned LiveBefore = 0;
   };
+  // The end of the full-expression: its awaits' Polls die, the last first,
+  // as the native awaiters do; the live set is what it was before.
+  void endFullExpr(const Lowered &L) {
+    if (L.Kept.empty())
+      return;
+    if (!L.LastReady.empty())
+      emit("asyncc::detail::discard(" + L.LastReady + ");");
+    for (auto It = L.Kept.rbegin(); It != L.Kept.rend(); ++It)
+      emit("std::destroy_at(&" + *It + ");");
+    CurrentLive = L.LiveBefore;
+    emit("live = Live::" + Out.Live[CurrentLive].Name + ";");
+  }
   std::optional<Lowered> lowerFullExpr(const Expr *E, bool KeepAll);
+  // Emitted right after the resume label of the next full-expression's last
+  // await (a declaration no jump may cross).
+  std::string AfterLastResume;
   void collectAwaits(const Stmt *S, std::vector<const CoawaitExpr *> &Awaits);
   std::string futureType(const Expr *Operand);
 
@@ -588,6 +605,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
   Hoists.clear();
   if (!checkEvaluationOrder(E))
     return std::nullopt;
+  unsigned LiveAtStart = CurrentLive;
 
   // Several awaits, results kept to the end or values read before an await:
   // a struct holds them beside a union of the sub-futures.
@@ -684,6 +702,10 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
     --Indent;
     emit("resume" + N + ":");
     ++Indent;
+    if (Last && !AfterLastResume.empty()) {
+      emit(AfterLastResume);
+      AfterLastResume.clear();
+    }
     std::string ReadyType = "asyncc::detail::poll_result_t<" + FutureType + ">";
     std::string Ready;
     bool Keep = !Last || KeepAll;
@@ -717,7 +739,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
     close();  // the group struct
   }
   renameIn(E);
-  return Lowered{text(E->getSourceRange()), LastReady};
+  return Lowered{text(E->getSourceRange()), LastReady, KeptReady, LiveAtStart};
 }
 
 // Anything that needs more than its own text: awaits, co_return, frame
@@ -836,6 +858,7 @@ void Lowerer::lowerVar(const VarDecl *VD) {
         emit(Decl + "{" + L->Text + "};");
       if (!L->LastReady.empty())
         emit("asyncc::detail::discard(" + L->LastReady + ");");
+      endFullExpr(*L);
     }
     return;
   }
@@ -883,6 +906,7 @@ void Lowerer::lowerVar(const VarDecl *VD) {
     if ((ParenInit || Braced) && Construct && Construct->getParenOrBraceRange().isValid()) {
       SourceRange PR = Construct->getParenOrBraceRange();
       std::vector<std::string> Parts;
+      std::vector<Lowered> Ends;
       for (const Expr *Arg : Construct->arguments()) {
         if (isa<CXXDefaultArgExpr>(Arg))
           continue;
@@ -890,10 +914,13 @@ void Lowerer::lowerVar(const VarDecl *VD) {
         if (!L)
           return;
         Parts.push_back(L->Text);
+        Ends.push_back(*L);
       }
       (void)PR;
       Args = llvm::join(Parts, ", ");
       emit(Placement + (Braced ? "{" + Args + "}" : "(" + Args + ")") + ";");
+      for (auto It = Ends.rbegin(); It != Ends.rend(); ++It)
+        endFullExpr(*It);
     } else {
       bool Braces = containsAwait(Source);
       if (Braces) {
@@ -910,6 +937,7 @@ void Lowerer::lowerVar(const VarDecl *VD) {
         emit(Placement + "(" + L->Text + ");");
       else  // copy-initialization, explicit constructors excluded, as written
         emit(Placement + "([&]() -> " + Type + " { return " + L->Text + "; }());");
+      endFullExpr(*L);
       if (Braces) {
         --Indent;
         emit("}");
@@ -946,6 +974,7 @@ void Lowerer::lowerReferenceVar(const VarDecl *VD) {
   if (!L)
     return;
   emit(Path + " = std::addressof(" + L->Text + ");");
+  endFullExpr(*L);
   if (Braces) {
     --Indent;
     emit("}");
@@ -982,6 +1011,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
       QualType T = RangeVar->getType().getNonReferenceType();
       std::string Path = addSlot("range", typeName(T) + "*", "the range");
       emit(Path + " = std::addressof(" + L->Text + ");");
+      endFullExpr(*L);
       Range = "(*" + Path + ")";
     } else {
       QualType T = strip(RangeInit)->getType().getUnqualifiedType();
@@ -989,6 +1019,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
         return;
       std::string Path = addSlot("range", typeName(T), "the range");
       emit("::new (static_cast<void*>(&" + Path + ")) " + typeName(T) + "(" + L->Text + ");");
+      endFullExpr(*L);
       construct(Path, T);
       Range = Path;
     }
@@ -1060,6 +1091,7 @@ bool Lowerer::emitCondition(const Expr *Cond, const std::string &Slot) {
   if (!L)
     return false;
   emit(Slot + " = static_cast<bool>(" + L->Text + ");");
+  endFullExpr(*L);
   --Indent;
   emit("}");
   return true;
@@ -1164,9 +1196,16 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
   const Expr *Operand = CR->getOperand();
   emit("{");
   ++Indent;
+  // The value is made first, then the frame is destroyed: the Finish guard
+  // runs after the return value is initialized, and after the last await's
+  // Poll (declared after it), as with native co_return. With an await in the
+  // operand, the guard is declared after that await's resume label and armed
+  // only on the way out, so that a pending return leaves the frame alone.
+  bool Awaits = Operand && containsAwait(Operand);
+  if (Awaits)
+    AfterLastResume = "Finish finish{*this, live, false};";
   std::string Value;
   if (Operand && !Operand->getType()->isVoidType()) {
-    std::optional<Lowered> L;
     const Expr *S = strip(Operand);
     // `co_return x;` moves a local or a by-value parameter, as C++20 does.
     bool ImplicitMove = false;
@@ -1174,20 +1213,21 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
         ImplicitMove = VD->hasLocalStorage() && !VD->getType()->isReferenceType() &&
                        !VD->getType().isVolatileQualified();
-    L = lowerFullExpr(Operand, /*KeepAll=*/true);
+    auto L = lowerFullExpr(Operand, /*KeepAll=*/false);
     if (!L)
       return;
     Value = ImplicitMove ? "std::move(" + L->Text + ")" : L->Text;
   } else if (Operand) {
-    auto L = lowerFullExpr(Operand, true);
+    auto L = lowerFullExpr(Operand, /*KeepAll=*/false);
     if (!L)
       return;
     emit(L->Text + ";");
   }
-  // The value is made first, then the frame is destroyed (the Finish guard
-  // runs after the return value is initialized), as with native co_return.
   emit("live = Live::" + Out.Live[CurrentLive].Name + ";");
-  emit("Finish finish{*this, live};");
+  if (Awaits)
+    emit("finish.armed = true;");
+  else
+    emit("Finish finish{*this, live};");
   if (Out.OutputType == "void")
     emit("return asyncc::Poll<void>::ready();");
   else
@@ -1229,6 +1269,7 @@ void Lowerer::lowerStmt(const Stmt *S) {
     if (!L)
       return;
     emit(L->Text + ";");
+    endFullExpr(*L);
     if (Braces) {
       --Indent;
       emit("}");
