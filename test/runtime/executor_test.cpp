@@ -51,11 +51,11 @@ TEST(BlockOn, PollsOncePerWakeUp) {
 TEST(BlockOn, ParksUntilWokenFromAnotherThread) {
   Event event;
   auto wait = event.wait();
+  auto start = asyncc::Clock::now();  // before the thread that waits 50 ms starts
   std::thread setter([event] {
     std::this_thread::sleep_for(50ms);
     event.set();
   });
-  auto start = asyncc::Clock::now();
   struct Probe {
     using Output = int;
     Event::Wait* wait;
