@@ -285,6 +285,30 @@ private:
   };
   // The end of the full-expression: its awaits' Polls die, the last first,
   // as the native awaiters do; the live set is what it was before.
+  // Emits Make(E's text) as one statement after E's awaits, in a block of
+  // its own when E awaits; returns false if E was refused.
+  bool emitWithValue(const Expr *E, const std::function<std::string(const std::string &)> &Make) {
+    bool Braces = containsAwait(E);
+    if (Braces) {
+      emit("{");
+      ++Indent;
+    }
+    auto L = lowerFullExpr(E, /*KeepAll=*/false);
+    if (!L)
+      return false;
+    emit(Make(L->Text));
+    endFullExpr(*L);
+    if (Braces) {
+      --Indent;
+      emit("}");
+    }
+    return true;
+  }
+  // The comment of a variable's slot: its declaration and where it is.
+  std::string declComment(const VarDecl *VD) {
+    return originalText(VD->getSourceRange()) + "   " + File.str() + ":" +
+           std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine());
+  }
   void endFullExpr(const Lowered &L) {
     if (L.Kept.empty())
       return;
@@ -600,7 +624,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
   collectAwaits(E, Awaits);
   if (Awaits.empty()) {
     renameIn(E);
-    return Lowered{text(E->getSourceRange()), ""};
+    return Lowered{text(E->getSourceRange()), "", {}, CurrentLive};
   }
   Hoists.clear();
   if (!checkEvaluationOrder(E))
@@ -885,9 +909,7 @@ void Lowerer::lowerVar(const VarDecl *VD) {
     if (Failed)
       return;
   }
-  std::string Path = addSlotTo(VarHomes.back(), VD->getNameAsString(), Type,
-                             originalText(VD->getSourceRange()) + "   " + File.str() + ":" +
-                                 std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine()));
+  std::string Path = addSlotTo(VarHomes.back(), VD->getNameAsString(), Type, declComment(VD));
   std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
   const Expr *Init = VD->getInit();
   const auto *DefaultConstruct = dyn_cast_or_null<CXXConstructExpr>(Init ? strip(Init) : nullptr);
@@ -922,26 +944,17 @@ void Lowerer::lowerVar(const VarDecl *VD) {
       for (auto It = Ends.rbegin(); It != Ends.rend(); ++It)
         endFullExpr(*It);
     } else {
-      bool Braces = containsAwait(Source);
-      if (Braces) {
-        emit("{");
-        ++Indent;
-      }
-      auto L = lowerFullExpr(Source, false);
-      if (!L)
-        return;
       bool SameType = Ctx.hasSameUnqualifiedType(strip(Init)->getType(), T) || T->isScalarType();
-      if (Braced)
-        emit(Placement + "{" + L->Text + "};");
-      else if (SameType)
-        emit(Placement + "(" + L->Text + ");");
-      else  // copy-initialization, explicit constructors excluded, as written
-        emit(Placement + "([&]() -> " + Type + " { return " + L->Text + "; }());");
-      endFullExpr(*L);
-      if (Braces) {
-        --Indent;
-        emit("}");
-      }
+      bool Ok = emitWithValue(Source, [&](const std::string &Value) {
+        if (Braced)
+          return Placement + "{" + Value + "};";
+        if (SameType)
+          return Placement + "(" + Value + ");";
+        // Copy-initialization, explicit constructors excluded, as written.
+        return Placement + "([&]() -> " + Type + " { return " + Value + "; }());";
+      });
+      if (!Ok)
+        return;
     }
   }
   VarPath[VD] = Path;
@@ -962,23 +975,9 @@ void Lowerer::lowerReferenceVar(const VarDecl *VD) {
   }
   QualType Pointee = VD->getType().getNonReferenceType();
   std::string Type = typeName(Pointee) + "*";
-  std::string Path = addSlotTo(VarHomes.back(), VD->getNameAsString(), Type,
-                             originalText(VD->getSourceRange()) + "   " + File.str() + ":" +
-                                 std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine()));
-  bool Braces = containsAwait(Init);
-  if (Braces) {
-    emit("{");
-    ++Indent;
-  }
-  auto L = lowerFullExpr(Init, false);
-  if (!L)
+  std::string Path = addSlotTo(VarHomes.back(), VD->getNameAsString(), Type, declComment(VD));
+  if (!emitWithValue(Init, [&](const std::string &Value) { return Path + " = std::addressof(" + Value + ");"; }))
     return;
-  emit(Path + " = std::addressof(" + L->Text + ");");
-  endFullExpr(*L);
-  if (Braces) {
-    --Indent;
-    emit("}");
-  }
   VarPath[VD] = "(*" + Path + ")";
 }
 
@@ -1085,16 +1084,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
 // `Slot = static_cast<bool>(cond);` with the condition's awaits before it,
 // in a block of its own: its Poll results die at the end of the condition.
 bool Lowerer::emitCondition(const Expr *Cond, const std::string &Slot) {
-  emit("{");
-  ++Indent;
-  auto L = lowerFullExpr(Cond, /*KeepAll=*/false);
-  if (!L)
-    return false;
-  emit(Slot + " = static_cast<bool>(" + L->Text + ");");
-  endFullExpr(*L);
-  --Indent;
-  emit("}");
-  return true;
+  return emitWithValue(Cond, [&](const std::string &Value) { return Slot + " = static_cast<bool>(" + Value + ");"; });
 }
 
 // A loop whose condition (or increment) awaits becomes `for (;;)` that
@@ -1260,20 +1250,7 @@ void Lowerer::lowerStmt(const Stmt *S) {
       lowerVar(VD);
     }
   } else if (const auto *E = dyn_cast<Expr>(S)) {
-    bool Braces = containsAwait(E);
-    if (Braces) {
-      emit("{");
-      ++Indent;
-    }
-    auto L = lowerFullExpr(E, false);
-    if (!L)
-      return;
-    emit(L->Text + ";");
-    endFullExpr(*L);
-    if (Braces) {
-      --Indent;
-      emit("}");
-    }
+    emitWithValue(E, [](const std::string &Value) { return Value + ";"; });
   } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
     unsigned LiveAtEntry = CurrentLive;
     // An awaiting condition is evaluated into a bool of the frame first.
