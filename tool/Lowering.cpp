@@ -310,10 +310,10 @@ private:
            std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine());
   }
   void endFullExpr(const Lowered &L) {
-    if (L.Kept.empty())
-      return;
     if (!L.LastReady.empty())
       emit("asyncc::detail::discard(" + L.LastReady + ");");
+    if (L.Kept.empty())
+      return;
     for (auto It = L.Kept.rbegin(); It != L.Kept.rend(); ++It)
       emit("std::destroy_at(&" + *It + ");");
     CurrentLive = L.LiveBefore;
@@ -880,8 +880,6 @@ void Lowerer::lowerVar(const VarDecl *VD) {
         emit(Decl + " = " + L->Text + ";");
       else
         emit(Decl + "{" + L->Text + "};");
-      if (!L->LastReady.empty())
-        emit("asyncc::detail::discard(" + L->LastReady + ");");
       endFullExpr(*L);
     }
     return;
@@ -926,7 +924,6 @@ void Lowerer::lowerVar(const VarDecl *VD) {
     const auto *Construct = dyn_cast<CXXConstructExpr>(strip(Init));
     bool ParenInit = VD->getInitStyle() == VarDecl::CallInit;
     if ((ParenInit || Braced) && Construct && Construct->getParenOrBraceRange().isValid()) {
-      SourceRange PR = Construct->getParenOrBraceRange();
       std::vector<std::string> Parts;
       std::vector<Lowered> Ends;
       for (const Expr *Arg : Construct->arguments()) {
@@ -938,7 +935,6 @@ void Lowerer::lowerVar(const VarDecl *VD) {
         Parts.push_back(L->Text);
         Ends.push_back(*L);
       }
-      (void)PR;
       Args = llvm::join(Parts, ", ");
       emit(Placement + (Braced ? "{" + Args + "}" : "(" + Args + ")") + ";");
       for (auto It = Ends.rbegin(); It != Ends.rend(); ++It)
@@ -1390,16 +1386,12 @@ std::optional<LoweredFunction> Lowerer::run() {
   Out.Line = SM.getPresumedLoc(SM.getExpansionLoc(FD.getLocation())).getLine();
 
   // Async<T>: T is the output.
-  QualType Ret = FD.getReturnType();
-  const auto *Spec = Ret->getAs<TemplateSpecializationType>();
-  const auto *Record = Ret->getAsCXXRecordDecl();
-  const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(Record);
+  const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(FD.getReturnType()->getAsCXXRecordDecl());
   if (!TSD || TSD->getQualifiedNameAsString() != "asyncc::Async" || TSD->getTemplateArgs().size() != 1) {
     error(FD.getReturnTypeSourceRange().getBegin(),
           "an ASYNC function must return asyncc::Async<T>");
     return std::nullopt;
   }
-  (void)Spec;
   Out.OutputType = typeName(TSD->getTemplateArgs()[0].getAsType());
   // Spelled as written where possible: std::string, not its full template.
   if (auto TL = FD.getFunctionTypeLoc()) {

@@ -30,6 +30,7 @@ ASYNC asyncc::Async<int> conditions(int n) {
 
 // CHECK-LABEL: struct conditions_future {
 // CHECK:        s0.cond = static_cast<bool>(asyncc::detail::take(ready1));
+// CHECK-NEXT:   asyncc::detail::discard(ready1);
 // CHECK-NEXT: }
 // CHECK-NEXT: if (s0.cond)
 // CHECK:        // while (co_await Flag{total < n})
