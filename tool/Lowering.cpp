@@ -36,6 +36,17 @@ void forEachStmt(const Stmt *S, const std::function<void(const Stmt *)> &Fn) {
     forEachStmt(Child, Fn);
 }
 
+// S's children in the order Clang evaluates them: left to right, except
+// that the right side of an assignment comes first (C++17).
+SmallVector<const Stmt *, 4> inEvaluationOrder(const Stmt *S) {
+  SmallVector<const Stmt *, 4> Children(S->children().begin(), S->children().end());
+  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp())
+    std::reverse(Children.begin(), Children.end());
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2)
+    Children = {OC->getCallee(), OC->getArg(1), OC->getArg(0)};
+  return Children;
+}
+
 template <class T> bool contains(const Stmt *S) {
   bool Found = false;
   forEachStmt(S, [&](const Stmt *X) { Found |= isa<T>(X); });
@@ -215,15 +226,10 @@ private:
   void close() { Opened.pop_back(); }
 
   // -- live set
-  unsigned construct(const std::string &Path, QualType T) {
-    if (T.isDestructedType() == QualType::DK_none)
-      return CurrentLive;
-    std::string Name = Path;
-    std::replace(Name.begin(), Name.end(), '.', '_');
-    Out.Live.push_back(LiveNode{Name, CurrentLive, "std::destroy_at(&" + Path + ");"});
-    CurrentLive = Out.Live.size() - 1;
-    emit("live = Live::" + Name + ";");
-    return CurrentLive;
+  // A value of type T was made at Path: a node when it has a destructor.
+  void construct(const std::string &Path, QualType T) {
+    if (T.isDestructedType() != QualType::DK_none)
+      construct(Path, "std::destroy_at(&" + Path + ");");
   }
   void construct(const std::string &Path, const std::string &Destroy) {
     std::string Name = Path;
@@ -233,13 +239,13 @@ private:
     emit("live = Live::" + Name + ";");
   }
   // Destroys what was constructed since the live set was Target.
-  void destroyDownTo(unsigned Target, bool Track = true) {
+  void destroyDownTo(unsigned Target) {
     unsigned At = CurrentLive;
     while (At != Target && At != 0) {
       emit(Out.Live[At].Destroy);
       At = Out.Live[At].Parent;
     }
-    if (Track && CurrentLive != Target) {
+    if (CurrentLive != Target) {
       CurrentLive = Target;
       emit("live = Live::" + Out.Live[Target].Name + ";");
     }
@@ -501,15 +507,9 @@ bool Lowerer::checkEvaluationOrder(const Expr *E) {
   std::function<void(const Stmt *)> visit = [&](const Stmt *S) {
     if (!S)
       return;
-    if (!isa<CoawaitExpr>(S)) {
-      SmallVector<const Stmt *, 4> Children(S->children().begin(), S->children().end());
-      if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp())
-        std::reverse(Children.begin(), Children.end());
-      if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2)
-        Children = {OC->getCallee(), OC->getArg(1), OC->getArg(0)};
-      for (const Stmt *C : Children)
+    if (!isa<CoawaitExpr>(S))
+      for (const Stmt *C : inEvaluationOrder(S))
         visit(C);
-    }
     Done.push_back(S);
   };
   visit(E);
@@ -580,12 +580,7 @@ void Lowerer::collectAwaits(const Stmt *S, std::vector<const CoawaitExpr *> &Awa
     Awaits.push_back(CA);
     return;
   }
-  SmallVector<const Stmt *, 4> Children(S->children().begin(), S->children().end());
-  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp())
-    std::reverse(Children.begin(), Children.end());
-  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2)
-    Children = {OC->getCallee(), OC->getArg(1), OC->getArg(0)};
-  for (const Stmt *C : Children)
+  for (const Stmt *C : inEvaluationOrder(S))
     collectAwaits(C, Awaits);
 }
 
@@ -769,15 +764,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
 // Anything that needs more than its own text: awaits, co_return, frame
 // variables, and jumps out of a scope that holds frame variables.
 bool Lowerer::needsLowering(const Stmt *S) {
-  bool Needs = false;
-  forEachStmt(S, [&](const Stmt *X) {
-    if (isa<CoawaitExpr>(X) || isa<CoreturnStmt>(X))
-      Needs = true;
-    else if (const auto *DS = dyn_cast<DeclStmt>(X))
-      for (const Decl *D : DS->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D); VD && FrameVars.count(VD))
-          Needs = true;
-  });
+  bool Needs = hasFrameStorage(S) || contains<CoreturnStmt>(S);
   if (Needs || LoopLive.empty() || LoopLive.back() == CurrentLive)
     return Needs;
   // A break or continue of an enclosing loop must destroy what this scope
