@@ -20,6 +20,8 @@ Directives, in the comment lines at the top of X.cpp, one per line:
   // E2E: skip=VARIANT[,VARIANT] reason  skip those variants; the reason is printed
   // E2E: expect-exit=N                  the program must exit with status N
                                         (128+signal for a signal: abort() is 134)
+  // E2E: transformed-std=c++20 reason   build the transformed variants as C++20
+                                        (code asyncc leaves alone is a coroutine)
 Only stdout is compared; stderr is shown when something fails.
 
 Builds are -O1 and sequential. The runtime's objects and a precompiled header
@@ -66,6 +68,7 @@ def parse_directives(source_path):
     native_only = None
     skips = {}
     expect_exit = 0
+    transformed_std = "c++17"
     with open(source_path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             line = line.strip()
@@ -89,6 +92,12 @@ def parse_directives(source_path):
                     if variant not in VARIANTS:
                         raise UsageError(f"{where}: unknown variant '{variant}' (one of {', '.join(VARIANTS)})")
                     skips[variant] = rest
+            elif name.startswith("transformed-std="):
+                if not rest:
+                    raise UsageError(f"{where}: transformed-std= needs a reason")
+                transformed_std = name[len("transformed-std="):]
+                if transformed_std not in ("c++17", "c++20"):
+                    raise UsageError(f"{where}: transformed-std= is c++17 or c++20")
             elif name.startswith("expect-exit="):
                 try:
                     expect_exit = int(name[len("expect-exit="):])
@@ -96,7 +105,7 @@ def parse_directives(source_path):
                     raise UsageError(f"{where}: expect-exit= needs a number")
             else:
                 raise UsageError(f"{where}: unknown directive '{directive}'")
-    return native_only, skips, expect_exit
+    return native_only, skips, expect_exit, transformed_std
 
 
 def run(cmd, timeout, env=None, cwd=None):
@@ -244,7 +253,7 @@ def main():
         for v in wanted:
             if v not in VARIANTS:
                 raise UsageError(f"unknown variant '{v}' (one of {', '.join(VARIANTS)})")
-        native_only, skips, expect_exit = parse_directives(source)
+        native_only, skips, expect_exit, transformed_std = parse_directives(source)
     except UsageError as e:
         print(f"run_e2e: {e}", file=sys.stderr)
         return 2
@@ -290,7 +299,7 @@ def main():
             if transform_error:
                 failures.append(f"{variant}: {transform_error}")
                 continue
-            std, program = "c++17", transformed_source
+            std, program = transformed_std, transformed_source
         else:
             std, program = "c++20", source
 

@@ -8,15 +8,21 @@ coroutines with clang++-19 (the oracle: see test/e2e for why not g++ 12) and,
 transformed by asyncc, as C++17 with g++ and clang++-19 on alternate seeds.
 Outputs must be identical. A program asyncc refuses is counted, not failed.
 A mismatch, a crash or a compile error of the transformed code fails the run
-and the program is kept in --out for reduction into a regression test.
+and the program is kept in --out; with --reduce it is reduced (reduce.py) to
+a small program that fails the same way, and with --regress-dir that program
+is written as an end-to-end regression test (test/e2e/programs) whose
+expected output is the native run's.
 Ends with a line 'N passed, N failed'.
 """
 import argparse
+import difflib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+
+import reduce
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -41,6 +47,90 @@ def build(compiler, std, source, objects, include, exe):
     return r.returncode == 0, r.stderr
 
 
+def check(prog, compiler, args, objects):
+    """Builds and runs one program both ways. Returns (kind, message, native
+    output): kind is "ok", "refused", "generator" (it does not compile
+    natively: a generator bug), "tool" (asyncc crashed or failed without a
+    diagnostic), "compile" (the transformed code does not compile) or
+    "mismatch" (the outputs or exit statuses differ)."""
+    stem = os.path.splitext(prog)[0]
+    native = stem + ".native"
+    ok, err = build("clang++-19", "c++20", prog, objects[("clang++-19", "c++20")], args.include, native)
+    if not ok:
+        return "generator", "the program does not compile natively:\n" + err[:4000], None
+    transformed = stem + ".transformed.cpp"
+    r = run([args.tool, prog, "-o", transformed, "--", "-I" + args.include])
+    if r.returncode == 1 and "error:" in r.stderr:
+        first = next((l for l in r.stderr.splitlines() if "error:" in l), "")
+        return "refused", first.split("error:", 1)[1].strip(), None
+    if r.returncode != 0:
+        return "tool", "asyncc failed (exit %d):\n%s" % (r.returncode, r.stderr[:4000]), None
+    exe = stem + ".transformed"
+    ok, err = build(compiler, "c++17", transformed, objects[(compiler, "c++17")], args.include, exe)
+    if not ok:
+        return "compile", "the transformed program does not compile with %s:\n%s" % (compiler, err[:4000]), None
+    try:
+        a = run([native], timeout=60)
+    except subprocess.TimeoutExpired:
+        return "generator", "the native program timed out", None
+    if a.returncode != 0:
+        return "generator", "the native program failed (exit %d)" % a.returncode, None
+    try:
+        b = run([exe], timeout=60)
+    except subprocess.TimeoutExpired:
+        return "mismatch", "the transformed program timed out", a.stdout
+    if b.returncode != 0 or a.stdout != b.stdout:
+        diff = "".join(difflib.unified_diff(a.stdout.splitlines(True), b.stdout.splitlines(True),
+                                            "native", "transformed (%s)" % compiler, n=2))
+        return "mismatch", "outputs differ (transformed exit %d):\n%s" % (b.returncode, diff[:4000]), a.stdout
+    return "ok", None, a.stdout
+
+
+def keep_failure(seed, prog, kind, compiler, args, objects, work):
+    """Keeps the failing program in --out; with --reduce, also its reduction,
+    and with --regress-dir, the reduction as an end-to-end regression test
+    whose expected output is the native run's."""
+    os.makedirs(args.out, exist_ok=True)
+    shutil.copy(prog, os.path.join(args.out, "seed%d.cpp" % seed))
+    if not args.reduce:
+        return
+    scratch = os.path.join(work, "reduce-seed%d" % seed)
+    os.makedirs(scratch, exist_ok=True)
+    candidate = os.path.join(scratch, "candidate.cpp")
+
+    def still_fails(text):
+        with open(candidate, "w") as f:
+            f.write(text)
+        return check(candidate, compiler, args, objects)[0] == kind
+
+    with open(prog) as f:
+        original = f.read()
+    reduced, checks = reduce.reduce(original, still_fails, lambda m: print("  reduce seed %d: %s" % (seed, m)))
+    reduced_path = os.path.join(args.out, "seed%d.reduced.cpp" % seed)
+    with open(reduced_path, "w") as f:
+        f.write(reduced)
+    print("seed %d: reduced from %d to %d lines in %d checks: %s" % (
+        seed, original.count("\n"), reduced.count("\n"), checks, reduced_path))
+    if not args.regress_dir:
+        return
+    with open(candidate, "w") as f:
+        f.write(reduced)
+    _, _, native_out = check(candidate, compiler, args, objects)
+    if native_out is None:  # a tool crash or compile error: run natively for the expectation
+        native = os.path.join(scratch, "native")
+        build("clang++-19", "c++20", candidate, objects[("clang++-19", "c++20")], args.include, native)
+        native_out = run([native], timeout=60).stdout
+    name = "regression_seed%d" % seed
+    os.makedirs(args.regress_dir, exist_ok=True)
+    test = os.path.join(args.regress_dir, name + ".cpp")
+    with open(test, "w") as f:
+        f.write("// Found by test/fuzz (seed %d, %s), reduced by test/fuzz/reduce.py.\n" % (seed, kind))
+        f.write(reduced)
+    with open(os.path.join(args.regress_dir, name + ".expected"), "w") as f:
+        f.write(native_out)
+    print("seed %d: regression test written: %s" % (seed, test))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tool", required=True)
@@ -49,6 +139,9 @@ def main():
     ap.add_argument("--seeds", default="1-10")
     ap.add_argument("--out", default=None, help="where failing programs are kept")
     ap.add_argument("--work", default=None)
+    ap.add_argument("--reduce", action="store_true", help="reduce each failing program (reduce.py)")
+    ap.add_argument("--regress-dir", default=None,
+                    help="write each reduced program there as an end-to-end regression test")
     args = ap.parse_args()
 
     work = args.work or tempfile.mkdtemp(prefix="asyncc-fuzz-")
@@ -71,46 +164,18 @@ def main():
         prog = os.path.join(work, "seed%d.cpp" % seed)
         with open(prog, "w") as f:
             f.write(run([sys.executable, os.path.join(HERE, "generate.py"), str(seed)]).stdout)
-
-        problem = None
-        native = os.path.join(work, "seed%d.native" % seed)
-        ok, err = build("clang++-19", "c++20", prog, objects[("clang++-19", "c++20")], args.include, native)
-        if not ok:
-            problem = "the generator wrote a program that does not compile natively:\n" + err
-        transformed = os.path.join(work, "seed%d.transformed.cpp" % seed)
-        if not problem:
-            r = run([args.tool, prog, "-o", transformed, "--", "-I" + args.include])
-            if r.returncode == 1 and "error:" in r.stderr:
-                refused += 1
-                first = next((l for l in r.stderr.splitlines() if "error:" in l), "")
-                print("seed %d: refused: %s" % (seed, first.split("error:", 1)[1].strip()))
-                continue
-            if r.returncode != 0:
-                problem = "asyncc failed (exit %d):\n%s" % (r.returncode, r.stderr)
-        if not problem:
-            compiler = "g++" if seed % 2 else "clang++-19"
-            exe = os.path.join(work, "seed%d.transformed" % seed)
-            ok, err = build(compiler, "c++17", transformed, objects[(compiler, "c++17")], args.include, exe)
-            if not ok:
-                problem = "the transformed program does not compile with %s:\n%s" % (compiler, err[:4000])
-        if not problem:
-            a = run([native], timeout=60)
-            b = run([exe], timeout=60)
-            if a.returncode != 0:
-                problem = "the native program failed (exit %d)" % a.returncode
-            elif b.returncode != 0 or a.stdout != b.stdout:
-                import difflib
-                diff = "".join(difflib.unified_diff(a.stdout.splitlines(True), b.stdout.splitlines(True),
-                                                    "native", "transformed (%s)" % compiler, n=2))
-                problem = "outputs differ (transformed exit %d):\n%s" % (b.returncode, diff[:4000])
-        if problem:
+        compiler = "g++" if seed % 2 else "clang++-19"
+        kind, problem, native_out = check(prog, compiler, args, objects)
+        if kind == "refused":
+            refused += 1
+            print("seed %d: refused: %s" % (seed, problem))
+        elif kind == "ok":
+            passed += 1
+        else:
             failed += 1
             print("seed %d: FAILED: %s" % (seed, problem))
             if args.out:
-                os.makedirs(args.out, exist_ok=True)
-                shutil.copy(prog, os.path.join(args.out, "seed%d.cpp" % seed))
-        else:
-            passed += 1
+                keep_failure(seed, prog, kind, compiler, args, objects, work)
     print("fuzz: %d programs, %d refused by asyncc (counted, not failed)" % (passed + failed + refused, refused))
     print("%d passed, %d failed" % (passed, failed))
     if not args.work:
