@@ -85,12 +85,14 @@ std::string emitFuture(const LoweredFunction &F) {
 
   OS << "  asyncc::Poll<Output> poll(asyncc::Context& cx) {\n";
   OS << "    Live live = Live::" << F.Live[F.StartLive].Name << ";\n";
+  if (F.ResumesInsideTry)
+    OS << "    State resuming = state_;  // a try block's dispatch goes on from here\n";
   OS << "    try {\n";
   OS << "      switch (state_) {\n";
   OS << "        case State::Start: break;\n";
   for (size_t I = 0; I != F.States.size(); ++I)
     OS << "        case State::" << F.States[I].Name << ": live = Live::" << F.Live[F.States[I].Live].Name
-       << "; goto resume" << (I + 1) << ";\n";
+       << "; goto " << F.States[I].Entry << ";\n";
   OS << "        case State::Done: asyncc::detail::polled_after_completion(\"" << F.Name << "\");\n";
   OS << "      }\n";
   for (const std::string &Line : F.PollBody)
@@ -117,9 +119,9 @@ std::string emitFuture(const LoweredFunction &F) {
   OS << "      default: return Live::None;\n";
   OS << "    }\n";
   OS << "  }\n";
-  OS << "  // Destroys the values of `at` and its parents, innermost first.\n";
-  OS << "  void drop(Live at) noexcept {\n";
-  OS << "    for (;;) {\n";
+  OS << "  // Destroys the values of `at` and its parents, innermost first, down to `stop`.\n";
+  OS << "  void drop(Live at, Live stop = Live::None) noexcept {\n";
+  OS << "    while (at != stop) {\n";
   OS << "      switch (at) {\n";
   OS << "        case Live::None: return;\n";
   for (size_t I = 1; I < F.Live.size(); ++I)

@@ -57,6 +57,24 @@ bool containsAwait(const Stmt *S) { return contains<CoawaitExpr>(S); }
 
 const Expr *strip(const Expr *E) { return E ? E->IgnoreImplicit()->IgnoreParens() : nullptr; }
 
+// Whether every case label of SW is a direct member of its block (or
+// labels a label that is).
+bool casesAreDirect(const SwitchStmt *SW) {
+  const auto *Body = dyn_cast<CompoundStmt>(SW->getBody());
+  if (!Body)
+    return false;
+  unsigned Direct = 0, All = 0;
+  for (const Stmt *Child : Body->body())
+    for (const auto *SC = dyn_cast<SwitchCase>(Child); SC; SC = dyn_cast<SwitchCase>(SC->getSubStmt()))
+      ++Direct;
+  for (const SwitchCase *SC = SW->getSwitchCaseList(); SC; SC = SC->getNextSwitchCase())
+    ++All;
+  return Direct == All;
+}
+
+// Whether S holds anything that makes the switch around it lowered.
+bool needsLoweringForm(const Stmt *S) { return contains<CoawaitExpr>(S) || contains<CoreturnStmt>(S); }
+
 bool isAsyncFunction(const FunctionDecl *FD) {
   return FD && llvm::any_of(FD->specific_attrs<AnnotateAttr>(), [](const AnnotateAttr *A) {
            return A->getAnnotation() == AsyncAnnotation;
@@ -278,6 +296,9 @@ private:
   void lowerRangeFor(const CXXForRangeStmt *RF);
   bool emitCondition(const Expr *Cond, const std::string &Slot);
   void lowerLoopWithAwaitingHead(const Stmt *Loop);
+  void lowerSwitch(const SwitchStmt *SW);
+  void lowerTry(const CXXTryStmt *TS);
+  std::vector<unsigned> CaseLive;  // live set at the case labels of each enclosing switch
 
   // -- expressions
   // Emits the awaits of the full-expression E and returns E's text with each
@@ -349,7 +370,27 @@ private:
   unsigned Indent = 0;
   unsigned BlockCount = 0;
   unsigned GroupCount = 0;
-  std::vector<unsigned> LoopLive;  // live set at the entry of each enclosing loop
+  // The live set where each enclosing break and continue leads: the entry
+  // of the loop or switch they leave.
+  std::vector<unsigned> BreakLive, ContinueLive;
+  void enterLoop() {
+    BreakLive.push_back(CurrentLive);
+    ContinueLive.push_back(CurrentLive);
+  }
+  void leaveLoop() {
+    BreakLive.pop_back();
+    ContinueLive.pop_back();
+  }
+  // Where a try block re-dispatches a resumption inside it: C++ forbids a
+  // jump into a try block, so the top dispatch jumps to the label before
+  // the outermost one, and each try jumps on to the next.
+  struct TryScope {
+    std::string Label;  // tryN
+    std::vector<std::pair<std::string, std::string>> Targets;  // state, label inside
+  };
+  std::vector<TryScope> Tries;
+  unsigned TryCount = 0;
+  unsigned SwitchCount = 0;
 };
 
 // The generated struct declares these names, and poll's body sees them:
@@ -400,12 +441,14 @@ bool Lowerer::checkSupported(const Stmt *Body) {
     else if (isa<GotoStmt>(S) || isa<IndirectGotoStmt>(S) || isa<LabelStmt>(S))
       error(S->getBeginLoc(), "labels and 'goto' are not supported in ASYNC functions by asyncc v1; "
                               "use a loop with 'break' or 'continue'");
-    else if (const auto *SW = dyn_cast<SwitchStmt>(S); SW && containsAwait(SW->getBody()))
-      error(S->getBeginLoc(), "'co_await' inside a 'switch' is not supported by asyncc v1; rewrite "
-                              "the switch as an if/else chain");
-    else if (const auto *TS = dyn_cast<CXXTryStmt>(S); TS && containsAwait(TS))
-      error(S->getBeginLoc(), "'co_await' inside a 'try' block is not supported by asyncc v1; move "
-                              "the awaits out of the try, or catch inside the awaited function");
+    else if (const auto *SW = dyn_cast<SwitchStmt>(S); SW && containsAwait(SW->getConditionVariableDeclStmt()))
+      error(SW->getBeginLoc(), "a condition variable initialized by 'co_await' is not supported by asyncc; "
+                               "declare the variable in the switch's init-statement: switch (auto v = ...; v)");
+    else if (const auto *SW = dyn_cast<SwitchStmt>(S); SW && needsLoweringForm(SW->getBody()) &&
+                                                     !casesAreDirect(SW))
+      error(SW->getBeginLoc(), "a 'case' label nested inside another statement of the switch (as in Duff's "
+                               "device) is not supported with 'co_await' or 'co_return' in the switch; put "
+                               "every label directly in the switch's block");
     else if (const auto *IS = dyn_cast<IfStmt>(S); IS && containsAwait(IS->getConditionVariableDeclStmt()))
       error(IS->getBeginLoc(), "a condition variable initialized by 'co_await' is not supported by asyncc "
                                "v1; declare the variable before the 'if'");
@@ -482,6 +525,11 @@ void Lowerer::findFrameVars(const Stmt *S) {
     scopeHas(FS->getInc(), Await, Return);
     scopeHas(FS->getBody(), Await, Return);
     markDeclaredIn(FS->getInit(), Await, Return);
+  } else if (const auto *SW = dyn_cast<SwitchStmt>(S)) {
+    bool Await = false, Return = false;
+    scopeHas(SW->getCond(), Await, Return);
+    scopeHas(SW->getBody(), Await, Return);
+    markDeclaredIn(SW->getInit(), Await, Return);
   } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
     bool Await = false, Return = false;
     scopeHas(IS->getCond(), Await, Return);
@@ -716,6 +764,9 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
     State.SourceText = Flat;
     State.Line = PL.getLine();
     State.Live = CurrentLive;
+    State.Entry = Tries.empty() ? "resume" + N : Tries.front().Label;
+    if (!Tries.empty())
+      Tries.back().Targets.push_back({State.Name, "resume" + N});
     Out.States.push_back(State);
     emit("state_ = State::Await" + N + ";");
     --Indent;
@@ -765,22 +816,26 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
 // variables, and jumps out of a scope that holds frame variables.
 bool Lowerer::needsLowering(const Stmt *S) {
   bool Needs = hasFrameStorage(S) || contains<CoreturnStmt>(S);
-  if (Needs || LoopLive.empty() || LoopLive.back() == CurrentLive)
-    return Needs;
-  // A break or continue of an enclosing loop must destroy what this scope
-  // built since the loop began.
-  std::function<bool(const Stmt *)> escapes = [&](const Stmt *X) -> bool {
+  if (Needs)
+    return true;
+  // A break or continue of an enclosing loop or switch must destroy what
+  // this scope built since that statement began.
+  bool Breaks = !BreakLive.empty() && BreakLive.back() != CurrentLive;
+  bool Continues = !ContinueLive.empty() && ContinueLive.back() != CurrentLive;
+  std::function<bool(const Stmt *, bool, bool)> escapes = [&](const Stmt *X, bool B, bool C) -> bool {
     if (!X || isa<LambdaExpr>(X))
       return false;
-    if (isa<BreakStmt>(X) || isa<ContinueStmt>(X))
-      return true;
+    if (isa<BreakStmt>(X))
+      return B;
+    if (isa<ContinueStmt>(X))
+      return C;
     if (isa<ForStmt>(X) || isa<WhileStmt>(X) || isa<DoStmt>(X) || isa<CXXForRangeStmt>(X))
       return false;  // jumps inside belong to the nested loop
     if (isa<SwitchStmt>(X))
-      return contains<ContinueStmt>(X);  // a switch takes only the breaks
-    return llvm::any_of(X->children(), escapes);
+      B = false;  // a switch takes the breaks
+    return llvm::any_of(X->children(), [&](const Stmt *Child) { return escapes(Child, B, C); });
   };
-  return escapes(S);
+  return (Breaks || Continues) && escapes(S, Breaks, Continues);
 }
 
 void Lowerer::lowerSubStmt(const Stmt *S) {
@@ -1030,7 +1085,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   emit("for (; " + Begin + " != " + End + "; ++" + Begin + ")");
   emit("{");
   ++Indent;
-  LoopLive.push_back(CurrentLive);
+  enterLoop();
   openStruct("b" + std::to_string(BlockCount++));
   const VarDecl *LoopVar = RF->getLoopVariable();
   QualType T = LoopVar->getType();
@@ -1051,8 +1106,8 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   openAlternatives();
   lowerStmt(RF->getBody());
   close();
-  destroyDownTo(LoopLive.back());
-  LoopLive.pop_back();
+  destroyDownTo(ContinueLive.back());
+  leaveLoop();
   close();
   --Indent;
   emit("}");
@@ -1109,7 +1164,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   emit("for (;;)");
   emit("{");
   ++Indent;
-  LoopLive.push_back(CurrentLive);
+  enterLoop();
   auto test = [&]() {
     if (!Cond)
       return true;
@@ -1154,7 +1209,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
     return;
   }
   lowerSubStmt(Body);
-  LoopLive.pop_back();
+  leaveLoop();
   --Indent;
   emit("}");
   close();
@@ -1163,6 +1218,110 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   destroyDownTo(LiveAtEntry);
   --Indent;
   emit("}");
+}
+
+// A switch: its condition, if it awaits, is evaluated into the frame first;
+// the resumption of an await in a case jumps into the body directly.
+void Lowerer::lowerSwitch(const SwitchStmt *SW) {
+  unsigned LiveAtEntry = CurrentLive;
+  const Expr *Cond = SW->getCond();
+  bool CondAwaits = containsAwait(Cond);
+  bool Storage = CondAwaits || (SW->getInit() && hasFrameStorage(SW->getInit()));
+  emit("{");
+  ++Indent;
+  if (Storage) {
+    openStruct("s" + std::to_string(BlockCount++));
+    VarHomes.push_back(Opened.back());
+  }
+  if (SW->getInit())
+    lowerStmt(SW->getInit());
+  std::string Head;
+  if (CondAwaits) {
+    std::string Slot = addSlot("cond", typeName(Cond->getType().getUnqualifiedType()),
+                               "switch (" + originalText(Cond->getSourceRange()) + ")");
+    openAlternatives();
+    if (!emitWithValue(Cond, [&](const std::string &Value) { return Slot + " = " + Value + ";"; }))
+      return;
+    Head = Slot;
+  } else {
+    if (Storage)
+      openAlternatives();
+    renameIn(Cond);
+    Head = SW->getConditionVariableDeclStmt() ? stmtText(SW->getConditionVariableDeclStmt())
+                                              : text(Cond->getSourceRange());
+    if (StringRef(Head).ends_with(";"))
+      Head.pop_back();
+  }
+  emit("switch (" + Head + ")");
+  BreakLive.push_back(CurrentLive);
+  CaseLive.push_back(CurrentLive);
+  lowerSubStmt(SW->getBody());
+  CaseLive.pop_back();
+  BreakLive.pop_back();
+  if (Storage) {
+    close();
+    close();
+    VarHomes.pop_back();
+  }
+  destroyDownTo(LiveAtEntry);
+  --Indent;
+  emit("}");
+}
+
+// A try block: C++ forbids jumping into one, so a resumption inside it
+// jumps to the label before it, and the dispatch at its top goes on. A
+// handler first destroys what the try block had made in the frame, as
+// unwinding destroys the block's locals before the handler runs.
+void Lowerer::lowerTry(const CXXTryStmt *TS) {
+  unsigned LiveAtEntry = CurrentLive;
+  size_t LiveCount = Out.Live.size();
+  bool Dispatch = containsAwait(TS->getTryBlock());
+  std::string Label;
+  if (Dispatch) {
+    Label = "try" + std::to_string(++TryCount);
+    Tries.push_back({Label, {}});
+    Out.ResumesInsideTry = true;
+    --Indent;
+    emit(Label + ":");
+    ++Indent;
+  }
+  emit("try");
+  size_t Brace = Out.PollBody.size();  // the try block's '{'
+  lowerCompound(TS->getTryBlock());
+  if (Failed)
+    return;
+  if (Dispatch) {
+    TryScope Scope = std::move(Tries.back());
+    Tries.pop_back();
+    std::string Pad((Indent + 1) * 2, ' ');
+    std::vector<std::string> Lines{Pad + "switch (resuming)", Pad + "{"};
+    for (const auto &[State, Target] : Scope.Targets)
+      Lines.push_back(Pad + "case State::" + State + ":" +
+                      (StringRef(Target).starts_with("resume") ? " resuming = State::Start;" : "") + " goto " +
+                      Target + ";");
+    Lines.push_back(Pad + "default: break;");
+    Lines.push_back(Pad + "}");
+    Out.PollBody.insert(Out.PollBody.begin() + Brace + 1, Lines.begin(), Lines.end());
+    if (!Tries.empty())
+      for (const auto &Target : Scope.Targets)
+        Tries.back().Targets.push_back({Target.first, Label});
+  }
+  for (unsigned I = 0; I != TS->getNumHandlers(); ++I) {
+    const CXXCatchStmt *H = TS->getHandler(I);
+    CurrentLive = LiveAtEntry;
+    const VarDecl *Caught = H->getExceptionDecl();
+    emit("catch (" + (Caught ? originalText(Caught->getSourceRange()) : std::string("...")) + ")");
+    emit("{");
+    ++Indent;
+    if (Out.Live.size() != LiveCount) {
+      emit("drop(live, Live::" + Out.Live[LiveAtEntry].Name + ");");
+      emit("live = Live::" + Out.Live[LiveAtEntry].Name + ";");
+    }
+    lowerStmt(H->getHandlerBlock());
+    --Indent;
+    emit("}");
+  }
+  CurrentLive = LiveAtEntry;
 }
 
 void Lowerer::lowerReturn(const CoreturnStmt *CR) {
@@ -1295,14 +1454,14 @@ void Lowerer::lowerStmt(const Stmt *S) {
     emit("while (" + (WS->getConditionVariableDeclStmt() ? stmtText(WS->getConditionVariableDeclStmt())
                                                          : text(WS->getCond()->getSourceRange())) +
          ")");
-    LoopLive.push_back(CurrentLive);
+    enterLoop();
     lowerSubStmt(WS->getBody());
-    LoopLive.pop_back();
+    leaveLoop();
   } else if (const auto *DoS = dyn_cast<DoStmt>(S)) {
     emit("do");
-    LoopLive.push_back(CurrentLive);
+    enterLoop();
     lowerSubStmt(DoS->getBody());
-    LoopLive.pop_back();
+    leaveLoop();
     renameIn(DoS->getCond());
     emit("while (" + text(DoS->getCond()->getSourceRange()) + ");");
   } else if (const auto *FS = dyn_cast<ForStmt>(S)) {
@@ -1329,9 +1488,9 @@ void Lowerer::lowerStmt(const Stmt *S) {
       Inc = text(FS->getInc()->getSourceRange());
     }
     emit("for (; " + Cond + "; " + Inc + ")");
-    LoopLive.push_back(CurrentLive);
+    enterLoop();
     lowerSubStmt(FS->getBody());
-    LoopLive.pop_back();
+    leaveLoop();
     if (Scope) {
       close();
       close();
@@ -1340,6 +1499,20 @@ void Lowerer::lowerStmt(const Stmt *S) {
     destroyDownTo(LiveAtEntry);
     --Indent;
     emit("}");
+  } else if (const auto *SW = dyn_cast<SwitchStmt>(S)) {
+    lowerSwitch(SW);
+  } else if (const auto *SC = dyn_cast<SwitchCase>(S)) {
+    // Every path to a label has the same live set: C++ forbids jumping
+    // over a declaration, and the cases are direct members of the body.
+    CurrentLive = CaseLive.back();
+    if (const auto *CS = dyn_cast<CaseStmt>(SC))
+      emit("case " + text(CS->getLHS()->getSourceRange()) +
+           (CS->getRHS() ? " ... " + text(CS->getRHS()->getSourceRange()) : "") + ":");
+    else
+      emit("default:");
+    lowerStmt(SC->getSubStmt());
+  } else if (const auto *TS = dyn_cast<CXXTryStmt>(S)) {
+    lowerTry(TS);
   } else if (const auto *RF = dyn_cast<CXXForRangeStmt>(S)) {
     if (!containsAwait(RF->getBody())) {
       error(RF->getBeginLoc(), "this range-based 'for' cannot contain 'co_return' in asyncc v1 unless its "
@@ -1351,7 +1524,7 @@ void Lowerer::lowerStmt(const Stmt *S) {
     unsigned Saved = CurrentLive;
     emit("{");
     ++Indent;
-    destroyDownTo(LoopLive.back());
+    destroyDownTo(isa<BreakStmt>(S) ? BreakLive.back() : ContinueLive.back());
     emit(isa<BreakStmt>(S) ? "break;" : "continue;");
     --Indent;
     emit("}");
@@ -1385,8 +1558,14 @@ std::optional<LoweredFunction> Lowerer::run() {
     TypeLoc RetLoc = TL.getReturnLoc();
     while (auto Elab = RetLoc.getAs<ElaboratedTypeLoc>())
       RetLoc = Elab.getNamedTypeLoc();
-    if (auto SpecLoc = RetLoc.getAs<TemplateSpecializationTypeLoc>(); SpecLoc && SpecLoc.getNumArgs() == 1)
-      Out.OutputType = originalText(SpecLoc.getArgLoc(0).getSourceRange());
+    // Between the angle brackets: a qualifier's location is not recorded,
+    // so the argument's own range would drop the const of `const char*`.
+    if (auto SpecLoc = RetLoc.getAs<TemplateSpecializationTypeLoc>(); SpecLoc && SpecLoc.getNumArgs() == 1) {
+      SourceLocation From = SM.getExpansionLoc(SpecLoc.getLAngleLoc()).getLocWithOffset(1);
+      SourceLocation To = SM.getExpansionLoc(SpecLoc.getRAngleLoc());
+      Out.OutputType = StringRef(Lexer::getSourceText(CharSourceRange::getCharRange(From, To), SM,
+                                                      Ctx.getLangOpts())).trim().str();
+    }
   }
 
   if (isa<CXXMethodDecl>(FD) || FD.isTemplated()) {

@@ -28,6 +28,7 @@ struct SuspendState {
   std::string SourceText;  // co_await read_file("foo.txt")
   unsigned Line = 0;
   unsigned Live = 0;  // live set while suspended here
+  std::string Entry;  // where poll's dispatch jumps to resume: resumeN, or the label of a try around it
 };
 
 // What is alive is a path in a tree: each construction of a slot with a
@@ -60,6 +61,7 @@ struct LoweredFunction {
   unsigned StartLive = 0;      // alive before the first poll: parameters
   LayoutNode Frame;            // the top union
   std::vector<std::string> PollBody;  // lines, indented relative to the body
+  bool ResumesInsideTry = false;      // poll keeps the state being resumed in `resuming`
 };
 
 // Lowers FD, reporting anything it cannot lower faithfully as an error

@@ -22,20 +22,23 @@ struct Takes {
 };
 Takes takes(const std::string&);
 
-ASYNC asyncc::Async<int> in_switch(int x) {
+ASYNC asyncc::Async<int> nested_case(int x) {
   switch (x) {
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: 'co_await' inside a 'switch' is not supported by asyncc v1; rewrite the switch as an if/else chain
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a 'case' label nested inside another statement of the switch (as in Duff's device) is not supported
   case 1:
-    co_return co_await One{};
+    if (x > 0) {
+    case 2:
+      co_return co_await One{};
+    }
   }
   co_return 0;
 }
 
-ASYNC asyncc::Async<int> in_try() {
-  try {
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: 'co_await' inside a 'try' block is not supported
-    co_return co_await One{};
-  } catch (...) {
+ASYNC asyncc::Async<int> switch_condition_variable() {
+  switch (int x = co_await One{}) {
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a condition variable initialized by 'co_await' is not supported by asyncc; declare the variable in the switch's init-statement
+  case 1:
+    co_return x;
   }
   co_return 0;
 }

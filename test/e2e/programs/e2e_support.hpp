@@ -202,4 +202,25 @@ asyncc::output_of<F> run_to_completion(const char* label, F future) {
   }
 }
 
+// Makes a future with make() and drops it after 0, 1, ... max_polls polls
+// (or when it finishes or throws first), printing what happens: the traces
+// show what each state destroys.
+template <class Make>
+void drop_after_each_poll(const char* label, Make make, int max_polls) {
+  for (int polls = 0; polls <= max_polls; ++polls) {
+    std::printf("-- %s: dropped after %d polls\n", label, polls);
+    try {
+      auto future = make();
+      asyncc::Context cx(asyncc::noop_waker());
+      for (int p = 0; p < polls; ++p)
+        if (future.poll(cx).is_ready()) {
+          std::printf("ready after %d polls\n", p + 1);
+          break;
+        }
+    } catch (const std::exception& e) {
+      std::printf("exception: %s\n", e.what());
+    }
+  }
+}
+
 }  // namespace e2e
