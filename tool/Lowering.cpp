@@ -57,6 +57,23 @@ bool containsAwait(const Stmt *S) { return contains<CoawaitExpr>(S); }
 
 const Expr *strip(const Expr *E) { return E ? E->IgnoreImplicit()->IgnoreParens() : nullptr; }
 
+// Source text on one line, for comments: each line break and the
+// indentation after it become one space.
+std::string oneLine(StringRef Text) {
+  std::string Out;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    if (Text[I] != '\n' && Text[I] != '\r') {
+      Out += Text[I];
+      continue;
+    }
+    while (I + 1 < Text.size() && isspace(static_cast<unsigned char>(Text[I + 1])))
+      ++I;
+    if (!Out.empty() && Out.back() != ' ')
+      Out += ' ';
+  }
+  return Out;
+}
+
 // Whether every case label of SW is a direct member of its block (or
 // labels a label that is).
 bool casesAreDirect(const SwitchStmt *SW) {
@@ -71,6 +88,17 @@ bool casesAreDirect(const SwitchStmt *SW) {
     ++All;
   return Direct == All;
 }
+
+// `a && b`, `a || b` or `c ? x : y` whose conditionally evaluated operands
+// await: lowered as an if/else, so that what C++ skips is not awaited.
+bool isShortCircuit(const Stmt *S) {
+  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isLogicalOp())
+    return containsAwait(BO->getRHS());
+  if (const auto *CO = dyn_cast<ConditionalOperator>(S))
+    return containsAwait(CO->getTrueExpr()) || containsAwait(CO->getFalseExpr());
+  return false;
+}
+bool isSuspending(const Stmt *S) { return isa<CoawaitExpr>(S) || isShortCircuit(S); }
 
 // Whether S holds anything that makes the switch around it lowered.
 bool needsLoweringForm(const Stmt *S) { return contains<CoawaitExpr>(S) || contains<CoreturnStmt>(S); }
@@ -279,7 +307,7 @@ private:
   struct Hoist {
     const Expr *Read;
     QualType Type;
-    const CoawaitExpr *Before;
+    const Expr *Before;  // an await or a short-circuit that awaits
   };
   std::vector<Hoist> Hoists;
   unsigned TempCount = 0;
@@ -333,7 +361,7 @@ private:
   }
   // The comment of a variable's slot: its declaration and where it is.
   std::string declComment(const VarDecl *VD) {
-    return originalText(VD->getSourceRange()) + "   " + File.str() + ":" +
+    return oneLine(originalText(VD->getSourceRange())) + "   " + File.str() + ":" +
            std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine());
   }
   void endFullExpr(const Lowered &L) {
@@ -350,7 +378,8 @@ private:
   // Emitted right after the resume label of the next full-expression's last
   // await (a declaration no jump may cross).
   std::string AfterLastResume;
-  void collectAwaits(const Stmt *S, std::vector<const CoawaitExpr *> &Awaits);
+  void collectAwaits(const Stmt *S, std::vector<const Expr *> &Awaits);
+  std::optional<std::string> lowerShortCircuit(const Expr *E, const Open &GroupHome, std::vector<std::string> &Kept);
   std::string futureType(const Expr *Operand);
 
   const FunctionDecl &FD;
@@ -460,12 +489,9 @@ bool Lowerer::checkSupported(const Stmt *Body) {
     else if (const auto *RF = dyn_cast<CXXForRangeStmt>(S); RF && containsAwait(RF->getRangeInit()))
       error(RF->getBeginLoc(), "'co_await' in the range of a range-based 'for' is not supported by "
                                "asyncc v1; await the range into a local variable first");
-    else if (const auto *CO = dyn_cast<ConditionalOperator>(S); CO && containsAwait(CO))
-      error(CO->getBeginLoc(), "'co_await' under '?:' is not supported by asyncc v1; use an if/else "
-                               "that assigns a local");
-    else if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isLogicalOp() && containsAwait(BO))
-      error(BO->getOperatorLoc(), "'co_await' under '&&' or '||' is not supported by asyncc v1; await "
-                                  "into a local inside an 'if' to keep the short-circuit");
+    else if (const auto *BCO = dyn_cast<BinaryConditionalOperator>(S); BCO && containsAwait(BCO))
+      error(BCO->getBeginLoc(), "'co_await' under the GNU 'a ?: b' operator is not supported; write "
+                                "'a ? a : b' with 'a' in a local");
     else if (isa<StmtExpr>(S) && containsAwait(S))
       error(S->getBeginLoc(), "'co_await' inside a statement expression is not supported");
     else if (const auto *DS = dyn_cast<DeclStmt>(S); DS && !DS->isSingleDecl() && containsAwait(DS))
@@ -555,7 +581,7 @@ bool Lowerer::checkEvaluationOrder(const Expr *E) {
   std::function<void(const Stmt *)> visit = [&](const Stmt *S) {
     if (!S)
       return;
-    if (!isa<CoawaitExpr>(S))
+    if (!isSuspending(S))
       for (const Stmt *C : inEvaluationOrder(S))
         visit(C);
     Done.push_back(S);
@@ -563,11 +589,11 @@ bool Lowerer::checkEvaluationOrder(const Expr *E) {
   visit(E);
   size_t LastAwait = 0;
   for (size_t I = 0; I != Done.size(); ++I)
-    if (isa<CoawaitExpr>(Done[I]))
+    if (isSuspending(Done[I]))
       LastAwait = I;
   for (size_t I = 0; I < LastAwait; ++I) {
     const Stmt *S = Done[I];
-    bool Stable = isa<CoawaitExpr>(S) || isa<IntegerLiteral>(S) || isa<StringLiteral>(S) ||
+    bool Stable = isSuspending(S) || isa<IntegerLiteral>(S) || isa<StringLiteral>(S) ||
                   isa<FloatingLiteral>(S) || isa<CharacterLiteral>(S) || isa<CXXBoolLiteralExpr>(S) ||
                   isa<CXXNullPtrLiteralExpr>(S) || isa<CXXThisExpr>(S) || isa<ParenExpr>(S) ||
                   isa<DeclRefExpr>(S) || isa<MemberExpr>(S);
@@ -591,9 +617,9 @@ bool Lowerer::checkEvaluationOrder(const Expr *E) {
       if (ReadsVariable && isa<DeclRefExpr>(Sub) && Cast->getType()->isScalarType() &&
           !Cast->getType().isVolatileQualified()) {
         size_t Next = I + 1;
-        while (Next < Done.size() && !isa<CoawaitExpr>(Done[Next]))
+        while (Next < Done.size() && !isSuspending(Done[Next]))
           ++Next;
-        Hoists.push_back({Sub, Cast->getType(), cast<CoawaitExpr>(Done[Next])});
+        Hoists.push_back({Sub, Cast->getType(), cast<Expr>(Done[Next])});
         Stable = true;
       }
     }
@@ -620,9 +646,13 @@ bool Lowerer::checkEvaluationOrder(const Expr *E) {
   return true;
 }
 
-void Lowerer::collectAwaits(const Stmt *S, std::vector<const CoawaitExpr *> &Awaits) {
+void Lowerer::collectAwaits(const Stmt *S, std::vector<const Expr *> &Awaits) {
   if (!S || isa<LambdaExpr>(S))
     return;
+  if (isShortCircuit(S)) {
+    Awaits.push_back(cast<Expr>(S));
+    return;
+  }
   if (const auto *CA = dyn_cast<CoawaitExpr>(S)) {
     collectAwaits(CA->getOperand(), Awaits);  // inner awaits first
     Awaits.push_back(CA);
@@ -663,7 +693,7 @@ std::string Lowerer::futureType(const Expr *Operand) {
 }
 
 std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepAll) {
-  std::vector<const CoawaitExpr *> Awaits;
+  std::vector<const Expr *> Awaits;
   collectAwaits(E, Awaits);
   if (Awaits.empty()) {
     renameIn(E);
@@ -676,7 +706,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
 
   // Several awaits, results kept to the end or values read before an await:
   // a struct holds them beside a union of the sub-futures.
-  bool Group = Awaits.size() > 1 || KeepAll || !Hoists.empty();
+  bool Group = Awaits.size() > 1 || KeepAll || !Hoists.empty() || llvm::any_of(Awaits, isShortCircuit);
   Open GroupHome;
   if (Group) {
     openStruct("e" + std::to_string(++GroupCount));
@@ -686,28 +716,42 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
   std::vector<std::string> KeptReady;
   std::string LastReady;
   for (size_t I = 0; I != Awaits.size(); ++I) {
-    const CoawaitExpr *CA = Awaits[I];
     for (const Hoist &H : Hoists) {
-      if (H.Before != CA)
+      if (H.Before != Awaits[I])
         continue;
       renameIn(H.Read);
       SourceRange ReadRange = SM.getExpansionRange(H.Read->getSourceRange()).getAsRange();
       std::string Source = text(ReadRange);
       std::string Temp = addSlotTo(GroupHome, "tmp" + std::to_string(++TempCount),
                                    typeName(H.Type.getUnqualifiedType()),
-                                   "value of " + originalText(ReadRange) + " before the await");
+                                   "value of " + oneLine(originalText(ReadRange)) + " before the await");
       emit(Temp + " = " + Source + ";");
       Scratch.ReplaceText(ReadRange.getBegin(), Source.size(), Temp);
     }
-    const Expr *Operand = CA->getOperand();
     bool Last = I + 1 == Awaits.size();
+    if (isShortCircuit(Awaits[I])) {
+      // Its own full-expressions inside: they must not take the hoists, nor
+      // the Finish guard of a co_return, which belongs after all of it.
+      std::vector<Hoist> OuterHoists = std::move(Hoists);
+      std::string Guard = std::exchange(AfterLastResume, "");
+      std::optional<std::string> Value = lowerShortCircuit(Awaits[I], GroupHome, KeptReady);
+      Hoists = std::move(OuterHoists);
+      if (!Value)
+        return std::nullopt;
+      if (Last && !Guard.empty())
+        emit(Guard);
+      else
+        AfterLastResume = Guard;
+      SourceRange Range = SM.getExpansionRange(Awaits[I]->getSourceRange()).getAsRange();
+      Scratch.ReplaceText(Range.getBegin(), text(Range).size(), *Value);
+      continue;
+    }
+    const auto *CA = cast<CoawaitExpr>(Awaits[I]);
+    const Expr *Operand = CA->getOperand();
     unsigned Number = Out.States.size() + 1;
     std::string N = std::to_string(Number);
     PresumedLoc PL = SM.getPresumedLoc(SM.getExpansionLoc(CA->getBeginLoc()));
-    std::string Source = originalText(CA->getSourceRange());
-    std::string Flat;
-    for (char C : Source)
-      Flat += (C == '\n' ? ' ' : C);
+    std::string Flat = oneLine(originalText(CA->getSourceRange()));
 
     // The future: a temporary is stored in the frame; a named one (an
     // lvalue) is polled where it is.
@@ -810,6 +854,73 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
   }
   renameIn(E);
   return Lowered{text(E->getSourceRange()), LastReady, KeptReady, LiveAtStart};
+}
+
+// `a && b`, `a || b` or `c ? x : y` with awaits where C++ may skip them:
+// an if/else of their own full-expressions, whose value goes to a slot of
+// the group (GroupHome). Returns the expression that reads the value.
+std::optional<std::string> Lowerer::lowerShortCircuit(const Expr *E, const Open &GroupHome,
+                                                      std::vector<std::string> &Kept) {
+  std::string Flat = oneLine(originalText(E->getSourceRange()));
+  std::string N = std::to_string(++TempCount);
+  emit("// " + Flat);
+  auto toBool = [](const std::string &Slot) {
+    return [Slot](const std::string &Value) { return Slot + " = static_cast<bool>(" + Value + ");"; };
+  };
+  if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+    std::string Slot = addSlotTo(GroupHome, "tmp" + N, "bool", "value of " + Flat);
+    if (!emitWithValue(BO->getLHS(), toBool(Slot)))
+      return std::nullopt;
+    emit(std::string("if (") + (BO->getOpcode() == BO_LAnd ? "" : "!") + Slot + ")");
+    emit("{");
+    ++Indent;
+    if (!emitWithValue(BO->getRHS(), toBool(Slot)))
+      return std::nullopt;
+    --Indent;
+    emit("}");
+    return Slot;
+  }
+  const auto *CO = cast<ConditionalOperator>(E);
+  QualType T = E->getType();
+  if (!spellable(T, E->getBeginLoc(), "the value of this '?:'"))
+    return std::nullopt;
+  std::string Cond = addSlotTo(GroupHome, "tmp" + N + "_cond", "bool", "condition of " + Flat);
+  if (!emitWithValue(CO->getCond(), toBool(Cond)))
+    return std::nullopt;
+  // A glvalue is kept as a pointer; a prvalue is made in the slot.
+  bool Glvalue = E->isGLValue();
+  bool Object = !Glvalue && T->isRecordType();
+  std::string Type = typeName(T.getUnqualifiedType());
+  std::string Slot = addSlotTo(GroupHome, "tmp" + N, Glvalue ? typeName(T) + "*" : Type, "value of " + Flat);
+  auto make = [&](const std::string &Value) {
+    if (Glvalue)
+      return Slot + " = std::addressof(" + Value + ");";
+    if (Object)
+      return "::new (static_cast<void*>(&" + Slot + ")) " + Type + "(" + Value + ");";
+    return Slot + " = " + Value + ";";
+  };
+  emit("if (" + Cond + ")");
+  emit("{");
+  ++Indent;
+  if (!emitWithValue(CO->getTrueExpr(), make))
+    return std::nullopt;
+  --Indent;
+  emit("}");
+  emit("else");
+  emit("{");
+  ++Indent;
+  if (!emitWithValue(CO->getFalseExpr(), make))
+    return std::nullopt;
+  --Indent;
+  emit("}");
+  if (Glvalue)
+    return "(*" + Slot + ")";
+  if (!Object)
+    return Slot;
+  // Alive until the end of the full-expression, as the temporary would be.
+  construct(Slot, T);
+  Kept.push_back(Slot);
+  return "std::move(" + Slot + ")";
 }
 
 // Anything that needs more than its own text: awaits, co_return, frame
@@ -1025,7 +1136,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   unsigned LiveAtEntry = CurrentLive;
   emit("{");
   ++Indent;
-  emit("// " + originalText(SourceRange(RF->getBeginLoc(), RF->getRParenLoc())));
+  emit("// " + oneLine(originalText(SourceRange(RF->getBeginLoc(), RF->getRParenLoc()))));
   openStruct("s" + std::to_string(BlockCount++));
   VarHomes.push_back(Opened.back());
   if (RF->getInit())
@@ -1091,7 +1202,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   QualType T = LoopVar->getType();
   if (!spellable(T, LoopVar->getLocation(), "the loop variable"))
     return;
-  std::string VarComment = originalText(LoopVar->getSourceRange());
+  std::string VarComment = oneLine(originalText(LoopVar->getSourceRange()));
   if (T->isReferenceType()) {
     std::string Path = addSlot(LoopVar->getNameAsString(), typeName(T.getNonReferenceType()) + "*", VarComment);
     emit(Path + " = std::addressof(*" + Begin + ");");
@@ -1141,11 +1252,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   unsigned LiveAtEntry = CurrentLive;
   emit("{");
   ++Indent;
-  auto flat = [&](const Stmt *X) {
-    std::string T = X ? originalText(X->getSourceRange()) : "";
-    std::replace(T.begin(), T.end(), '\n', ' ');
-    return T;
-  };
+  auto flat = [&](const Stmt *X) { return X ? oneLine(originalText(X->getSourceRange())) : std::string(); };
   if (While)
     emit("// while (" + flat(Cond) + ")");
   else if (Do)
@@ -1238,7 +1345,7 @@ void Lowerer::lowerSwitch(const SwitchStmt *SW) {
   std::string Head;
   if (CondAwaits) {
     std::string Slot = addSlot("cond", typeName(Cond->getType().getUnqualifiedType()),
-                               "switch (" + originalText(Cond->getSourceRange()) + ")");
+                               "switch (" + oneLine(originalText(Cond->getSourceRange())) + ")");
     openAlternatives();
     if (!emitWithValue(Cond, [&](const std::string &Value) { return Slot + " = " + Value + ";"; }))
       return;
@@ -1392,7 +1499,11 @@ void Lowerer::lowerStmt(const Stmt *S) {
       lowerVar(VD);
     }
   } else if (const auto *E = dyn_cast<Expr>(S)) {
-    emitWithValue(E, [](const std::string &Value) { return Value + ";"; });
+    // A short-circuit alone leaves only its value, which nothing uses.
+    bool Discarded = isShortCircuit(E->IgnoreParenImpCasts());
+    emitWithValue(E, [&](const std::string &Value) {
+      return Discarded ? "static_cast<void>(" + Value + ");" : Value + ";";
+    });
   } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
     unsigned LiveAtEntry = CurrentLive;
     // An awaiting condition is evaluated into a bool of the frame first.
@@ -1410,7 +1521,7 @@ void Lowerer::lowerStmt(const Stmt *S) {
       if (IS->getInit())
         lowerStmt(IS->getInit());
       if (CondAwaits)
-        CondSlot = addSlot("cond", "bool", "if (" + originalText(IS->getCond()->getSourceRange()) + ")");
+        CondSlot = addSlot("cond", "bool", "if (" + oneLine(originalText(IS->getCond()->getSourceRange())) + ")");
       if (Storage)
         openAlternatives();
     }

@@ -8,8 +8,8 @@ runs the last function to completion, then again cancelled after 0, 1, 2, ...
 polls.
 
 Constructs: nested blocks, if/else, for, while and do-while loops (some
-with co_await in their conditions) with break and
-continue, early co_return, locals of a traced type, awaits of leaf futures
+with co_await in their conditions) with break and continue, switch (cases
+falling through, conditions awaited), try/catch (handlers that rethrow), early co_return, locals of a traced type, awaits of leaf futures
 that stay pending k times, awaits of other generated async functions,
 several awaits in one expression, nested awaits, variables read before an
 await of the same expression, values kept across awaits, exceptions from leaf
@@ -194,11 +194,40 @@ class Function:
                 self.emit("} while (++%s < co_await leaf(%d, %d));" % (var, self.rng.randint(0, 2), self.rng.randint(1, 3)))
             else:
                 self.emit("} while (++%s < %d);" % (var, self.rng.randint(1, 3)))
-        elif r < 0.88 and self.depth < 4:
+        elif r < 0.87 and self.depth < 3:
+            # A switch, its condition sometimes awaited; cases in blocks of
+            # their own, some falling through.
+            subject = self.awaitable() if self.rng.random() < 0.3 else "acc"
+            self.emit("switch ((%s) %% 3) {" % subject)
+            for label in ("case 0:", "case 1:", "default:"):
+                if label != "default:" and self.rng.random() < 0.25:
+                    continue
+                self.emit(label)
+                self.emit("{")
+                self.block(budget // 3)
+                self.emit("}")
+                if label == "default:" or self.rng.random() < 0.7:
+                    self.emit("break;")
+                else:
+                    self.emit("[[fallthrough]];")
+            self.emit("}")
+        elif r < 0.89 and self.depth < 3:
+            # A try block; its handler may rethrow.
+            self.emit("try {")
+            self.block(budget // 2)
+            self.emit("} catch (const std::exception& e) {")
+            self.depth += 1
+            self.emit('std::printf("%s caught %%s\\n", e.what());' % self.name)
+            self.emit("acc += 1;")
+            if self.rng.random() < 0.2:
+                self.emit("if (acc %% %d == 0) throw;" % self.rng.randint(2, 3))
+            self.depth -= 1
+            self.emit("}")
+        elif r < 0.90 and self.depth < 4:
             self.emit("{")
             self.block(budget // 2)
             self.emit("}")
-        elif r < 0.93 and self.in_loop:
+        elif r < 0.94 and self.in_loop:
             self.emit("if (acc %% %d == 0) %s;" % (self.rng.randint(2, 5), self.rng.choice(["break", "continue"])))
         elif self.depth > 0:
             self.emit("if (acc > %d) co_return acc;" % self.rng.randint(10, 60))

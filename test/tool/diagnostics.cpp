@@ -50,9 +50,9 @@ ASYNC asyncc::Async<int> condition_variable() {
   co_return 0;
 }
 
-ASYNC asyncc::Async<int> short_circuit(bool b) {
-  bool r = b && co_await One{};
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:14: error: 'co_await' under '&&' or '||' is not supported
+ASYNC asyncc::Async<int> gnu_conditional(int b) {
+  int r = b ?: co_await One{};
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:11: error: 'co_await' under the GNU 'a ?: b' operator is not supported
   co_return r;
 }
 

@@ -1,0 +1,42 @@
+// co_await under &&, || and ?: keeps the short-circuit: the operand C++ may
+// skip becomes the branch of an if, and the operator's value goes to a slot
+// of the expression's group (eN.tmpN).
+//
+// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
+// RUN: grep -v CHECK %t.cpp | FileCheck %s
+// RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
+
+#include <asyncc/async.hpp>
+
+struct Flag {
+  using Output = bool;
+  bool value;
+  asyncc::Poll<bool> poll(asyncc::Context&) { return asyncc::Poll<bool>::ready(value); }
+};
+
+ASYNC asyncc::Async<int> both(int n) {
+  if (n > 0 && co_await Flag{n > 1})
+    co_return 1;
+  int v = n < 0 ? 2 : co_await Flag{true} ? 3 : 4;
+  co_await Flag{false} || co_await Flag{true};
+  co_return v;
+}
+// CHECK-LABEL: struct both_future {
+// CHECK: // n > 0 && co_await Flag{n > 1}
+// CHECK-NEXT: s0.e1.tmp1 = static_cast<bool>(n > 0);
+// CHECK-NEXT: if (s0.e1.tmp1)
+// CHECK-NEXT: {
+// CHECK-NEXT: {
+// CHECK-NEXT: // co_await Flag{n > 1}
+// CHECK: s0.e1.tmp1 = static_cast<bool>(asyncc::detail::take(ready1));
+// CHECK: s0.cond = static_cast<bool>(s0.e1.tmp1);
+// CHECK: // n < 0 ? 2 : co_await Flag{true} ? 3 : 4
+// CHECK-NEXT: e2.tmp2_cond = static_cast<bool>(n < 0);
+// CHECK-NEXT: if (e2.tmp2_cond)
+// CHECK-NEXT: {
+// CHECK-NEXT: e2.tmp2 = 2;
+// CHECK-NEXT: }
+// CHECK-NEXT: else
+// CHECK: // co_await Flag{false} || co_await Flag{true}
+// CHECK: if (!e3.tmp3)
+// CHECK: static_cast<void>(e3.tmp3);
