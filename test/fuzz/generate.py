@@ -9,7 +9,8 @@ polls.
 
 Constructs: nested blocks, if/else, for, while and do-while loops (some
 with co_await in their conditions) with break and continue, switch (cases
-falling through, conditions awaited), try/catch (handlers that rethrow), early co_return, locals of a traced type, awaits of leaf futures
+falling through, conditions awaited), try/catch (handlers that rethrow),
+&&, || and ?: whose skipped operands await, early co_return, locals of a traced type, awaits of leaf futures
 that stay pending k times, awaits of other generated async functions,
 several awaits in one expression, nested awaits, variables read before an
 await of the same expression, values kept across awaits, exceptions from leaf
@@ -126,6 +127,13 @@ class Function:
             if callees:
                 return "co_await %s(%s %% 5)" % (self.rng.choice(callees).name, self.awaitable())
             return self.awaitable()
+        if r < 0.86:
+            # Short-circuits whose skipped operand awaits.
+            k = self.rng.randint(0, 3)
+            if self.rng.random() < 0.5:
+                return "(acc %% 3 == %d %s %s ? 1 : 0)" % (self.rng.randint(0, 2), self.rng.choice(["&&", "||"]),
+                                                          self.awaitable() + " > %d" % k)
+            return "(acc %% 2 == %d ? %s : %s)" % (self.rng.randint(0, 1), self.awaitable(), self.awaitable())
         if r < 0.9:
             # Refused by asyncc: a call evaluated before an await.
             return "show(\"before\", acc) + %s" % self.awaitable()
