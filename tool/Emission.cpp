@@ -49,6 +49,10 @@ std::string emitFuture(const LoweredFunction &F) {
   const std::string &S = F.FutureName;
 
   OS << "// ASYNC " << F.Name << ", " << F.File << ':' << F.Line << ", as a state machine (asyncc)\n";
+  // The declaration as written (default arguments too) comes first when poll
+  // calls the function; the definition below then repeats only the types.
+  if (F.Recursive)
+    OS << "struct " << F.FutureName << ";\ninline " << F.FutureName << ' ' << F.WrapperHead << ";\n";
   OS << "struct " << S << " {\n";
   OS << "  using Output = " << F.OutputType << ";\n";
   OS << "  enum class State : std::uint8_t {\n";
@@ -161,7 +165,16 @@ std::string emitFuture(const LoweredFunction &F) {
   OS << "};\n";
 
   // The function itself now only makes the future.
-  OS << "inline " << S << ' ' << F.WrapperHead << " {\n";
+  OS << "inline " << S << ' ';
+  if (F.Recursive) {
+    OS << F.Name << '(';
+    for (size_t I = 0; I != F.Params.size(); ++I)
+      OS << (I ? ", " : "") << F.Params[I].Type << ' ' << F.Params[I].Name;
+    OS << ')';
+  } else {
+    OS << F.WrapperHead;
+  }
+  OS << " {\n";
   OS << "  return " << S << '(';
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];

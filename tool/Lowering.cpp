@@ -670,8 +670,17 @@ std::string Lowerer::futureType(const Expr *Operand) {
     const FunctionDecl *Callee = Call->getDirectCallee();
     if (isAsyncFunction(Callee)) {
       if (Callee->getCanonicalDecl() == FD.getCanonicalDecl()) {
-        error(Operand->getBeginLoc(), "an async function cannot await itself: its future would contain "
-                                      "itself and have infinite size");
+        // The fix: the recursive future goes to the heap, behind a pointer.
+        SourceRange R = SM.getExpansionRange(Operand->getSourceRange()).getAsRange();
+        SourceLocation End = Lexer::getLocForEndOfToken(R.getEnd(), 0, SM, Ctx.getLangOpts());
+        auto &Diags = Ctx.getDiagnostics();
+        unsigned ID = Diags.getCustomDiagID(
+            DiagnosticsEngine::Error, "an async function cannot await itself directly: its future would contain "
+                                      "itself and have infinite size; await asyncc::boxed(...) of the call, "
+                                      "which keeps it on the heap");
+        Diags.Report(R.getBegin(), ID) << FixItHint::CreateInsertion(R.getBegin(), "asyncc::boxed(")
+                                       << FixItHint::CreateInsertion(End, ")");
+        Failed = true;
         return "";
       }
       const FunctionDecl *Def = Callee->getDefinition();
@@ -679,7 +688,8 @@ std::string Lowerer::futureType(const Expr *Operand) {
           SM.isBeforeInTranslationUnit(FD.getLocation(), Def->getLocation())) {
         error(Operand->getBeginLoc(), "asyncc v1 needs the definition of the awaited async function '" +
                                           Callee->getNameAsString() +
-                                          "' earlier in the same file; move it above this function");
+                                          "' earlier in the same file; move it above this function (for mutual recursion, await "
+                                          "asyncc::boxed(...) of the call)");
         return "";
       }
       std::string Qualified = Callee->getQualifiedNameAsString();
@@ -689,6 +699,11 @@ std::string Lowerer::futureType(const Expr *Operand) {
   QualType T = E->getType();
   if (!spellable(T, Operand->getBeginLoc(), "the awaited future"))
     return "";
+  // What a function template returns is spelled by what it denotes: its
+  // sugar names the template's own parameters and aliases.
+  if (const auto *Call = dyn_cast<CallExpr>(E); Call && Call->getDirectCallee() &&
+                                                Call->getDirectCallee()->isTemplateInstantiation())
+    return T.getCanonicalType().getUnqualifiedType().getAsString(Policy);
   return typeName(T.getUnqualifiedType());
 }
 
@@ -765,6 +780,11 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
     std::function<void(const Stmt *)> checkTemporaries = [&](const Stmt *X) {
       if (!X || isa<CoawaitExpr>(X) || isa<LambdaExpr>(X) || !TemporaryOk)
         return;  // a nested await's own temporaries are its business
+      // asyncc::boxed moves its argument to the heap at once: what is left
+      // of the temporary is a moved-from shell.
+      if (const auto *Call = dyn_cast<CallExpr>(X);
+          Call && Call->getDirectCallee() && Call->getDirectCallee()->getQualifiedNameAsString() == "asyncc::boxed")
+        return;
       if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X);
           MTE && MTE->getStorageDuration() == SD_FullExpression) {
         error(MTE->getExprLoc(), "a temporary bound to a reference here must live until the await ends, "
@@ -784,8 +804,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
       for (const Stmt *C : X->children())
         checkTemporaries(C);
     };
-    for (const Stmt *Child : Stripped->children())
-      checkTemporaries(Child);
+    checkTemporaries(Stripped);
     if (!TemporaryOk)
       return std::nullopt;
     std::string FutureType = Borrowed ? typeName(Stripped->getType().getUnqualifiedType()) : futureType(Operand);
@@ -1711,6 +1730,11 @@ std::optional<LoweredFunction> Lowerer::run() {
   Out.StartLive = CurrentLive;
   // The wrapper keeps the declarator as written (default arguments too).
   Out.WrapperHead = originalText(SourceRange(FD.getLocation(), FD.getFunctionTypeLoc().getRParenLoc()));
+  forEachStmt(FD.getBody(), [&](const Stmt *X) {
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(X))
+      if (const auto *Callee = dyn_cast<FunctionDecl>(DRE->getDecl()))
+        Out.Recursive |= Callee->getCanonicalDecl() == FD.getCanonicalDecl();
+  });
 
   const auto *Body = dyn_cast_or_null<CoroutineBodyStmt>(FD.getBody());
   if (!Body) {

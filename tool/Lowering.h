@@ -53,6 +53,9 @@ struct LoweredFunction {
   std::string FutureName;  // example_future
   std::string OutputType;  // the T of Async<T>
   std::string WrapperHead; // `example(std::size_t min_len)`: the original declarator
+  // The function calls itself (through asyncc::boxed): its struct's poll
+  // needs the function declared before the struct.
+  bool Recursive = false;
   std::string File;
   unsigned Line = 0;
   std::vector<Parameter> Params;

@@ -69,7 +69,8 @@ ASYNC asyncc::Async<void> temporary() {
 
 ASYNC asyncc::Async<int> itself(int n) {
   int r = co_await itself(n - 1);
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:20: error: an async function cannot await itself
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:20: error: an async function cannot await itself directly: {{.*}} await asyncc::boxed(...) of the call
+  // CHECK: asyncc::boxed( )
   co_return r;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <asyncc/async.hpp>
+#include <asyncc/boxed.hpp>
 #include <asyncc/executor.hpp>
 #include <asyncc/future.hpp>
 #include <asyncc/reactor.hpp>
