@@ -51,9 +51,11 @@ std::string emitFuture(const LoweredFunction &F) {
   OS << "// ASYNC " << F.Name << ", " << F.File << ':' << F.Line << ", as a state machine (asyncc)\n";
   // The declaration as written (default arguments too) comes first when poll
   // calls the function; the definition below then repeats only the types.
-  if (F.Recursive)
+  if (F.Recursive && F.ClassName.empty())
     OS << "struct " << F.FutureName << ";\ninline " << F.FutureName << ' ' << F.WrapperHead << ";\n";
-  OS << "struct " << S << " {\n";
+  // A method's future is a member of its class: it may use what is private.
+  std::string Qualified = F.OutOfLine ? F.ClassName + "::" + S : S;
+  OS << "struct " << Qualified << " {\n";
   OS << "  using Output = " << F.OutputType << ";\n";
   OS << "  enum class State : std::uint8_t {\n";
   OS << "    Start,\n";
@@ -62,21 +64,29 @@ std::string emitFuture(const LoweredFunction &F) {
   OS << "    Done,\n";
   OS << "  };\n\n";
 
-  // Constructor: stores the parameters, runs nothing (lazy).
+  // Constructor: stores `self` and the parameters, runs nothing (lazy).
+  bool HasSelf = !F.SelfType.empty();
   OS << "  explicit " << S << '(';
+  if (HasSelf)
+    OS << F.SelfType << "* self" << (F.Params.empty() ? "" : ", ");
   for (size_t I = 0; I != F.Params.size(); ++I)
     OS << (I ? ", " : "") << F.Params[I].Type << ' ' << F.Params[I].Name;
   OS << ')';
+  if (HasSelf)
+    OS << " : self(self)";
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];
-    OS << (I ? ", " : " : ") << P.Name << '(' << (P.IsReference ? P.Name : "std::move(" + P.Name + ")") << ')';
+    OS << (I || HasSelf ? ", " : " : ") << P.Name << '('
+       << (P.IsReference ? P.Name : "std::move(" + P.Name + ")") << ')';
   }
   OS << " {}\n";
   // Pin guard: movable until the first poll only.
   OS << "  " << S << '(' << S << "&& other)";
+  if (HasSelf)
+    OS << " : self(other.self)";
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];
-    OS << (I ? ", " : " : ") << P.Name << '('
+    OS << (I || HasSelf ? ", " : " : ") << P.Name << '('
        << (P.IsReference ? "other." + P.Name : "std::move(other." + P.Name + ")") << ')';
   }
   OS << " {\n";
@@ -136,17 +146,19 @@ std::string emitFuture(const LoweredFunction &F) {
   OS << "  }\n";
   OS << "  // Destroys the frame once the return value is made; then finished.\n";
   OS << "  struct Finish {\n";
-  OS << "    " << S << "& self;\n";
+  OS << "    " << S << "& future;\n";
   OS << "    Live& live;\n";
   OS << "    bool armed = true;\n";
   OS << "    ~Finish() {\n";
   OS << "      if (!armed) return;\n";
-  OS << "      self.drop(live);\n";
+  OS << "      future.drop(live);\n";
   OS << "      live = Live::None;\n";
-  OS << "      self.state_ = State::Done;\n";
+  OS << "      future.state_ = State::Done;\n";
   OS << "    }\n";
   OS << "  };\n\n";
 
+  if (HasSelf)
+    OS << "  " << F.SelfType << "* self;  // the object the method was called on\n";
   for (const Parameter &P : F.Params) {
     if (P.DestroyedOnCompletion)
       OS << "  union { " << P.Type << ' ' << P.Name << "; };  // destroyed on completion\n";
@@ -165,8 +177,13 @@ std::string emitFuture(const LoweredFunction &F) {
   OS << "};\n";
 
   // The function itself now only makes the future.
-  OS << "inline " << S << ' ';
-  if (F.Recursive) {
+  if (F.ClassName.empty())
+    OS << "inline " << S << ' ';
+  else if (F.OutOfLine)
+    OS << (F.InlineSpecified ? "inline " : "") << Qualified << ' ' << F.ClassName << "::";
+  else
+    OS << (F.IsStatic ? "static " : "") << S << ' ';
+  if (F.Recursive && F.ClassName.empty()) {
     OS << F.Name << '(';
     for (size_t I = 0; I != F.Params.size(); ++I)
       OS << (I ? ", " : "") << F.Params[I].Type << ' ' << F.Params[I].Name;
@@ -174,11 +191,13 @@ std::string emitFuture(const LoweredFunction &F) {
   } else {
     OS << F.WrapperHead;
   }
+  if (!F.TrailingQualifiers.empty())
+    OS << ' ' << F.TrailingQualifiers;
   OS << " {\n";
-  OS << "  return " << S << '(';
+  OS << "  return " << S << '(' << (HasSelf ? "this" : "");
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];
-    OS << (I ? ", " : "") << (P.IsReference ? P.Name : "std::move(" + P.Name + ")");
+    OS << (I || HasSelf ? ", " : "") << (P.IsReference ? P.Name : "std::move(" + P.Name + ")");
   }
   OS << ");\n";
   OS << "}";

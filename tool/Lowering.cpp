@@ -109,6 +109,25 @@ bool isAsyncFunction(const FunctionDecl *FD) {
          });
 }
 
+// The struct of FD's future: <name>_future, then <name>_future_2, ... for
+// overloads, numbered in the order of their declarations.
+std::string futureNameOf(const FunctionDecl *FD) {
+  const FunctionDecl *Canonical = FD->getCanonicalDecl();
+  auto isAsync = [](const FunctionDecl *F) { return llvm::any_of(F->redecls(), isAsyncFunction); };
+  std::vector<const FunctionDecl *> Overloads;
+  for (const NamedDecl *D : FD->getDeclContext()->getRedeclContext()->getPrimaryContext()->lookup(FD->getDeclName()))
+    if (const auto *Other = dyn_cast<FunctionDecl>(D); Other && isAsync(Other))
+      Overloads.push_back(Other->getCanonicalDecl());
+  const SourceManager &SM = FD->getASTContext().getSourceManager();
+  llvm::sort(Overloads, [&](const FunctionDecl *A, const FunctionDecl *B) {
+    return SM.isBeforeInTranslationUnit(A->getLocation(), B->getLocation());
+  });
+  Overloads.erase(std::unique(Overloads.begin(), Overloads.end()), Overloads.end());
+  size_t Index = std::find(Overloads.begin(), Overloads.end(), Canonical) - Overloads.begin();
+  std::string Name = FD->getNameAsString() + "_future";
+  return Index == 0 || Index == Overloads.size() ? Name : Name + "_" + std::to_string(Index + 1);
+}
+
 // ---- The lowering ----------------------------------------------------------
 
 class Lowerer {
@@ -189,9 +208,26 @@ private:
     return true;
   }
 
-  // Replaces the names of frame variables under S by their place in the frame.
+  // Replaces the names of frame variables under S by their place in the
+  // frame, and `this` by the future's `self`.
   void renameIn(const Stmt *S) {
     forEachStmt(S, [&](const Stmt *X) {
+      if (const auto *This = dyn_cast<CXXThisExpr>(X)) {
+        if (!RenamedThis.insert(This).second)
+          return;
+        SourceLocation Loc = SM.getExpansionLoc(This->getLocation());
+        if (!This->isImplicit()) {
+          Scratch.ReplaceText(Loc, 4, "self");
+          return;
+        }
+        // `member` is `this->member`: the name becomes `self->member`, in
+        // place, so that later replacements of the range still cover it.
+        unsigned Length = Lexer::MeasureTokenLength(Loc, SM, Ctx.getLangOpts());
+        Scratch.ReplaceText(Loc, Length, "self->" + Lexer::getSourceText(
+                                             CharSourceRange::getCharRange(Loc, Loc.getLocWithOffset(Length)), SM,
+                                             Ctx.getLangOpts()).str());
+        return;
+      }
       const auto *DRE = dyn_cast<DeclRefExpr>(X);
       if (!DRE || !Renamed.insert(DRE).second)
         return;
@@ -394,6 +430,7 @@ private:
   llvm::DenseSet<const VarDecl *> FrameVars;
   llvm::DenseMap<const VarDecl *, std::string> VarPath;
   llvm::DenseSet<const DeclRefExpr *> Renamed;
+  llvm::DenseSet<const CXXThisExpr *> RenamedThis;
   std::vector<Open> Opened;
   unsigned CurrentLive = 0;
   unsigned Indent = 0;
@@ -425,7 +462,7 @@ private:
 // The generated struct declares these names, and poll's body sees them:
 // a body or parameter that uses one would silently mean ours instead.
 bool isGeneratedName(StringRef Name) {
-  static const char *const Fixed[] = {"cx", "live", "finish", "drop", "live_at", "state_",
+  static const char *const Fixed[] = {"cx", "live", "finish", "drop", "live_at", "state_", "self", "resuming",
                                       "Finish", "Live", "State", "Output"};
   for (const char *F : Fixed)
     if (Name == F)
@@ -614,7 +651,9 @@ bool Lowerer::checkEvaluationOrder(const Expr *E) {
                Cast->getCastKind() != CK_ConstructorConversion;
       // A variable's scalar value read before an await is read into the
       // frame just before that await starts, as C++ would read it.
-      if (ReadsVariable && isa<DeclRefExpr>(Sub) && Cast->getType()->isScalarType() &&
+      const auto *Member = dyn_cast<MemberExpr>(Sub);
+      bool OwnMember = Member && isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts());
+      if (ReadsVariable && (isa<DeclRefExpr>(Sub) || OwnMember) && Cast->getType()->isScalarType() &&
           !Cast->getType().isVolatileQualified()) {
         size_t Next = I + 1;
         while (Next < Done.size() && !isSuspending(Done[Next]))
@@ -693,7 +732,7 @@ std::string Lowerer::futureType(const Expr *Operand) {
         return "";
       }
       std::string Qualified = Callee->getQualifiedNameAsString();
-      return Qualified + "_future";
+      return Qualified.substr(0, Qualified.size() - Callee->getNameAsString().size()) + futureNameOf(Callee);
     }
   }
   QualType T = E->getType();
@@ -1671,7 +1710,7 @@ void Lowerer::lowerStmt(const Stmt *S) {
 
 std::optional<LoweredFunction> Lowerer::run() {
   Out.Name = FD.getNameAsString();
-  Out.FutureName = Out.Name + "_future";
+  Out.FutureName = futureNameOf(&FD);
   Out.File = File.str();
   Out.Line = SM.getPresumedLoc(SM.getExpansionLoc(FD.getLocation())).getLine();
 
@@ -1698,16 +1737,52 @@ std::optional<LoweredFunction> Lowerer::run() {
     }
   }
 
-  if (isa<CXXMethodDecl>(FD) || FD.isTemplated()) {
-    error(FD.getLocation(), "ASYNC methods and templates are not supported by asyncc v1; use a free "
-                            "function (pass the object as a parameter)");
+  if (FD.isTemplated()) {
+    error(FD.getLocation(), "ASYNC templates (function templates and methods of class templates) are not "
+                            "supported by asyncc yet; write the function for each type you need");
     return std::nullopt;
   }
-  if (FD.getPreviousDecl()) {
-    error(FD.getLocation(), "asyncc v1 transforms an ASYNC function declared only once: remove the "
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD)) {
+    if (MD->isVirtual() || MD->getRefQualifier() != RQ_None || MD->getParent()->isLocalClass() ||
+        MD->getParent()->isLambda() || MD->getParent()->getDeclName().isEmpty()) {
+      error(FD.getLocation(), "asyncc supports ASYNC methods that are not virtual nor ref-qualified, of a "
+                              "named class that is not local to a function; call a free ASYNC function from "
+                              "this one");
+      return std::nullopt;
+    }
+    Out.ClassName = typeName(Ctx.getRecordType(MD->getParent()));
+    Out.IsStatic = MD->isStatic();
+    if (!MD->isStatic())
+      Out.SelfType = (MD->isConst() ? "const " : "") + Out.ClassName;
+    if (MD->isOutOfLine()) {
+      const FunctionDecl *InClass = MD->getCanonicalDecl();
+      if (InClass == &FD || std::distance(FD.redecls_begin(), FD.redecls_end()) != 2 ||
+          !SM.isInMainFile(SM.getExpansionLoc(InClass->getLocation()))) {
+        error(FD.getLocation(), "asyncc transforms an out-of-line ASYNC method only when its class, declared "
+                                "once in the same file, is defined in the file being transformed");
+        return std::nullopt;
+      }
+      Out.OutOfLine = true;
+      Out.InlineSpecified = FD.isInlineSpecified();
+    }
+  } else if (FD.getPreviousDecl()) {
+    error(FD.getLocation(), "asyncc transforms an ASYNC function declared only once: remove the "
                             "separate declaration and define the function before its first use");
     return std::nullopt;
   }
+  if (const auto *FPT = FD.getType()->getAs<FunctionProtoType>(); FPT && FPT->hasTrailingReturn()) {
+    error(FD.getLocation(), "asyncc does not support a trailing return type on an ASYNC function; write "
+                            "asyncc::Async<T> before the name");
+    return std::nullopt;
+  }
+  // The qualifiers after the parameter list: `const`, `noexcept`.
+  if (const Stmt *BodyStmt = FD.getBody())
+    Out.TrailingQualifiers = StringRef(Lexer::getSourceText(
+        CharSourceRange::getCharRange(
+            Lexer::getLocForEndOfToken(SM.getExpansionLoc(FD.getFunctionTypeLoc().getRParenLoc()), 0, SM,
+                                       Ctx.getLangOpts()),
+            SM.getExpansionLoc(BodyStmt->getBeginLoc())),
+        SM, Ctx.getLangOpts())).trim().str();
 
   for (const ParmVarDecl *P : FD.parameters()) {
     if (P->getName().empty()) {

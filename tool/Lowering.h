@@ -53,6 +53,14 @@ struct LoweredFunction {
   std::string FutureName;  // example_future
   std::string OutputType;  // the T of Async<T>
   std::string WrapperHead; // `example(std::size_t min_len)`: the original declarator
+  // Methods: the class, qualified; the type `self` points to (empty for a
+  // static method); defined outside the class body.
+  std::string ClassName;
+  std::string SelfType;
+  bool IsStatic = false;
+  bool OutOfLine = false;
+  bool InlineSpecified = false;  // of an out-of-line definition
+  std::string TrailingQualifiers;  // after the parameters: `const`, `noexcept`
   // The function calls itself (through asyncc::boxed): its struct's poll
   // needs the function declared before the struct.
   bool Recursive = false;

@@ -97,6 +97,14 @@ public:
       }
       SourceRange Range(definitionBegin(*FD, SM), SM.getExpansionLoc(FD->getEndLoc()));
       R.ReplaceText(Range, emitFuture(*F));
+      // An out-of-line method: its declaration in the class now returns the
+      // future, which is declared there (and defined with the method).
+      if (F->OutOfLine) {
+        const FunctionDecl *InClass = FD->getCanonicalDecl();
+        SourceLocation ReturnEnd = SM.getExpansionLoc(InClass->getReturnTypeSourceRange().getEnd());
+        R.ReplaceText(SourceRange(definitionBegin(*InClass, SM), ReturnEnd),
+                      "struct " + F->FutureName + ";\n  " + (F->IsStatic ? "static " : "") + F->FutureName);
+      }
     }
     if (!Ok || Ctx.getDiagnostics().hasErrorOccurred())
       return;

@@ -1,0 +1,62 @@
+// ASYNC methods: the future is a member struct of the class (it may use
+// private members), keeps `self`, and the body's implicit and explicit
+// `this` become `self`. An out-of-line definition also rewrites the
+// declaration in the class. Overloads get futures of their own.
+//
+// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
+// RUN: grep -v CHECK %t.cpp | FileCheck %s
+// RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
+// The output is a fixed point: asyncc finds nothing left to transform.
+// RUN: %asyncc %t.cpp -o %t.again.cpp -- -I %asyncc_include
+// RUN: diff %t.cpp %t.again.cpp
+
+#include <asyncc/async.hpp>
+
+struct Value {
+  using Output = int;
+  int value;
+  asyncc::Poll<int> poll(asyncc::Context&) { return asyncc::Poll<int>::ready(value); }
+};
+
+class Counter {
+ public:
+  ASYNC asyncc::Async<int> add(int n) const {
+    co_return count_ + this->step_ * co_await Value{n};
+  }
+  ASYNC static asyncc::Async<int> zero() { co_return co_await Value{0}; }
+  ASYNC asyncc::Async<int> bump();
+
+ private:
+  int count_ = 0;
+  int step_ = 1;
+};
+
+ASYNC asyncc::Async<int> Counter::bump() {
+  count_ += co_await add(1);
+  co_return count_;
+}
+
+ASYNC asyncc::Async<int> twice(int x) { co_return 2 * co_await Value{x}; }
+ASYNC asyncc::Async<long> twice(long x) { co_return 2 * co_await Value{static_cast<int>(x)}; }
+
+// CHECK-LABEL: class Counter {
+// CHECK: struct add_future {
+// CHECK: explicit add_future(const Counter* self, int n) : self(self), n(std::move(n)) {}
+// CHECK: e1.tmp1 = self->count_;
+// CHECK-NEXT: e1.tmp2 = self->step_;
+// CHECK: return asyncc::Poll<Output>::ready(e1.tmp1 + e1.tmp2 * asyncc::detail::take(ready1));
+// CHECK: const Counter* self;  // the object the method was called on
+// CHECK: add_future add(int n) const {
+// CHECK-NEXT: return add_future(this, std::move(n));
+// CHECK: struct zero_future {
+// CHECK: explicit zero_future() {}
+// CHECK: static zero_future zero() {
+// CHECK: struct bump_future;
+// CHECK-NEXT: bump_future bump();
+// CHECK: struct Counter::bump_future {
+// CHECK: ::new (static_cast<void*>(&await1)) Counter::add_future(self->add(1));
+// CHECK: Counter::bump_future Counter::bump() {
+// CHECK: struct twice_future {
+// CHECK: inline twice_future twice(int x) {
+// CHECK: struct twice_future_2 {
+// CHECK: inline twice_future_2 twice(long x) {
