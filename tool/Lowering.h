@@ -60,6 +60,9 @@ struct LoweredFunction {
   unsigned StartLive = 0;      // alive before the first poll: parameters
   LayoutNode Frame;            // the top union
   std::vector<std::string> PollBody;  // lines, indented relative to the body
+  // For each line of PollBody, the line of the input it comes from (the
+  // statement being lowered), or 0 for lines that come from no statement.
+  std::vector<unsigned> PollBodySourceLines;
 };
 
 // Lowers FD, reporting anything it cannot lower faithfully as an error
