@@ -6,6 +6,7 @@
 #include "Dump.h"
 #include "Files.h"
 #include "Listing.h"
+#include "Measure.h"
 #include "Model.h"
 #include "Output.h"
 #include "Transform.h"
@@ -192,6 +193,16 @@ int list(CommonOptionsParser &Options) {
   return Status;
 }
 
+// Sizes and transitions, from the emitted code compiled in place of the input.
+void measure(CommonOptionsParser &Options, const std::string &Path, asyncc::tool::TransformResult &Result) {
+  SmallString<256> Absolute(Path);
+  sys::fs::make_absolute(Absolute);
+  std::unique_ptr<ClangTool> Tool = toolFor(Options, Path);
+  Tool->mapVirtualFile(Absolute, Result.Text);
+  Tool->setPrintErrorMessage(false);
+  Tool->run(asyncc::tool::newMeasureActionFactory(Result.Functions).get());
+}
+
 int dump(CommonOptionsParser &Options) {
   std::vector<asyncc::tool::DumpedFile> Files;
   int Status = ExitSuccess;
@@ -201,6 +212,7 @@ int dump(CommonOptionsParser &Options) {
       Status = ExitInputError;
       continue;
     }
+    measure(Options, Path, Result);
     Files.push_back({Path, std::move(Result.Functions)});
   }
   if (Status == ExitSuccess)
@@ -253,15 +265,19 @@ int rewrite(CommonOptionsParser &Options) {
       Status = ExitInputError;
       continue;
     }
-    Files.push_back({Outputs[I], std::move(*Text)});
     for (const std::string &D : Result.Dependencies)
       if (llvm::find(Dependencies, D) == Dependencies.end())
         Dependencies.push_back(D);
+    // In place, a file without ASYNC functions is not touched (nor its time stamp).
+    if (InPlace && Result.Replaced.empty())
+      continue;
+    Files.push_back({Outputs[I], std::move(*Text)});
   }
   if (Status != ExitSuccess)
     return Status;
   if (OutputPath == "-") {
     outs() << Files.front().Text;
+    outs().flush();
     Files.clear();
   }
   if (!OutDir.empty())
