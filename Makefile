@@ -33,6 +33,9 @@ demo: build
 	@sed -n '/^struct example_future/,/^  };/p' $(BUILD)/examples/seed_example_transformed.asyncc/seed_example/seed_example.cpp
 	@echo "  ..."
 	@echo
+	@echo "== asyncc --dump=states: its states, what each keeps alive, the sizes"
+	@./$(BUILD)/bin/asyncc --dump=states examples/seed_example/seed_example.cpp -- -Iruntime/include
+	@echo
 	@echo "== seed_example, transformed (C++17): reads foo.txt, and bar.txt because foo.txt is short"
 	@./$(BUILD)/examples/seed_example_transformed examples/seed_example
 	@echo
