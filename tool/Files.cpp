@@ -120,13 +120,16 @@ std::string mirroredPath(StringRef OutDir, StringRef Input, std::string &Error) 
   sys::path::remove_dots(Absolute, /*remove_dot_dot=*/true);
   SmallString<256> Current;
   sys::fs::current_path(Current);
-  SmallString<256> Relative(Absolute);
-  if (!sys::path::replace_path_prefix(Relative, Current, "") || Relative.empty()) {
+  std::string Prefix(Current);
+  if (!sys::path::is_separator(Prefix.back()))
+    Prefix += sys::path::get_separator();
+  StringRef Relative(Absolute);
+  if (!Relative.consume_front(Prefix) || Relative.empty()) {
     Error = "'" + Input.str() + "' is not under the current directory, which --out-dir mirrors";
     return "";
   }
   SmallString<256> Out(OutDir);
-  sys::path::append(Out, sys::path::relative_path(Relative));
+  sys::path::append(Out, Relative);
   return std::string(Out);
 }
 
