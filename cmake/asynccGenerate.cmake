@@ -1,4 +1,5 @@
-# asyncc_generate(<target> SOURCES <file>... [OUT_DIR <dir>] [ARGS <arg>...])
+# asyncc_generate(<target> SOURCES <file>... [OUT_DIR <dir>] [ARGS <arg>...]
+#                 [OUT_VAR <variable>])
 #
 # Transforms each source with asyncc at build time and compiles the result
 # into <target> (as C++17 or later), in the manner of protobuf_generate:
@@ -7,11 +8,12 @@
 #   - asyncc parses the source with the target's include directories and
 #     compile definitions (plus ARGS), and writes a depfile, so editing a
 #     header the source includes transforms it again;
+#   - OUT_VAR names a variable that receives the list of generated files;
 #   - the tool is the target asyncc (from add_subdirectory), else asyncc::asyncc
 #     (from find_package(asyncc)), else ASYNCC_EXECUTABLE.
 # The sources themselves are not compiled: list them only here.
 function(asyncc_generate target)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "OUT_DIR" "SOURCES;ARGS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "OUT_DIR;OUT_VAR" "SOURCES;ARGS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "asyncc_generate: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -35,6 +37,7 @@ function(asyncc_generate target)
 
   set(includes $<TARGET_PROPERTY:${target},INCLUDE_DIRECTORIES>)
   set(defines $<TARGET_PROPERTY:${target},COMPILE_DEFINITIONS>)
+  set(outputs)
   foreach(source IN LISTS arg_SOURCES)
     get_filename_component(source ${source} ABSOLUTE)
     file(RELATIVE_PATH relative ${CMAKE_CURRENT_SOURCE_DIR} ${source})
@@ -56,6 +59,10 @@ function(asyncc_generate target)
     get_filename_component(source_dir ${source} DIRECTORY)
     set_source_files_properties(${output} PROPERTIES INCLUDE_DIRECTORIES ${source_dir})
     target_sources(${target} PRIVATE ${output})
+    list(APPEND outputs ${output})
   endforeach()
+  if(arg_OUT_VAR)
+    set(${arg_OUT_VAR} ${outputs} PARENT_SCOPE)
+  endif()
   target_compile_features(${target} PRIVATE cxx_std_17)
 endfunction()
