@@ -29,9 +29,12 @@ demo: build
 	@echo "== asyncc --list: the ASYNC functions in examples/seed_example/seed_example.cpp"
 	@./$(BUILD)/bin/asyncc --list examples/seed_example/seed_example.cpp -- -Iruntime/include
 	@echo
-	@echo "== asyncc transformed it into a state machine: $(BUILD)/examples/seed_example.transformed.cpp"
-	@sed -n '/^struct example_future/,/^  };/p' $(BUILD)/examples/seed_example.transformed.cpp
+	@echo "== asyncc transformed it into a state machine: $(BUILD)/examples/seed_example_transformed.asyncc/seed_example/seed_example.cpp"
+	@sed -n '/^struct example_future/,/^  };/p' $(BUILD)/examples/seed_example_transformed.asyncc/seed_example/seed_example.cpp
 	@echo "  ..."
+	@echo
+	@echo "== asyncc --dump=states: its states, what each keeps alive, the sizes"
+	@./$(BUILD)/bin/asyncc --dump=states examples/seed_example/seed_example.cpp -- -Iruntime/include
 	@echo
 	@echo "== seed_example, transformed (C++17): reads foo.txt, and bar.txt because foo.txt is short"
 	@./$(BUILD)/examples/seed_example_transformed examples/seed_example

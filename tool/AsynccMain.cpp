@@ -1,34 +1,24 @@
 // asyncc: rewrites functions annotated ASYNC into state-machine structs.
 // Command line in the manner of clang-tidy: asyncc [options] <file>... [-- <compiler args>]
 
-#include "Analysis.h"
 #include "Config.h"
-#include "Listing.h"
-#include "Model.h"
-#include "Transform.h"
+#include "Driver.h"
 
-#include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <vector>
 
 using namespace clang::tooling;
 using namespace llvm;
+using namespace asyncc::tool;
 
 namespace {
-
-enum ExitStatus : int {
-  ExitSuccess = 0,
-  ExitInputError = 1, // Clang reported errors in an input, or it is missing
-  ExitUsageError = 2,
-};
 
 cl::OptionCategory AsynccCategory("asyncc options");
 
@@ -37,92 +27,66 @@ cl::opt<bool> List("list",
                             "<file>:<line>:<col>: <signature> -> <return type>"),
                    cl::cat(AsynccCategory));
 
-cl::opt<std::string> OutputPath("o", cl::desc("Write the transformed file here (one input file)"),
-                                 cl::value_desc("file"), cl::cat(AsynccCategory));
+cl::opt<std::string> OutputPath("o", cl::desc("Write the transformed file here (one input file; - for stdout)"),
+                                cl::value_desc("file"), cl::cat(AsynccCategory));
+
+cl::opt<std::string> OutDir("out-dir",
+                            cl::desc("Write each transformed file to <dir>/<its path relative to the\n"
+                                     "current directory>"),
+                            cl::value_desc("dir"), cl::cat(AsynccCategory));
+
+cl::opt<bool> InPlace("i", cl::desc("Rewrite the files in place (atomically; all or none)"),
+                      cl::cat(AsynccCategory));
+
+cl::opt<DumpFormat> Dump(
+    "dump", cl::desc("Print the state machines instead of writing code:"), cl::value_desc("format"),
+    cl::values(clEnumValN(DumpFormat::States, "states", "states, what each keeps alive, transitions"),
+               clEnumValN(DumpFormat::Json, "json", "the same as JSON (format in tool/README.md)"),
+               clEnumValN(DumpFormat::Dot, "dot", "the state graphs for Graphviz")),
+    cl::init(DumpFormat::None), cl::cat(AsynccCategory));
+
+cl::opt<std::string> DepFile("depfile",
+                             cl::desc("Also write a Makefile rule: the outputs depend on every file\n"
+                                      "the inputs read (as a compiler's -MF)"),
+                             cl::value_desc("file"), cl::cat(AsynccCategory));
+
+cl::opt<bool> Format("format", cl::desc("Format the state machines with the nearest .clang-format\n"
+                                        "(LLVM style if none; default on)"),
+                     cl::init(true), cl::cat(AsynccCategory));
+
+cl::opt<bool> LineDirectives("line-directives",
+                             cl::desc("#line directives mapping poll's code to the input's lines\n"
+                                      "(default on)"),
+                             cl::init(true), cl::cat(AsynccCategory));
 
 cl::extrahelp CommonHelp(CommonOptionsParser::HelpMessage);
+cl::extrahelp AsynccHelp(R"(
+Actions (exactly one):
+  -o <file>          one input file, transformed into <file>
+  --out-dir <dir>    each input transformed into <dir>, mirroring its path
+  -i                 each input rewritten in place
+  --list             the ASYNC functions of each input
+  --dump=<format>    the state machines of each input
+
+Nothing is written unless every input is transformed: on an error in any
+file, no output changes.
+
+Exit status: 0 success; 1 errors in an input (or it is missing, unreadable or
+refused) or an output that cannot be written; 2 usage errors.
+
+Examples:
+  asyncc file.cpp -o file.gen.cpp -- -Iinclude
+  asyncc -p build --out-dir build/gen src/a.cpp src/b.cpp
+  asyncc --dump=states file.cpp -- -Iinclude
+)");
 
 const char Overview[] =
     "asyncc rewrites the functions annotated ASYNC into state-machine structs.\n"
-    "With -o, writes the file with each ASYNC function replaced by its state machine;\n"
-    "with --list, lists the ASYNC functions.\n"
     "Input is parsed as C++20 unless the compiler arguments choose another -std.\n";
 
 void printVersion(raw_ostream &OS) {
   OS << "asyncc version " << ASYNCC_VERSION << "\n"
      << "  LLVM version " << LLVM_VERSION_STRING << "\n";
-}
-
-bool hasResourceDir(const CommandLineArguments &Args) {
-  for (const std::string &Arg : Args) {
-    if (Arg == "--") // inputs follow
-      break;
-    if (StringRef(Arg).starts_with("-resource-dir"))
-      return true;
-  }
-  return false;
-}
-
-// LibTooling looks for Clang's builtin headers (stddef.h, ...) next to the
-// tool's own binary, where they are not: use those of the Clang we link.
-ArgumentsAdjuster getResourceDirAdjuster() {
-  return [](const CommandLineArguments &Args, StringRef) {
-    if (hasResourceDir(Args))
-      return Args;
-    return getInsertArgumentAdjuster("-resource-dir=" ASYNCC_CLANG_RESOURCE_DIR,
-                                     ArgumentInsertPosition::BEGIN)(Args, "");
-  };
-}
-
-ArgumentsAdjuster getDefaultArgumentsAdjuster() {
-  // At the beginning, so that a -std among the user's arguments wins.
-  return combineAdjusters(
-      getInsertArgumentAdjuster("-std=c++20", ArgumentInsertPosition::BEGIN),
-      getResourceDirAdjuster());
-}
-
-// Writes Text to Path through a temporary file in the same directory, so
-// that Path is either untouched or complete.
-bool writeAtomically(StringRef Path, StringRef Text) {
-  SmallString<256> Temp;
-  int FD;
-  SmallString<256> Model(Path);
-  Model += ".tmp-%%%%%%";
-  if (std::error_code EC = sys::fs::createUniqueFile(Model, FD, Temp)) {
-    errs() << "asyncc: error: cannot write '" << Path << "': " << EC.message() << "\n";
-    return false;
-  }
-  {
-    raw_fd_ostream OS(FD, /*shouldClose=*/true);
-    OS << Text;
-    OS.close();
-    if (OS.has_error()) {
-      errs() << "asyncc: error: cannot write '" << Path << "': " << OS.error().message() << "\n";
-      OS.clear_error();
-      sys::fs::remove(Temp);
-      return false;
-    }
-  }
-  if (std::error_code EC = sys::fs::rename(Temp, Path)) {
-    errs() << "asyncc: error: cannot write '" << Path << "': " << EC.message() << "\n";
-    sys::fs::remove(Temp);
-    return false;
-  }
-  return true;
-}
-
-int transformFile(CommonOptionsParser &Options, const std::string &Path) {
-  if (!sys::fs::exists(Path)) {
-    errs() << "asyncc: error: no such file or directory: '" << Path << "'\n";
-    return ExitInputError;
-  }
-  ClangTool Tool(Options.getCompilations(), {Path});
-  Tool.appendArgumentsAdjuster(getDefaultArgumentsAdjuster());
-  asyncc::tool::TransformResult Result;
-  if (Tool.run(asyncc::tool::newTransformActionFactory(sys::path::filename(Path).str(), Result).get()) != 0 ||
-      !Result.Ok)
-    return ExitInputError;
-  return writeAtomically(OutputPath, Result.Text) ? ExitSuccess : ExitInputError;
 }
 
 } // namespace
@@ -131,45 +95,42 @@ int main(int argc, const char **argv) {
   InitLLVM Init(argc, argv);
   cl::SetVersionPrinter(printVersion);
 
-  auto Options = CommonOptionsParser::create(argc, argv, AsynccCategory,
-                                             cl::OneOrMore, Overview);
+  auto Options = CommonOptionsParser::create(argc, argv, AsynccCategory, cl::OneOrMore, Overview);
   if (!Options) {
     errs() << toString(Options.takeError());
     return ExitUsageError;
   }
-  if (!List && OutputPath.empty()) {
-    errs() << "asyncc: error: no action given: pass -o <file> or --list\n"
+  int Actions = !OutputPath.empty() + !OutDir.empty() + InPlace + List + (Dump != DumpFormat::None);
+  if (Actions == 0) {
+    errs() << "asyncc: error: no action given: pass -o <file>, --out-dir <dir>, -i, --list or --dump\n"
               "Run 'asyncc --help' for usage.\n";
     return ExitUsageError;
   }
-  if (!OutputPath.empty()) {
-    const auto &Paths = Options->getSourcePathList();
-    if (Paths.size() != 1) {
-      errs() << "asyncc: error: -o takes exactly one input file\n";
-      return ExitUsageError;
-    }
-    return transformFile(*Options, Paths.front());
+  if (Actions > 1) {
+    errs() << "asyncc: error: -o, --out-dir, -i, --list and --dump exclude each other\n";
+    return ExitUsageError;
   }
-
-  int Status = ExitSuccess;
-  // One ClangTool per file: it reports the file as the user named it (ClangTool
-  // itself only knows absolute paths), and a broken file leaves the others
-  // listed.
-  for (const std::string &Path : Options->getSourcePathList()) {
-    if (!sys::fs::exists(Path)) {
-      errs() << "asyncc: error: no such file or directory: '" << Path << "'\n";
-      Status = ExitInputError;
-      continue;
-    }
-    ClangTool Tool(Options->getCompilations(), {Path});
-    Tool.appendArgumentsAdjuster(getDefaultArgumentsAdjuster());
-    asyncc::tool::FileModel Model;
-    Model.File = Path;
-    if (Tool.run(asyncc::tool::newAnalysisActionFactory(Model).get()) != 0) {
-      Status = ExitInputError;
-      continue;
-    }
-    asyncc::tool::printList(outs(), Model);
+  if (!DepFile.empty() && (List || Dump != DumpFormat::None)) {
+    errs() << "asyncc: error: --depfile goes with -o, --out-dir or -i\n";
+    return ExitUsageError;
   }
-  return Status;
+  if (!OutputPath.empty() && Options->getSourcePathList().size() != 1) {
+    errs() << "asyncc: error: -o takes exactly one input file (use --out-dir or -i for several)\n";
+    return ExitUsageError;
+  }
+  const CompilationDatabase &Compilations = Options->getCompilations();
+  const std::vector<std::string> &Inputs = Options->getSourcePathList();
+  if (List)
+    return listFunctions(Compilations, Inputs);
+  DriverOptions Driver;
+  Driver.OutputPath = OutputPath;
+  Driver.OutDir = OutDir;
+  Driver.InPlace = InPlace;
+  Driver.DepFile = DepFile;
+  Driver.Format = Format;
+  Driver.LineDirectives = LineDirectives;
+  Driver.Dump = Dump;
+  if (Dump != DumpFormat::None)
+    return dumpStateMachines(Compilations, Inputs, Driver);
+  return rewriteFiles(Compilations, Inputs, Driver);
 }

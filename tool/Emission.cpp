@@ -41,9 +41,38 @@ void emitLayout(llvm::raw_string_ostream &OS, const LayoutNode &N, unsigned Inde
   }
 }
 
+// The lines of poll's body, each preceded by a #line directive where the
+// line it comes from is not the one the compiler would count to.
+void emitPollBody(llvm::raw_string_ostream &OS, const LoweredFunction &F, const EmissionOptions &Options) {
+  unsigned Next = 0;  // the line the compiler assigns to the next line; 0 outside the input's lines
+  for (size_t I = 0; I != F.PollBody.size(); ++I) {
+    const std::string &Line = F.PollBody[I];
+    unsigned From = I < F.PollBodySourceLines.size() ? F.PollBodySourceLines[I] : 0;
+    if (Options.LineDirectives && From != 0 && From != Next) {
+      OS << lineDirective(From, Options.SourcePath) << '\n';
+      Next = From;
+    }
+    OS << (Line.empty() ? "" : "    ") << Line << '\n';
+    if (Next)
+      ++Next;
+  }
+  if (Options.LineDirectives && Next)
+    OS << ReturnToOutputLine << '\n';
+}
+
 } // namespace
 
-std::string emitFuture(const LoweredFunction &F) {
+std::string lineDirective(unsigned Line, llvm::StringRef Path) {
+  std::string Text = "#line " + std::to_string(Line) + " \"";
+  for (char C : Path) {
+    if (C == '\\' || C == '"')
+      Text += '\\';
+    Text += C;
+  }
+  return Text + '"';
+}
+
+std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options) {
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   const std::string &S = F.FutureName;
@@ -109,8 +138,7 @@ std::string emitFuture(const LoweredFunction &F) {
        << "; goto " << F.States[I].Entry << ";\n";
   OS << "        case State::Done: asyncc::detail::polled_after_completion(\"" << F.Name << "\");\n";
   OS << "      }\n";
-  for (const std::string &Line : F.PollBody)
-    OS << (Line.empty() ? "" : "    ") << Line << '\n';
+  emitPollBody(OS, F, Options);
   OS << "    } catch (...) {\n";
   OS << "      // Unwinding: destroy what is alive, innermost first; then finished.\n";
   OS << "      drop(live);\n";

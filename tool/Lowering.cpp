@@ -246,12 +246,15 @@ private:
   }
 
   // -- output
+  unsigned SourceLine = 0;  // of the statement being lowered
   void emit(const std::string &Line) {
     std::string Prefix(Indent * 2, ' ');
     SmallVector<StringRef, 8> Lines;
     StringRef(Line).split(Lines, '\n');
+    size_t FirstIndex = Out.PollBody.size();
     bool First = true;
     for (StringRef L : Lines) {
+      Out.PollBodySourceLines.push_back(SourceLine ? SourceLine + Out.PollBody.size() - FirstIndex : 0);
       Out.PollBody.push_back(First ? Prefix + L.str() : L.str());
       First = false;
     }
@@ -1467,6 +1470,7 @@ void Lowerer::lowerTry(const CXXTryStmt *TS) {
     Lines.push_back(Pad + "default: break;");
     Lines.push_back(Pad + "}");
     Out.PollBody.insert(Out.PollBody.begin() + Brace + 1, Lines.begin(), Lines.end());
+    Out.PollBodySourceLines.insert(Out.PollBodySourceLines.begin() + Brace + 1, Lines.size(), 0);
     if (!Tries.empty())
       for (const auto &Target : Scope.Targets)
         Tries.back().Targets.push_back({Target.first, Label});
@@ -1536,6 +1540,7 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
 void Lowerer::lowerStmt(const Stmt *S) {
   if (Failed || !S)
     return;
+  SourceLine = SM.getExpansionLineNumber(S->getBeginLoc());
   if (!needsLowering(S)) {
     if (!isa<NullStmt>(S))
       emit(stmtText(S));

@@ -6,6 +6,8 @@
 #include "clang/AST/Decl.h"
 #include "clang/Rewrite/Core/Rewriter.h"
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +75,18 @@ struct LoweredFunction {
   LayoutNode Frame;            // the top union
   std::vector<std::string> PollBody;  // lines, indented relative to the body
   bool ResumesInsideTry = false;      // poll keeps the state being resumed in `resuming`
+  // For each line of PollBody, the line of the input it comes from (the
+  // statement being lowered), or 0 for lines that come from no statement.
+  std::vector<unsigned> PollBodySourceLines;
+
+  // Measured on the emitted struct by Clang (Measure.h), for --dump; empty
+  // when it was not measured.
+  std::optional<std::uint64_t> FutureSize;           // sizeof the future
+  std::map<std::string, std::uint64_t> MemberSizes;  // by member path: b0.content
+  // For each state, the states a poll that resumes there can leave the
+  // future in when its awaited future is ready (a suspension state
+  // stays itself while it is pending).
+  std::map<std::string, std::vector<std::string>> Transitions;
 };
 
 // Lowers FD, reporting anything it cannot lower faithfully as an error

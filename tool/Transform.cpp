@@ -11,7 +11,10 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
-#include "clang/Rewrite/Core/Rewriter.h"
+#include "clang/Frontend/Utils.h"
+#include "clang/Lex/Lexer.h"
+
+#include <algorithm>
 
 using namespace clang;
 
@@ -77,81 +80,127 @@ private:
   const SourceManager &SM;
 };
 
+// The emitted text with the line endings of the input.
+std::string withLineEndings(const std::string &Text, bool CRLF) {
+  std::string Out;
+  Out.reserve(Text.size() + Text.size() / 16);
+  for (size_t I = 0; I != Text.size(); ++I) {
+    if (Text[I] == '\r' && I + 1 != Text.size() && Text[I + 1] == '\n')
+      continue;
+    if (Text[I] == '\n' && CRLF)
+      Out += '\r';
+    Out += Text[I];
+  }
+  return Out;
+}
+
 class TransformConsumer : public ASTConsumer {
 public:
-  TransformConsumer(const std::string &DisplayName, TransformResult &Out)
-      : DisplayName(DisplayName), Out(Out) {}
+  TransformConsumer(const TransformOptions &Options, TransformResult &Out) : Options(Options), Out(Out) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (Ctx.getDiagnostics().hasErrorOccurred())
       return;
     AnnotationChecker(Ctx).TraverseDecl(Ctx.getTranslationUnitDecl());
     SourceManager &SM = Ctx.getSourceManager();
-    Rewriter R(SM, Ctx.getLangOpts());
+    StringRef Input = SM.getBufferData(SM.getMainFileID());
+    size_t FirstNewline = Input.find('\n');
+    bool CRLF = FirstNewline != StringRef::npos && FirstNewline != 0 && Input[FirstNewline - 1] == '\r';
     bool Ok = true;
+    std::string Text;
+    unsigned Copied = 0;  // offset in Input
+    struct Edit {
+      unsigned Begin, End;  // offsets in Input
+      std::string Text;
+    };
+    std::vector<Edit> Edits;
     for (const FunctionDecl *FD : findAsyncFunctions(Ctx)) {
-      std::optional<LoweredFunction> F = lowerAsyncFunction(*FD, Ctx, DisplayName);
+      std::optional<LoweredFunction> F = lowerAsyncFunction(*FD, Ctx, Options.DisplayName);
       if (!F) {
         Ok = false;
         continue;
       }
-      SourceRange Range(definitionBegin(*FD, SM), SM.getExpansionLoc(FD->getEndLoc()));
-      R.ReplaceText(Range, emitFuture(*F));
-      // An out-of-line method: its declaration in the class now returns the
-      // future, which is declared there (and defined with the method).
+      // The definition becomes the future; an out-of-line method's
+      // declaration in the class now declares the future and returns it.
+      Edits.push_back({SM.getFileOffset(definitionBegin(*FD, SM)),
+                       SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1,  // after the '}'
+                       withLineEndings(emitFuture(*F, Options.Emission), CRLF)});
       if (F->OutOfLine) {
         const FunctionDecl *InClass = FD->getCanonicalDecl();
-        SourceLocation ReturnEnd = SM.getExpansionLoc(InClass->getReturnTypeSourceRange().getEnd());
-        R.ReplaceText(SourceRange(definitionBegin(*InClass, SM), ReturnEnd),
-                      "struct " + F->FutureName + ";\n  " + (F->IsStatic ? "static " : "") + F->FutureName);
+        SourceLocation ReturnEnd = Lexer::getLocForEndOfToken(
+            SM.getExpansionLoc(InClass->getReturnTypeSourceRange().getEnd()), 0, SM, Ctx.getLangOpts());
+        Edits.push_back({SM.getFileOffset(definitionBegin(*InClass, SM)), SM.getFileOffset(ReturnEnd),
+                         withLineEndings("struct " + F->FutureName + ";\n" + (F->IsStatic ? "static " : "") +
+                                             F->FutureName,
+                                         CRLF)});
       }
+      Out.Functions.push_back(std::move(*F));
     }
     if (!Ok || Ctx.getDiagnostics().hasErrorOccurred())
       return;
-    const RewriteBuffer *Buffer = R.getRewriteBufferFor(SM.getMainFileID());
-    Out.Text = Buffer ? std::string(Buffer->begin(), Buffer->end())
-                      : SM.getBufferData(SM.getMainFileID()).str();
+    llvm::sort(Edits, [](const Edit &A, const Edit &B) { return A.Begin < B.Begin; });
+    for (const Edit &E : Edits) {
+      Text.append(Input.data() + Copied, E.Begin - Copied);
+      Out.Replaced.emplace_back(Text.size(), E.Text.size());
+      Text += E.Text;
+      Copied = E.End;
+    }
+    Text.append(Input.data() + Copied, Input.size() - Copied);
+    Out.Text = std::move(Text);
     Out.Ok = true;
   }
 
 private:
-  std::string DisplayName;
+  const TransformOptions &Options;
   TransformResult &Out;
+};
+
+// Every file the preprocessor enters, system headers too (as -MD).
+class Dependencies : public DependencyCollector {
+  bool needSystemDependencies() override { return true; }
 };
 
 class TransformAction : public ASTFrontendAction {
 public:
-  TransformAction(const std::string &DisplayName, TransformResult &Out)
-      : DisplayName(DisplayName), Out(Out) {}
+  TransformAction(const TransformOptions &Options, TransformResult &Out) : Options(Options), Out(Out) {}
 
 protected:
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, StringRef) override {
-    return std::make_unique<TransformConsumer>(DisplayName, Out);
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI, StringRef) override {
+    Deps = std::make_shared<Dependencies>();
+    Deps->attachToPreprocessor(CI.getPreprocessor());
+    return std::make_unique<TransformConsumer>(Options, Out);
+  }
+
+  void EndSourceFileAction() override {
+    if (!Deps)
+      return;
+    std::vector<std::string> Files = Deps->getDependencies();
+    if (!Files.empty())
+      std::sort(Files.begin() + 1, Files.end());
+    Out.Dependencies = std::move(Files);
   }
 
 private:
-  std::string DisplayName;
+  const TransformOptions &Options;
   TransformResult &Out;
+  std::shared_ptr<Dependencies> Deps;
 };
 
 class TransformActionFactory : public tooling::FrontendActionFactory {
 public:
-  TransformActionFactory(const std::string &DisplayName, TransformResult &Out)
-      : DisplayName(DisplayName), Out(Out) {}
-  std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<TransformAction>(DisplayName, Out);
-  }
+  TransformActionFactory(const TransformOptions &Options, TransformResult &Out) : Options(Options), Out(Out) {}
+  std::unique_ptr<FrontendAction> create() override { return std::make_unique<TransformAction>(Options, Out); }
 
 private:
-  std::string DisplayName;
+  TransformOptions Options;
   TransformResult &Out;
 };
 
 } // namespace
 
 std::unique_ptr<tooling::FrontendActionFactory>
-newTransformActionFactory(const std::string &DisplayName, TransformResult &Out) {
-  return std::make_unique<TransformActionFactory>(DisplayName, Out);
+newTransformActionFactory(const TransformOptions &Options, TransformResult &Out) {
+  return std::make_unique<TransformActionFactory>(Options, Out);
 }
 
 } // namespace asyncc::tool

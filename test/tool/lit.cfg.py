@@ -7,6 +7,7 @@
 #   %asyncc_include  the runtime's headers (<asyncc/async.hpp>)
 #   %clang_resource_dir  the Clang resource directory the tool was built with
 #   %clangxx         clang++ 19, to compile what the tool wrote
+#   %python          the Python that runs lit
 #   %expect_exit N   runs the rest of the line and fails unless it exits
 #                    with status N (lit's `not` only tells zero from non-zero)
 import os
@@ -29,7 +30,12 @@ config.substitutions.append(("%asyncc_include", config.asyncc_include))
 config.substitutions.append(("%asyncc", config.asyncc_tool))
 config.substitutions.append(("%clang_resource_dir", config.clang_resource_dir))
 config.substitutions.append(("%clangxx", os.path.join(os.path.dirname(config.filecheck), "clang++")))
+config.substitutions.append(("%python", '"%s"' % sys.executable))
 config.substitutions.append(("%expect_exit", '"%s" "%s"' % (sys.executable, expect_exit)))
+
+import shutil
+if shutil.which("gdb"):
+    config.available_features.add("gdb")
 
 # FileCheck as a plain command, as in LLVM's own tests.
 config.environment["PATH"] = os.pathsep.join(

@@ -5,7 +5,7 @@
 // block had made in the frame.
 //
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
-// RUN: grep -v CHECK %t.cpp | FileCheck %s
+// RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
 // RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
 
 #include <asyncc/async.hpp>

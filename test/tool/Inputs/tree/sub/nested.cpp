@@ -1,0 +1,3 @@
+#include <asyncc/async.hpp>
+
+ASYNC asyncc::Async<int> nested() { co_return 2; }

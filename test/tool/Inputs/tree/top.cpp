@@ -1,0 +1,3 @@
+#include <asyncc/async.hpp>
+
+ASYNC asyncc::Async<int> top() { co_return 1; }

@@ -1,0 +1,281 @@
+#include "Dump.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace asyncc::tool {
+namespace {
+
+struct Stored {
+  std::string Name;  // as the emitted struct names it: b0.content
+  std::string Type;
+  std::string Comment;
+};
+
+// The slots of the frame by the name of the live node that constructs them
+// (the member path with '.' as '_'), and the parameters as param_<name>.
+llvm::StringMap<Stored> storedByLiveName(const LoweredFunction &F) {
+  llvm::StringMap<Stored> Out;
+  for (const Parameter &P : F.Params)
+    Out["param_" + P.Name] = {P.Name, P.Type, "parameter"};
+  std::function<void(const LayoutNode &, const std::string &)> walk = [&](const LayoutNode &N,
+                                                                          const std::string &Prefix) {
+    if (N.NodeKind == LayoutNode::Slot) {
+      std::string Path = Prefix + N.Name;
+      std::string Live = Path;
+      std::replace(Live.begin(), Live.end(), '.', '_');
+      Out[Live] = {Path, N.Type, N.Comment};
+      return;
+    }
+    std::string Inner = N.NodeKind == LayoutNode::Struct && !N.Name.empty() ? Prefix + N.Name + "." : Prefix;
+    for (const LayoutNode &C : N.Children)
+      walk(C, Inner);
+  };
+  walk(F.Frame, "");
+  return Out;
+}
+
+std::string sizeText(const LoweredFunction &F, const std::string &Path) {
+  auto It = F.MemberSizes.find(Path);
+  return It == F.MemberSizes.end() ? "" : " (" + std::to_string(It->second) + " bytes)";
+}
+
+// Where a poll resuming at State can leave the future.
+std::string nextText(const LoweredFunction &F, const std::string &State) {
+  auto It = F.Transitions.find(State);
+  if (It == F.Transitions.end())
+    return "not known (the emitted code was not measured)";
+  std::string Out;
+  for (const std::string &N : It->second)
+    Out += (Out.empty() ? "" : ", ") + N;
+  return (State == "Start" ? "" : "pending -> " + State + "; ready -> ") + Out;
+}
+
+// What is alive in live set At, outermost first.
+std::vector<Stored> alive(const LoweredFunction &F, unsigned At, const llvm::StringMap<Stored> &ByLive) {
+  std::vector<Stored> Out;
+  for (; At != 0; At = F.Live[At].Parent) {
+    auto It = ByLive.find(F.Live[At].Name);
+    Out.push_back(It != ByLive.end() ? It->second : Stored{F.Live[At].Name, "", ""});
+  }
+  std::reverse(Out.begin(), Out.end());
+  return Out;
+}
+
+void printStates(llvm::raw_ostream &OS, const DumpedFile &File, const LoweredFunction &F) {
+  auto ByLive = storedByLiveName(F);
+  OS << F.Name << " (" << File.File << ':' << F.Line << "): struct " << F.FutureName << ", Output = "
+     << F.OutputType << ", " << F.States.size() + 2 << " states";
+  if (F.FutureSize)
+    OS << ", sizeof " << *F.FutureSize << " bytes";
+  OS << '\n';
+  auto printAlive = [&](unsigned Live) {
+    std::vector<Stored> A = alive(F, Live, ByLive);
+    if (A.empty())
+      OS << "    alive: nothing with a destructor\n";
+    for (const Stored &S : A)
+      OS << "    alive: " << S.Name << " : " << S.Type << sizeText(F, S.Name) << '\n';
+  };
+  OS << "  Start: before the first poll\n";
+  printAlive(F.StartLive);
+  OS << "    next: " << nextText(F, "Start") << '\n';
+  for (const SuspendState &St : F.States) {
+    OS << "  " << St.Name << ": " << St.SourceText << "   " << File.File << ':' << St.Line << '\n';
+    printAlive(St.Live);
+    OS << "    next: " << nextText(F, St.Name) << '\n';
+  }
+  OS << "  Done: finished; nothing alive\n";
+  OS << "  frame:\n";
+  for (const Parameter &P : F.Params)
+    OS << "    " << P.Name << " : " << P.Type << sizeText(F, P.Name) << "  // parameter\n";
+  std::function<void(const LayoutNode &, const std::string &)> walk = [&](const LayoutNode &N,
+                                                                          const std::string &Prefix) {
+    if (N.NodeKind == LayoutNode::Slot) {
+      OS << "    " << Prefix << N.Name << " : " << N.Type << sizeText(F, Prefix + N.Name);
+      if (!N.Comment.empty())
+        OS << "  // " << N.Comment;
+      OS << '\n';
+      return;
+    }
+    std::string Inner = N.NodeKind == LayoutNode::Struct && !N.Name.empty() ? Prefix + N.Name + "." : Prefix;
+    for (const LayoutNode &C : N.Children)
+      walk(C, Inner);
+  };
+  walk(F.Frame, "");
+}
+
+void printJson(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
+  llvm::json::OStream J(OS, 2);
+  auto size = [&](const LoweredFunction &F, const std::string &Path) {
+    auto It = F.MemberSizes.find(Path);
+    if (It != F.MemberSizes.end())
+      J.attribute("size", static_cast<int64_t>(It->second));
+  };
+  std::function<void(const LoweredFunction &, const LayoutNode &, const std::string &)> layout =
+      [&](const LoweredFunction &F, const LayoutNode &N, const std::string &Prefix) {
+        J.object([&] {
+          J.attribute("kind", N.NodeKind == LayoutNode::Slot     ? "slot"
+                              : N.NodeKind == LayoutNode::Struct ? "struct"
+                                                                 : "union");
+          J.attribute("name", N.Name);
+          if (N.NodeKind == LayoutNode::Slot) {
+            J.attribute("type", N.Type);
+            J.attribute("comment", N.Comment);
+            size(F, Prefix + N.Name);
+            return;
+          }
+          std::string Inner = N.NodeKind == LayoutNode::Struct && !N.Name.empty() ? Prefix + N.Name + "." : Prefix;
+          J.attributeArray("members", [&] {
+            for (const LayoutNode &C : N.Children)
+              layout(F, C, Inner);
+          });
+        });
+      };
+  J.object([&] {
+    J.attribute("version", 1);
+    J.attributeArray("files", [&] {
+      for (const DumpedFile &File : Files)
+        J.object([&] {
+          J.attribute("file", File.File);
+          J.attributeArray("functions", [&] {
+            for (const LoweredFunction &F : File.Functions) {
+              auto ByLive = storedByLiveName(F);
+              auto stateDetails = [&](const std::string &Name, unsigned Live) {
+                J.attributeArray("alive", [&] {
+                  for (const Stored &S : alive(F, Live, ByLive))
+                    J.object([&] {
+                      J.attribute("name", S.Name);
+                      J.attribute("type", S.Type);
+                      size(F, S.Name);
+                    });
+                });
+                if (auto It = F.Transitions.find(Name); It != F.Transitions.end())
+                  J.attributeArray("next", [&] {
+                    for (const std::string &N : It->second)
+                      J.value(N);
+                  });
+              };
+              J.object([&] {
+                J.attribute("name", F.Name);
+                J.attribute("future", F.FutureName);
+                J.attribute("output", F.OutputType);
+                J.attribute("line", F.Line);
+                if (F.FutureSize)
+                  J.attribute("size", static_cast<int64_t>(*F.FutureSize));
+                J.attributeArray("parameters", [&] {
+                  for (const Parameter &P : F.Params)
+                    J.object([&] {
+                      J.attribute("name", P.Name);
+                      J.attribute("type", P.Type);
+                      J.attribute("reference", P.IsReference);
+                      size(F, P.Name);
+                    });
+                });
+                J.attributeArray("states", [&] {
+                  J.object([&] {
+                    J.attribute("name", "Start");
+                    stateDetails("Start", F.StartLive);
+                  });
+                  for (const SuspendState &St : F.States)
+                    J.object([&] {
+                      J.attribute("name", St.Name);
+                      J.attribute("await", St.SourceText);
+                      J.attribute("line", St.Line);
+                      stateDetails(St.Name, St.Live);
+                    });
+                  J.object([&] {
+                    J.attribute("name", "Done");
+                    J.attributeArray("alive", [] {});
+                  });
+                });
+                J.attributeBegin("frame");
+                layout(F, F.Frame, "");
+                J.attributeEnd();
+              });
+            }
+          });
+        });
+    });
+  });
+  OS << '\n';
+}
+
+std::string dotEscape(llvm::StringRef S) {
+  std::string Out;
+  for (char C : S) {
+    if (C == '"' || C == '\\')
+      Out += '\\';
+    Out += C;
+  }
+  return Out;
+}
+
+// One cluster per function: a node per state with what it keeps alive, an
+// edge per transition.
+void printDot(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
+  OS << "digraph asyncc {\n  node [shape=box, fontname=monospace];\n";
+  unsigned Cluster = 0;
+  for (const DumpedFile &File : Files)
+    for (const LoweredFunction &F : File.Functions) {
+      std::string P = F.Name + "_";
+      auto ByLive = storedByLiveName(F);
+      auto label = [&](const std::string &Name, const std::string &Text, unsigned Live) {
+        std::string L = Name + (Text.empty() ? "" : "\\n" + dotEscape(Text));
+        for (const Stored &S : alive(F, Live, ByLive))
+          L += "\\l  " + dotEscape(S.Name + " : " + S.Type + sizeText(F, S.Name));
+        return L + "\\l";
+      };
+      OS << "  subgraph cluster_" << Cluster++ << " {\n    label=\"" << dotEscape(F.FutureName) << " ("
+         << dotEscape(File.File) << ':' << F.Line << ")"
+         << (F.FutureSize ? ", " + std::to_string(*F.FutureSize) + " bytes" : "") << "\";\n";
+      OS << "    \"" << P << "Start\" [label=\"" << label("Start", "", F.StartLive) << "\"];\n";
+      for (const SuspendState &St : F.States)
+        OS << "    \"" << P << St.Name << "\" [label=\""
+           << label(St.Name, St.SourceText + "  line " + std::to_string(St.Line), St.Live) << "\"];\n";
+      OS << "    \"" << P << "Done\" [label=\"Done\"];\n";
+      if (!F.Transitions.empty()) {
+        for (const auto &[From, To] : F.Transitions) {
+          if (From != "Start")
+            OS << "    \"" << P << From << "\" -> \"" << P << From << "\" [label=\"pending\", style=dotted];\n";
+          for (const std::string &N : To)
+            OS << "    \"" << P << From << "\" -> \"" << P << N << "\";\n";
+        }
+      } else {
+        // Not measured: source order, dashed.
+        std::string Prev = "Start";
+        for (const SuspendState &St : F.States) {
+          OS << "    \"" << P << Prev << "\" -> \"" << P << St.Name << "\" [style=dashed];\n";
+          Prev = St.Name;
+        }
+        OS << "    \"" << P << Prev << "\" -> \"" << P << "Done\" [style=dashed];\n";
+      }
+      OS << "  }\n";
+    }
+  OS << "}\n";
+}
+
+} // namespace
+
+void printDump(llvm::raw_ostream &OS, DumpFormat Format, llvm::ArrayRef<DumpedFile> Files) {
+  switch (Format) {
+  case DumpFormat::None:
+    return;
+  case DumpFormat::States:
+    for (const DumpedFile &File : Files)
+      for (const LoweredFunction &F : File.Functions)
+        printStates(OS, File, F);
+    return;
+  case DumpFormat::Json:
+    printJson(OS, Files);
+    return;
+  case DumpFormat::Dot:
+    printDot(OS, Files);
+    return;
+  }
+}
+
+} // namespace asyncc::tool
