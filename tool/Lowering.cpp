@@ -725,13 +725,15 @@ std::string Lowerer::futureType(const Expr *Operand) {
         Failed = true;
         return "";
       }
+      // Defined earlier, here or in an included header (which asyncc
+      // transforms too): its struct is then complete where it is stored.
       const FunctionDecl *Def = Callee->getDefinition();
-      if (!Def || !SM.isInMainFile(SM.getExpansionLoc(Def->getLocation())) ||
-          SM.isBeforeInTranslationUnit(FD.getLocation(), Def->getLocation())) {
-        error(Operand->getBeginLoc(), "asyncc v1 needs the definition of the awaited async function '" +
+      if (!Def || SM.isBeforeInTranslationUnit(FD.getLocation(), Def->getLocation())) {
+        error(Operand->getBeginLoc(), "asyncc needs the definition of the awaited async function '" +
                                           Callee->getNameAsString() +
-                                          "' earlier in the same file; move it above this function (for mutual recursion, await "
-                                          "asyncc::boxed(...) of the call)");
+                                          "' before this function, in this file or in a header it includes; move it "
+                                          "above this function (for mutual recursion, await asyncc::boxed(...) of "
+                                          "the call)");
         return "";
       }
       std::string Qualified = Callee->getQualifiedNameAsString();
