@@ -86,6 +86,11 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
   std::string Qualified = F.OutOfLine ? F.ClassName + "::" + S : S;
   OS << "struct " << Qualified << " {\n";
   OS << "  using Output = " << F.OutputType << ";\n";
+  if (!F.LocalTypes.empty()) {
+    OS << "  // Types declared in the body.\n";
+    for (const std::string &T : F.LocalTypes)
+      OS << "  " << T << '\n';
+  }
   OS << "  enum class State : std::uint8_t {\n";
   OS << "    Start,\n";
   for (const SuspendState &St : F.States)

@@ -4,6 +4,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/QualTypeNames.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
@@ -14,6 +15,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <functional>
 
@@ -197,10 +199,11 @@ private:
   bool spellable(QualType T, SourceLocation Loc, StringRef What) {
     const Type *Ty = T.getNonReferenceType()->getUnqualifiedDesugaredType();
     if (const auto *RD = Ty->getAsCXXRecordDecl()) {
-      if (RD->isLambda() || RD->getDeclName().isEmpty() || RD->isLocalClass()) {
-        error(Loc, (What + " has a type that cannot be named outside the function (a lambda, a local or "
-                           "unnamed class); asyncc v1 cannot store it in the frame: keep it out of the "
-                           "scope of any co_await, or give it a named type")
+      bool Hoisted = RD->isLocalClass() == &FD && !RD->isLambda() && !RD->getDeclName().isEmpty();
+      if (!Hoisted && (RD->isLambda() || RD->getDeclName().isEmpty() || RD->isLocalClass())) {
+        error(Loc, (What + " has a type that cannot be named outside the function (a lambda, an unnamed "
+                           "class, or a class local to another function); asyncc cannot store it in the frame: "
+                           "keep it out of the scope of any co_await, or give it a named type")
                        .str());
         return false;
       }
@@ -231,9 +234,12 @@ private:
       const auto *DRE = dyn_cast<DeclRefExpr>(X);
       if (!DRE || !Renamed.insert(DRE).second)
         return;
-      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
-      auto It = VD ? VarPath.find(VD) : VarPath.end();
-      if (It == VarPath.end())
+      std::string NewName;
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && VarPath.count(VD))
+        NewName = VarPath.lookup(VD);
+      else if (const auto *B = dyn_cast<BindingDecl>(DRE->getDecl()); B && BindingPath.count(B))
+        NewName = BindingPath.lookup(B);
+      else
         return;
       SourceLocation Loc = DRE->getLocation();
       if (Loc.isMacroID()) {
@@ -241,7 +247,7 @@ private:
                    "cannot rename it there: expand the macro by hand");
         return;
       }
-      Scratch.ReplaceText(SourceRange(DRE->getBeginLoc(), DRE->getEndLoc()), It->second);
+      Scratch.ReplaceText(SourceRange(DRE->getBeginLoc(), DRE->getEndLoc()), NewName);
     });
   }
 
@@ -338,6 +344,17 @@ private:
 
   // -- analysis
   bool checkSupported(const Stmt *Body);
+  bool jumpStaysClear(const GotoStmt *GS, const Stmt *Body);
+  // A structured binding kept in the frame names members of its object.
+  void checkBinding(const DecompositionDecl *DD) {
+    for (const BindingDecl *B : DD->bindings())
+      if (!B->getBinding() || !isa<MemberExpr>(B->getBinding()->IgnoreImplicit())) {
+        error(DD->getBeginLoc(), "a structured binding of an array or a tuple-like type whose scope contains a "
+                                 "'co_await' is not supported by asyncc; declare a variable and use std::get or an "
+                                 "index");
+        return;
+      }
+  }
   bool checkNames(SourceRange R);
   void findFrameVars(const Stmt *S);
   bool checkEvaluationOrder(const Expr *E);
@@ -360,6 +377,9 @@ private:
   bool needsLowering(const Stmt *S);
   void lowerReturn(const CoreturnStmt *CR);
   void lowerReferenceVar(const VarDecl *VD);
+  void bindNames(const VarDecl *VD);
+  void lowerArrayVar(const VarDecl *VD);
+  std::string slotName(const VarDecl *VD);
   void lowerRangeFor(const CXXForRangeStmt *RF);
   bool emitCondition(const Expr *Cond, const std::string &Slot);
   void lowerLoopWithAwaitingHead(const Stmt *Loop);
@@ -432,6 +452,8 @@ private:
 
   llvm::DenseSet<const VarDecl *> FrameVars;
   llvm::DenseMap<const VarDecl *, std::string> VarPath;
+  llvm::DenseMap<const BindingDecl *, std::string> BindingPath;
+  llvm::StringSet<> HoistedTypes;
   llvm::DenseSet<const DeclRefExpr *> Renamed;
   llvm::DenseSet<const CXXThisExpr *> RenamedThis;
   std::vector<Open> Opened;
@@ -470,7 +492,7 @@ bool isGeneratedName(StringRef Name) {
   for (const char *F : Fixed)
     if (Name == F)
       return true;
-  for (StringRef Prefix : {"b", "s", "e", "ready", "await", "resume", "tmp"})
+  for (StringRef Prefix : {"b", "s", "e", "ready", "await", "resume", "try", "tmp"})
     if (Name.starts_with(Prefix) && Name.size() > Prefix.size() &&
         llvm::all_of(Name.drop_front(Prefix.size()), llvm::isDigit))
       return true;
@@ -502,14 +524,55 @@ bool Lowerer::checkNames(SourceRange R) {
   return true;
 }
 
+// Whether the statements a goto jumps over (from the label to the goto, in
+// the innermost block holding both) put nothing in the frame: then the jump
+// neither crosses a suspension point nor leaves a frame variable's scope.
+bool Lowerer::jumpStaysClear(const GotoStmt *GS, const Stmt *Body) {
+  const LabelStmt *Label = GS->getLabel()->getStmt();
+  if (!Label)
+    return false;
+  ParentMap PM(const_cast<Stmt *>(Body));
+  auto chain = [&](const Stmt *X) {
+    std::vector<const Stmt *> Chain;
+    for (; X; X = PM.getParent(X))
+      Chain.insert(Chain.begin(), X);
+    return Chain;
+  };
+  std::vector<const Stmt *> A = chain(Label), B = chain(GS);
+  size_t Common = 0;
+  while (Common < A.size() && Common < B.size() && A[Common] == B[Common])
+    ++Common;
+  if (Common == 0)
+    return false;
+  const Stmt *Ancestor = A[Common - 1];
+  const auto *CS = dyn_cast<CompoundStmt>(Ancestor);
+  if (!CS || Common >= A.size() || Common >= B.size())
+    return !hasFrameStorage(Ancestor);
+  // The children of the block from the one holding the label to the one
+  // holding the goto (either order).
+  const Stmt *First = A[Common], *Second = B[Common];
+  bool Inside = false;
+  for (const Stmt *Child : CS->body()) {
+    bool Edge = Child == First || Child == Second;
+    if (Edge || Inside)
+      if (hasFrameStorage(Child))
+        return false;
+    if (Edge && First != Second)
+      Inside = !Inside;
+  }
+  return true;
+}
+
 bool Lowerer::checkSupported(const Stmt *Body) {
   forEachStmt(Body, [&](const Stmt *S) {
     if (isa<CoyieldExpr>(S))
       error(S->getBeginLoc(), "'co_yield' is not supported in an ASYNC function: an async function "
                               "completes once; use a channel or a stream to produce several values");
-    else if (isa<GotoStmt>(S) || isa<IndirectGotoStmt>(S) || isa<LabelStmt>(S))
-      error(S->getBeginLoc(), "labels and 'goto' are not supported in ASYNC functions by asyncc v1; "
-                              "use a loop with 'break' or 'continue'");
+    else if (isa<IndirectGotoStmt>(S))
+      error(S->getBeginLoc(), "a computed 'goto' is not supported in an ASYNC function");
+    else if (const auto *GS = dyn_cast<GotoStmt>(S); GS && !jumpStaysClear(GS, Body))
+      error(S->getBeginLoc(), "this 'goto' jumps across a 'co_await' or a variable stored in the async frame, "
+                              "which asyncc does not support; use a loop with 'break' or 'continue'");
     else if (const auto *SW = dyn_cast<SwitchStmt>(S); SW && containsAwait(SW->getConditionVariableDeclStmt()))
       error(SW->getBeginLoc(), "a condition variable initialized by 'co_await' is not supported by asyncc; "
                                "declare the variable in the switch's init-statement: switch (auto v = ...; v)");
@@ -539,8 +602,7 @@ bool Lowerer::checkSupported(const Stmt *Body) {
                                "by asyncc v1; declare one variable per statement");
     else if (const auto *DS = dyn_cast<DeclStmt>(S); DS && isa<DecompositionDecl>(DS->getSingleDecl()) &&
                                                      FrameVars.count(cast<VarDecl>(DS->getSingleDecl())))
-      error(DS->getBeginLoc(), "a structured binding whose scope contains a 'co_await' is not supported by "
-                               "asyncc v1; declare a variable and name its members");
+      checkBinding(cast<DecompositionDecl>(DS->getSingleDecl()));
     else if (const auto *LE = dyn_cast<LambdaExpr>(S); LE && llvm::any_of(LE->captures(), [&](const LambdaCapture &C) {
                const auto *V = C.capturesVariable() ? dyn_cast<VarDecl>(C.getCapturedVar()) : nullptr;
                return V && FrameVars.count(V);
@@ -1092,8 +1154,18 @@ void Lowerer::lowerVar(const VarDecl *VD) {
       if (!L)
         return;
       std::string Decl = originalText(SourceRange(VD->getBeginLoc(), VD->getLocation()));
+      if (const auto *DD = dyn_cast<DecompositionDecl>(VD)) {
+        // `auto [a, b]`: up to the closing bracket.
+        SourceLocation Last = SM.getExpansionLoc(DD->bindings().back()->getLocation());
+        SourceLocation Close = Lexer::findLocationAfterToken(Last, tok::r_square, SM, Ctx.getLangOpts(), false);
+        Decl = Lexer::getSourceText(CharSourceRange::getCharRange(SM.getExpansionLoc(VD->getBeginLoc()), Close), SM,
+                                    Ctx.getLangOpts())
+                   .str();
+      }
       if (VD->getInitStyle() == VarDecl::CInit)
         emit(Decl + " = " + L->Text + ";");
+      else if (isa<InitListExpr>(strip(Init)))  // the braces are the initializer's own
+        emit(Decl + L->Text + ";");
       else
         emit(Decl + "{" + L->Text + "};");
       endFullExpr(*L);
@@ -1109,6 +1181,8 @@ void Lowerer::lowerVar(const VarDecl *VD) {
   if (VD->isStaticLocal() || !VD->hasLocalStorage())
     return;
   std::string Type = typeName(T.getUnqualifiedType());
+  if (T->isArrayType())
+    return lowerArrayVar(VD);
   // A future of another async function kept in a variable: after the
   // transformation its type is that function's struct, not Async<T>.
   if (const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl());
@@ -1123,7 +1197,7 @@ void Lowerer::lowerVar(const VarDecl *VD) {
     if (Failed)
       return;
   }
-  std::string Path = addSlotTo(VarHomes.back(), VD->getNameAsString(), Type, declComment(VD));
+  std::string Path = addSlotTo(VarHomes.back(), slotName(VD), Type, declComment(VD));
   std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
   const Expr *Init = VD->getInit();
   const auto *DefaultConstruct = dyn_cast_or_null<CXXConstructExpr>(Init ? strip(Init) : nullptr);
@@ -1158,8 +1232,8 @@ void Lowerer::lowerVar(const VarDecl *VD) {
     } else {
       bool SameType = Ctx.hasSameUnqualifiedType(strip(Init)->getType(), T) || T->isScalarType();
       bool Ok = emitWithValue(Source, [&](const std::string &Value) {
-        if (Braced)
-          return Placement + "{" + Value + "};";
+        if (Braced)  // an aggregate's initializer list has its braces already
+          return Placement + (isa<InitListExpr>(strip(Source)) ? Value : "{" + Value + "}") + ";";
         if (SameType)
           return Placement + "(" + Value + ");";
         // Copy-initialization, explicit constructors excluded, as written.
@@ -1171,6 +1245,56 @@ void Lowerer::lowerVar(const VarDecl *VD) {
   }
   VarPath[VD] = Path;
   construct(Path, T);
+  bindNames(VD);
+}
+
+// An array in the frame: declared through an alias (`type_t<int[3]> a;`),
+// made by array placement new from its braces, destroyed element by element.
+void Lowerer::lowerArrayVar(const VarDecl *VD) {
+  QualType T = VD->getType();
+  const Expr *Init = VD->getInit() ? strip(VD->getInit()) : nullptr;
+  if (!Ctx.getAsConstantArrayType(T) || (Init && !isa<InitListExpr>(Init) && !isa<CXXConstructExpr>(Init))) {
+    error(VD->getLocation(), "asyncc stores an array in the frame only when its size is a constant and it is "
+                             "initialized by braces or not at all; use std::array");
+    return;
+  }
+  std::string Type = "asyncc::detail::type_t<" + typeName(T.getUnqualifiedType()) + ">";
+  std::string Path = addSlotTo(VarHomes.back(), slotName(VD), Type, declComment(VD));
+  std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
+  if (Init && isa<InitListExpr>(Init)) {
+    if (!emitWithValue(Init, [&](const std::string &Value) { return Placement + Value + ";"; }))
+      return;
+  } else {
+    emit(Placement + ";");
+  }
+  VarPath[VD] = Path;
+  if (T.isDestructedType() != QualType::DK_none)
+    construct(Path, "std::destroy(std::begin(" + Path + "), std::end(" + Path + "));");
+}
+
+// A structured binding in the frame: the object it decomposes is the slot,
+// and each name is a member (or element) of it.
+void Lowerer::bindNames(const VarDecl *VD) {
+  const auto *DD = dyn_cast<DecompositionDecl>(VD);
+  if (!DD)
+    return;
+  for (const BindingDecl *B : DD->bindings()) {
+    const Expr *E = B->getBinding() ? B->getBinding()->IgnoreImplicit() : nullptr;
+    if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
+      BindingPath[B] = VarPath[VD] + "." + ME->getMemberDecl()->getNameAsString();
+  }
+}
+
+// The member name of a variable in the frame; a structured binding's
+// object is named after its names.
+std::string Lowerer::slotName(const VarDecl *VD) {
+  const auto *DD = dyn_cast<DecompositionDecl>(VD);
+  if (!DD)
+    return VD->getNameAsString();
+  std::string Name = "binding";
+  for (const BindingDecl *B : DD->bindings())
+    Name += "_" + B->getNameAsString();
+  return Name;
 }
 
 // A reference in the frame is a pointer to what it refers to; its uses read
@@ -1187,10 +1311,11 @@ void Lowerer::lowerReferenceVar(const VarDecl *VD) {
   }
   QualType Pointee = VD->getType().getNonReferenceType();
   std::string Type = typeName(Pointee) + "*";
-  std::string Path = addSlotTo(VarHomes.back(), VD->getNameAsString(), Type, declComment(VD));
+  std::string Path = addSlotTo(VarHomes.back(), slotName(VD), Type, declComment(VD));
   if (!emitWithValue(Init, [&](const std::string &Value) { return Path + " = std::addressof(" + Value + ");"; }))
     return;
   VarPath[VD] = "(*" + Path + ")";
+  bindNames(VD);
 }
 
 // for (decl : range) body, with awaits in the body: the range (or a pointer
@@ -1542,6 +1667,21 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
 void Lowerer::lowerStmt(const Stmt *S) {
   if (Failed || !S)
     return;
+  // Types declared in the body become members of the future's struct, where
+  // the frame can name them.
+  if (const auto *DS = dyn_cast<DeclStmt>(S);
+      DS && llvm::all_of(DS->decls(), [](const Decl *D) { return isa<TypeDecl>(D); })) {
+    for (const Decl *D : DS->decls())
+      if (!HoistedTypes.insert(cast<NamedDecl>(D)->getName()).second) {
+        error(D->getLocation(), "two types declared in this async function are named '" +
+                                    cast<NamedDecl>(D)->getNameAsString() +
+                                    "'; asyncc makes them members of one struct: rename one");
+        return;
+      }
+    std::string Text = originalText(DS->getSourceRange());
+    Out.LocalTypes.push_back(StringRef(Text).ends_with(";") ? Text : Text + ";");
+    return;
+  }
   SourceLine = SM.getExpansionLineNumber(S->getBeginLoc());
   if (!needsLowering(S)) {
     if (!isa<NullStmt>(S))
@@ -1569,6 +1709,24 @@ void Lowerer::lowerStmt(const Stmt *S) {
     emitWithValue(E, [&](const std::string &Value) {
       return Discarded ? "static_cast<void>(" + Value + ");" : Value + ";";
     });
+  } else if (const auto *IS = dyn_cast<IfStmt>(S); IS && IS->isConstexpr()) {
+    // C++ forbids jumping into an `if constexpr`: only the branch its
+    // constant condition takes is lowered, in a block with the init.
+    bool Taken = false;
+    if (!IS->getCond()->EvaluateAsBooleanCondition(Taken, Ctx)) {
+      error(IS->getBeginLoc(), "asyncc cannot evaluate the condition of this 'if constexpr'");
+      return;
+    }
+    unsigned LiveAtEntry = CurrentLive;
+    emit("{  // if constexpr (" + oneLine(originalText(IS->getCond()->getSourceRange())) + "): the " +
+         (Taken ? "first" : "second") + " branch");
+    ++Indent;
+    lowerStmt(IS->getInit());
+    if (const Stmt *Branch = Taken ? IS->getThen() : IS->getElse())
+      lowerSubStmt(Branch);
+    destroyDownTo(LiveAtEntry);
+    --Indent;
+    emit("}");
   } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
     unsigned LiveAtEntry = CurrentLive;
     // An awaiting condition is evaluated into a bool of the frame first.
@@ -1675,6 +1833,9 @@ void Lowerer::lowerStmt(const Stmt *S) {
     destroyDownTo(LiveAtEntry);
     --Indent;
     emit("}");
+  } else if (const auto *LS = dyn_cast<LabelStmt>(S)) {
+    emit(std::string(LS->getName()) + ":");
+    lowerStmt(LS->getSubStmt());
   } else if (const auto *SW = dyn_cast<SwitchStmt>(S)) {
     lowerSwitch(SW);
   } else if (const auto *SC = dyn_cast<SwitchCase>(S)) {

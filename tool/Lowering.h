@@ -75,6 +75,9 @@ struct LoweredFunction {
   LayoutNode Frame;            // the top union
   std::vector<std::string> PollBody;  // lines, indented relative to the body
   bool ResumesInsideTry = false;      // poll keeps the state being resumed in `resuming`
+  // Types declared in the body (local classes, enums, aliases), as written:
+  // members of the future's struct, so that the frame can name them.
+  std::vector<std::string> LocalTypes;
   // For each line of PollBody, the line of the input it comes from (the
   // statement being lowered), or 0 for lines that come from no statement.
   std::vector<unsigned> PollBodySourceLines;

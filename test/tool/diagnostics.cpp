@@ -9,6 +9,7 @@
 #include <asyncc/async.hpp>
 
 #include <string>
+#include <utility>
 
 struct One {
   using Output = int;
@@ -90,12 +91,17 @@ ASYNC asyncc::Async<int> captures() {
   co_return get();
 }
 
-struct Pair {
-  int a, b;
-};
-ASYNC asyncc::Async<int> bindings(Pair p) {
+ASYNC asyncc::Async<int> tuple_bindings(std::pair<int, int> p) {
   auto [a, b] = p;
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a structured binding whose scope contains a 'co_await' is not supported
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a structured binding of an array or a tuple-like type whose scope contains a 'co_await' is not supported
   co_await One{};
   co_return a + b;
+}
+
+ASYNC asyncc::Async<int> jump_across(int n) {
+again:
+  n -= co_await One{};
+  if (n > 0) goto again;
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:14: error: this 'goto' jumps across a 'co_await' or a variable stored in the async frame
+  co_return n;
 }

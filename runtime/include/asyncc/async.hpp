@@ -38,6 +38,10 @@ namespace detail {
 template <class F>
 using poll_result_t = Poll<output_of<F>>;
 
+// T itself: lets a member of array type be declared `type_t<int[3]> name;`.
+template <class T>
+using type_t = T;
+
 // The value of `co_await f`, taken from f's ready Poll: by value, moved out,
 // as the native co_await yields it.
 template <class T>
