@@ -10,7 +10,8 @@ polls.
 Constructs: nested blocks, if/else, for, while and do-while loops (some
 with co_await in their conditions) with break and continue, switch (cases
 falling through, conditions awaited), try/catch (handlers that rethrow),
-&&, || and ?: whose skipped operands await, early co_return, locals of a traced type, awaits of leaf futures
+&&, || and ?: whose skipped operands await, methods of an object with state,
+structured bindings, goto that jumps over no await, early co_return, locals of a traced type, awaits of leaf futures
 that stay pending k times, awaits of other generated async functions,
 several awaits in one expression, nested awaits, variables read before an
 await of the same expression, values kept across awaits, exceptions from leaf
@@ -33,6 +34,11 @@ struct Traced {
   Traced(const Traced& o) : name(o.name + "'") { std::printf("copy %%s\n", name.c_str()); }
   Traced(Traced&& o) noexcept : name(o.name + "~") { std::printf("move %%s\n", name.c_str()); }
   ~Traced() { std::printf("-%%s\n", name.c_str()); }
+};
+
+struct Two {
+  int first;
+  int second;
 };
 
 // Pending `pending` times (waking itself), then ready with `value`, or throws.
@@ -155,7 +161,26 @@ class Function:
         elif r < 0.52:
             self.emit("%s;" % self.awaitable())
         elif r < 0.6:
-            self.emit('show("%s acc", acc);' % self.name)
+            choice = self.rng.random()
+            if choice < 0.3 and self.gen.methods:
+                # A member of the object the methods run on.
+                self.emit("counter += acc %% %d;" % self.rng.randint(2, 9))
+                self.emit('show("counter", counter);')
+            elif choice < 0.5:
+                # A structured binding kept across later awaits.
+                name = "%d_%d" % (self.index, self.values)
+                self.values += 1
+                self.emit("auto [p%s, q%s] = Two{acc %% 7, %s};" % (name, name, self.awaitable()))
+                self.emit("acc += p%s * 2 - q%s;" % (name, name))
+            elif choice < 0.65:
+                # A goto that jumps over no await.
+                label = "skip%d_%d" % (self.index, self.values)
+                self.values += 1
+                self.emit("if (acc %% 3 == 0) goto %s;" % label)
+                self.emit('show("not skipped", acc);')
+                self.emit("%s:;" % label)
+            else:
+                self.emit('show("%s acc", acc);' % self.name)
         elif r < 0.7 and self.depth < 3:
             if self.rng.random() < 0.3:
                 self.emit("if (%s %% %d == %d) {" % (self.awaitable(), self.rng.randint(2, 4), self.rng.randint(0, 1)))
@@ -256,6 +281,10 @@ class Function:
         self.emit("co_return acc;")
         return "ASYNC asyncc::Async<int> %s(int seed) {\n%s\n}\n" % (self.name, "\n".join(self.lines))
 
+    def render_method(self):
+        text = self.render()
+        return "\n".join("  " + line if line else line for line in text.split("\n"))
+
 
 class Generator:
     def __init__(self, seed):
@@ -263,15 +292,22 @@ class Generator:
         self.seed = seed
         self.functions = []
         self.allow_failure = self.rng.random() < 0.3
+        # The functions are then methods of one object, with state of its own.
+        self.methods = self.rng.random() < 0.35
 
     def program(self):
         out = [HEADER % {"seed": self.seed}]
+        if self.methods:
+            out.append("struct Machine {\n  int counter = 0;\n")
         for i in range(self.rng.randint(1, 4)):
             f = Function(self, i)
             self.functions.append(f)
-            out.append(f.render())
-        out.append(MAIN % {"top": self.functions[-1].name, "arg": self.rng.randint(0, 9),
-                           "cancel": self.rng.randint(2, 6)})
+            out.append(f.render_method() if self.methods else f.render())
+        top = self.functions[-1].name
+        if self.methods:
+            out.append("};\nMachine machine;\n")
+            top = "machine." + top
+        out.append(MAIN % {"top": top, "arg": self.rng.randint(0, 9), "cancel": self.rng.randint(2, 6)})
         return "\n".join(out)
 
 
