@@ -3,30 +3,43 @@
 
   test_reduce.py --asyncc ASYNCC --include DIR --runtime-src A.cpp,B.cpp --work DIR -- E2E-ARGS...
 
-A wrapper around asyncc miscompiles on purpose (every `* 2` of its output
-becomes `* 3`). run_fuzz.py must report seed 23 as a mismatch, reduce it to a
-few lines that still contain the multiplication, and write a regression
-test; the real asyncc must then pass that test in every end-to-end variant.
+A wrapper around asyncc miscompiles on purpose: every `co_return acc;` of its
+output returns one more. run_fuzz.py must report the first seed asyncc
+accepts as a mismatch, reduce it to a few lines that still return `acc`, and
+write a regression test; the real asyncc must then pass that test in every
+end-to-end variant.
 """
 import argparse
 import os
-import re
 import shutil
 import stat
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SEED = 23
 BROKEN = """#!/bin/sh
-# asyncc, then a deliberate miscompilation: "* 2" becomes "* 3" in the output.
+# asyncc, then a deliberate miscompilation: `co_return acc;` returns acc + 1.
 "%s" "$@" || exit $?
 prev=
 for a in "$@"; do
-  if [ "$prev" = "-o" ]; then sed -i 's/\\* 2\\b/* 3/g' "$a"; fi
+  if [ "$prev" = "-o" ]; then sed -i 's/ready(std::move(acc))/ready(std::move(acc) + 1)/g' "$a"; fi
   prev=$a
 done
 """
+
+
+def first_accepted_seed(asyncc, include, work):
+    """The first seed whose program asyncc transforms (others are refused)."""
+    for seed in range(1, 50):
+        source = os.path.join(work, "probe.cpp")
+        with open(source, "w") as f:
+            f.write(subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), str(seed)],
+                                   stdout=subprocess.PIPE, text=True, check=True).stdout)
+        r = subprocess.run([asyncc, source, "-o", source + ".out", "--", "-I" + include],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if r.returncode == 0:
+            return seed
+    sys.exit("FAIL: asyncc refuses every probed seed")
 
 
 def main():
@@ -45,6 +58,7 @@ def main():
         f.write(BROKEN % os.path.abspath(args.asyncc))
     os.chmod(broken, os.stat(broken).st_mode | stat.S_IXUSR)
     regress = os.path.join(args.work, "regress")
+    SEED = first_accepted_seed(os.path.abspath(args.asyncc), args.include, args.work)
     r = subprocess.run([sys.executable, os.path.join(HERE, "run_fuzz.py"), "--tool", broken,
                         "--include", args.include, "--runtime-src", args.runtime_src,
                         "--seeds", str(SEED), "--out", os.path.join(args.work, "failures"),
@@ -62,7 +76,7 @@ def main():
     print("reduced body (%d lines):\n%s" % (len(body), "\n".join(body)))
     if len(body) > 12:
         sys.exit("FAIL: the reduced program still has %d lines of async functions" % len(body))
-    if not re.search(r"\* 2\b", "\n".join(body)):
+    if "co_return acc;" not in "\n".join(body):
         sys.exit("FAIL: the reduction lost the construct that is miscompiled")
 
     # With the real asyncc, the regression test passes: its expectation is
