@@ -80,11 +80,16 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
   OS << "// ASYNC " << F.Name << ", " << F.File << ':' << F.Line << ", as a state machine (asyncc)\n";
   // The declaration as written (default arguments too) comes first when poll
   // calls the function; the definition below then repeats only the types.
-  if (F.Recursive && F.ClassName.empty())
+  if (F.Recursive && F.ClassName.empty() && !F.Specialization)
     OS << "struct " << F.FutureName << ";\ninline " << F.FutureName << ' ' << F.WrapperHead << ";\n";
   // A method's future is a member of its class: it may use what is private.
   std::string Qualified = F.OutOfLine ? F.ClassName + "::" + S : S;
-  OS << "struct " << Qualified << " {\n";
+  if (F.Specialization)
+    OS << "template <>\nstruct " << S << F.TemplateArgs << " {\n";
+  else
+    OS << "struct " << Qualified << " {\n";
+  for (const std::string &Alias : F.TemplateAliases)
+    OS << "  " << Alias << '\n';
   OS << "  using Output = " << F.OutputType << ";\n";
   if (!F.LocalTypes.empty()) {
     OS << "  // Types declared in the body.\n";
@@ -208,6 +213,8 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
       emitLayout(OS, C, 1, true);
   OS << "  State state_ = State::Start;\n";
   OS << "};\n";
+  if (F.Specialization)  // the function template that makes it is emitted once, after all of them
+    return Text;
 
   // The function itself now only makes the future.
   if (F.ClassName.empty())

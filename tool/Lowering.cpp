@@ -145,6 +145,12 @@ public:
   }
 
   std::optional<LoweredFunction> run();
+  // The template arguments of a specialization, nothing else.
+  std::optional<LoweredFunction> specializationOnly() {
+    if (!specialize())
+      return std::nullopt;
+    return std::move(Out);
+  }
 
 private:
   // -- diagnostics
@@ -345,6 +351,7 @@ private:
   // -- analysis
   bool checkSupported(const Stmt *Body);
   bool jumpStaysClear(const GotoStmt *GS, const Stmt *Body);
+  bool specialize();
   // A structured binding kept in the frame names members of its object.
   void checkBinding(const DecompositionDecl *DD) {
     for (const BindingDecl *B : DD->bindings())
@@ -799,7 +806,15 @@ std::string Lowerer::futureType(const Expr *Operand) {
         return "";
       }
       std::string Qualified = Callee->getQualifiedNameAsString();
-      return Qualified.substr(0, Qualified.size() - Callee->getNameAsString().size()) + futureNameOf(Callee);
+      std::string Name = Qualified.substr(0, Qualified.size() - Callee->getNameAsString().size()) + futureNameOf(Callee);
+      if (Callee->isFunctionTemplateSpecialization()) {
+        // Its struct is a specialization, which a Lowerer of it names.
+        std::optional<LoweredFunction> Other = Lowerer(*Callee, Ctx, File).specializationOnly();
+        if (!Other)
+          return "";
+        Name += Other->TemplateArgs;
+      }
+      return Name;
     }
   }
   QualType T = E->getType();
@@ -1226,7 +1241,11 @@ void Lowerer::lowerVar(const VarDecl *VD) {
         Ends.push_back(*L);
       }
       Args = llvm::join(Parts, ", ");
-      emit(Placement + (Braced ? "{" + Args + "}" : "(" + Args + ")") + ";");
+      // `T x{a, b}` with an initializer_list constructor: the one argument is
+      // the braced list itself, and more braces would make a list of one.
+      bool ListArgument = Braced && Parts.size() == 1 && Construct->getNumArgs() >= 1 &&
+                          isa<CXXStdInitializerListExpr>(Construct->getArg(0)->IgnoreImplicit());
+      emit(Placement + (ListArgument ? Args : Braced ? "{" + Args + "}" : "(" + Args + ")") + ";");
       for (auto It = Ends.rbegin(); It != Ends.rend(); ++It)
         endFullExpr(*It);
     } else {
@@ -1876,6 +1895,40 @@ void Lowerer::lowerStmt(const Stmt *S) {
   }
 }
 
+// The template arguments of a specialization, and an alias for each of the
+// template's parameters, under which the copied body finds them.
+bool Lowerer::specialize() {
+  const TemplateParameterList *Params = FD.getPrimaryTemplate()->getTemplateParameters();
+  const TemplateArgumentList *Args = FD.getTemplateSpecializationArgs();
+  std::vector<std::string> Spelled;
+  for (unsigned I = 0; I != Params->size(); ++I) {
+    const NamedDecl *Param = Params->getParam(I);
+    const TemplateArgument &Arg = Args->get(I);
+    if (Param->isTemplateParameterPack() || Param->getName().empty()) {
+      error(FD.getLocation(), "asyncc supports ASYNC function templates whose parameters are named, and not "
+                              "packs");
+      return false;
+    }
+    if (Arg.getKind() == TemplateArgument::Type) {
+      std::string Type = Arg.getAsType().getCanonicalType().getAsString(Policy);
+      Spelled.push_back(Type);
+      Out.TemplateAliases.push_back("using " + Param->getNameAsString() + " = " + Type + ";");
+    } else if (Arg.getKind() == TemplateArgument::Integral) {
+      std::string Value = toString(Arg.getAsIntegral(), 10);
+      std::string Type = Arg.getIntegralType().getCanonicalType().getAsString(Policy);
+      Spelled.push_back("static_cast<" + Type + ">(" + Value + ")");
+      Out.TemplateAliases.push_back("static constexpr " + Type + " " + Param->getNameAsString() + " = " + Value +
+                                    ";");
+    } else {
+      error(FD.getLocation(), "asyncc supports ASYNC function templates with type and integer parameters");
+      return false;
+    }
+  }
+  Out.Specialization = true;
+  Out.TemplateArgs = "<" + llvm::join(Spelled, ", ") + ">";
+  return true;
+}
+
 std::optional<LoweredFunction> Lowerer::run() {
   Out.Name = FD.getNameAsString();
   Out.FutureName = futureNameOf(&FD);
@@ -1905,11 +1958,13 @@ std::optional<LoweredFunction> Lowerer::run() {
     }
   }
 
-  if (FD.isTemplated()) {
-    error(FD.getLocation(), "ASYNC templates (function templates and methods of class templates) are not "
-                            "supported by asyncc yet; write the function for each type you need");
+  if (FD.isTemplated() || (FD.isFunctionTemplateSpecialization() && isa<CXXMethodDecl>(FD))) {
+    error(FD.getLocation(), "ASYNC methods of class templates and member templates are not supported by "
+                            "asyncc; make it a free function template");
     return std::nullopt;
   }
+  if (FD.isFunctionTemplateSpecialization() && !specialize())
+    return std::nullopt;
   if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD)) {
     if (MD->isVirtual() || MD->getRefQualifier() != RQ_None || MD->getParent()->isLocalClass() ||
         MD->getParent()->isLambda() || MD->getParent()->getDeclName().isEmpty()) {

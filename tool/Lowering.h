@@ -63,6 +63,12 @@ struct LoweredFunction {
   bool OutOfLine = false;
   bool InlineSpecified = false;  // of an out-of-line definition
   std::string TrailingQualifiers;  // after the parameters: `const`, `noexcept`
+  // A specialization of an ASYNC function template: its struct is the
+  // explicit specialization `FutureName<TemplateArgs>`, which first names
+  // the template's parameters (`using T = int;`) for the copied body.
+  bool Specialization = false;
+  std::string TemplateArgs;                  // <int, 3>
+  std::vector<std::string> TemplateAliases;  // using T = int;
   // The function calls itself (through asyncc::boxed): its struct's poll
   // needs the function declared before the struct.
   bool Recursive = false;

@@ -115,6 +115,16 @@ public:
     };
     std::vector<Edit> Edits;
     for (const FunctionDecl *FD : findAsyncFunctions(Ctx)) {
+      if (const FunctionTemplateDecl *Template = FD->getDescribedFunctionTemplate()) {
+        std::optional<std::string> Future = emitTemplate(*Template, Ctx);
+        if (!Future) {
+          Ok = false;
+          continue;
+        }
+        Edits.push_back({SM.getFileOffset(SM.getExpansionLoc(Template->getBeginLoc())),
+                         SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1, withLineEndings(*Future, CRLF)});
+        continue;
+      }
       std::optional<LoweredFunction> F = lowerAsyncFunction(*FD, Ctx, Options.DisplayName);
       if (!F) {
         Ok = false;
@@ -151,6 +161,59 @@ public:
   }
 
 private:
+  // An ASYNC function template: the struct template, declared; its explicit
+  // specialization for each instantiation this file uses, each lowered like
+  // a function; then the function template that makes the future.
+  std::optional<std::string> emitTemplate(const FunctionTemplateDecl &Template, ASTContext &Ctx) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    const FunctionDecl &Pattern = *Template.getTemplatedDecl();
+    auto source = [&](SourceLocation B, SourceLocation E) {
+      return Lexer::getSourceText(CharSourceRange::getTokenRange(SM.getExpansionLoc(B), SM.getExpansionLoc(E)), SM,
+                                  Ctx.getLangOpts())
+          .str();
+    };
+    const TemplateParameterList *Params = Template.getTemplateParameters();
+    std::string Head = source(Params->getTemplateLoc(), Params->getRAngleLoc());
+    std::string Name = Pattern.getNameAsString();
+    std::string Future = Name + "_future";
+    std::vector<std::string> ParamNames, Args;
+    for (const NamedDecl *P : *Params)
+      Args.push_back(P->getNameAsString());
+    // The declaration as written (default arguments too), then the
+    // definition with the types only.
+    std::string Declarator = source(Pattern.getLocation(), Pattern.getFunctionTypeLoc().getRParenLoc());
+    std::string Definition = Name + "(";
+    std::string Forward;
+    for (const ParmVarDecl *P : Pattern.parameters()) {
+      Definition += (ParamNames.empty() ? "" : ", ") + source(P->getBeginLoc(), P->getLocation());
+      Forward += std::string(Forward.empty() ? "" : ", ") +
+                 (P->getType()->isReferenceType() ? P->getNameAsString() : "std::move(" + P->getNameAsString() + ")");
+      ParamNames.push_back(P->getNameAsString());
+    }
+    Definition += ")";
+    std::string FutureType = Future + "<" + llvm::join(Args, ", ") + ">";
+    std::string Text = "// ASYNC " + Name + ", a function template: one state machine per instantiation (asyncc)\n" +
+                       Head + "\nstruct " + Future + ";\n" + Head + "\ninline " + FutureType + " " + Declarator +
+                       ";\n";
+    bool Ok = true;
+    for (const FunctionDecl *Spec : Template.specializations()) {
+      if (!Spec->hasBody())
+        continue;
+      std::optional<LoweredFunction> F = lowerAsyncFunction(*Spec, Ctx, Options.DisplayName);
+      if (!F) {
+        Ok = false;
+        continue;
+      }
+      Text += emitFuture(*F, Options.Emission) + "\n";
+      Out.Functions.push_back(std::move(*F));
+    }
+    if (!Ok)
+      return std::nullopt;
+    Text += Head + "\ninline " + FutureType + " " + Definition + " {\n  return " + FutureType + "(" + Forward +
+            ");\n}";
+    return Text;
+  }
+
   const TransformOptions &Options;
   TransformResult &Out;
 };

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 using e2e::PendingFor;
 using e2e::Traced;
@@ -103,7 +104,17 @@ ASYNC asyncc::Async<int> self_referential() {
   co_return values[0] + values[1] + values[2] + static_cast<int>(view.size());
 }
 
+// Braces that call an initializer_list constructor: a list of three, not
+// of one.
+ASYNC asyncc::Async<int> lists() {
+  std::vector<std::string> words{"one", "two", "three"};
+  std::vector<int> numbers{1, 2};
+  co_await e2e::Yield(1);
+  co_return static_cast<int>(words.size() * 10 + numbers.size());
+}
+
 int main() {
+  std::printf("lists = %d\n", asyncc::block_on(lists()));
   std::printf("bindings = %d\n", asyncc::block_on(bindings(Named{"n", 1})));
   std::printf("counters = %d\n", asyncc::block_on(counters()));
   std::printf("counters = %d\n", asyncc::block_on(counters()));

@@ -1,0 +1,45 @@
+// An ASYNC function template: the future is a struct template with an
+// explicit specialization per instantiation this file uses, each lowered like
+// a function and naming the template's parameters first; the function
+// template that makes the future comes after them.
+//
+// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
+// RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
+// RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
+
+#include <asyncc/async.hpp>
+
+template <class T>
+struct Ready {
+  using Output = T;
+  T value;
+  asyncc::Poll<T> poll(asyncc::Context&) { return asyncc::Poll<T>::ready(value); }
+};
+
+template <class T, int N>
+ASYNC asyncc::Async<T> scaled(T x) {
+  T v = co_await Ready<T>{x};
+  co_return v * N;
+}
+
+ASYNC asyncc::Async<long> both() {
+  int a = co_await scaled<int, 2>(1);
+  long b = co_await scaled<long, 3>(2);
+  co_return a + b;
+}
+// CHECK: template <class T, int N>
+// CHECK-NEXT: struct scaled_future;
+// CHECK-NEXT: template <class T, int N>
+// CHECK-NEXT: inline scaled_future<T, N> scaled(T x);
+// CHECK: template <>
+// CHECK-NEXT: struct scaled_future<int, static_cast<int>(2)> {
+// CHECK-NEXT: using T = int;
+// CHECK-NEXT: static constexpr int N = 2;
+// CHECK-NEXT: using Output = T;
+// CHECK: template <>
+// CHECK-NEXT: struct scaled_future<long, static_cast<int>(3)> {
+// CHECK: template <class T, int N>
+// CHECK-NEXT: inline scaled_future<T, N> scaled(T x) {
+// CHECK-NEXT: return scaled_future<T, N>(std::move(x));
+// CHECK: struct both_future {
+// CHECK: scaled_future<int, static_cast<int>(2)> await1;
