@@ -4,6 +4,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -79,6 +80,13 @@ public:
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->doesThisDeclarationHaveABody() && isAsync(*FD))
       Found.push_back(FD);
+    return true;
+  }
+
+  // An ASYNC lambda: its call operator (`[x] ASYNC (int y) -> Async<T> {...}`).
+  bool VisitLambdaExpr(LambdaExpr *LE) {
+    if (CXXMethodDecl *Call = LE->getCallOperator(); Call && isAsync(*Call))
+      Found.push_back(Call);
     return true;
   }
 

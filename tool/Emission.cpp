@@ -77,7 +77,12 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
   llvm::raw_string_ostream OS(Text);
   const std::string &S = F.FutureName;
 
-  OS << "// ASYNC " << F.Name << ", " << F.File << ':' << F.Line << ", as a state machine (asyncc)\n";
+  // A lambda keeps its captures and parameters; its body declares the
+  // future's struct and returns it.
+  if (F.IsLambda)
+    OS << F.LambdaHead << " {\n";
+  OS << "// ASYNC " << (F.IsLambda ? "lambda " : "") << F.Name << ", " << F.File << ':' << F.Line
+     << ", as a state machine (asyncc)\n";
   // The declaration as written (default arguments too) comes first when poll
   // calls the function; the definition below then repeats only the types.
   if (F.Recursive && F.ClassName.empty() && !F.Specialization)
@@ -217,13 +222,17 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
     return Text;
 
   // The function itself now only makes the future.
-  if (F.ClassName.empty())
+  if (F.IsLambda)
+    OS << "return ";
+  else if (F.ClassName.empty())
     OS << "inline " << S << ' ';
   else if (F.OutOfLine)
     OS << (F.InlineSpecified ? "inline " : "") << Qualified << ' ' << F.ClassName << "::";
   else
     OS << (F.IsStatic ? "static " : "") << S << ' ';
-  if (F.Recursive && F.ClassName.empty()) {
+  if (F.IsLambda) {
+    // No head: the lambda's is above.
+  } else if (F.Recursive && F.ClassName.empty()) {
     OS << F.Name << '(';
     for (size_t I = 0; I != F.Params.size(); ++I)
       OS << (I ? ", " : "") << F.Params[I].Type << ' ' << F.Params[I].Name;
@@ -233,8 +242,9 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
   }
   if (!F.TrailingQualifiers.empty())
     OS << ' ' << F.TrailingQualifiers;
-  OS << " {\n";
-  OS << "  return " << S << '(' << (HasSelf ? "this" : "");
+  if (!F.IsLambda)
+    OS << " {\n  return ";
+  OS << S << '(' << (HasSelf ? "this" : "");
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];
     OS << (I || HasSelf ? ", " : "") << (P.IsReference ? P.Name : "std::move(" + P.Name + ")");

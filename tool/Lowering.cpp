@@ -5,6 +5,7 @@
 #include "clang/AST/Attr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/QualTypeNames.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
@@ -352,6 +353,7 @@ private:
   bool checkSupported(const Stmt *Body);
   bool jumpStaysClear(const GotoStmt *GS, const Stmt *Body);
   bool specialize();
+  bool lowerLambdaHead(const CXXMethodDecl &Call);
   // A structured binding kept in the frame names members of its object.
   void checkBinding(const DecompositionDecl *DD) {
     for (const BindingDecl *B : DD->bindings())
@@ -1897,6 +1899,60 @@ void Lowerer::lowerStmt(const Stmt *S) {
 
 // The template arguments of a specialization, and an alias for each of the
 // template's parameters, under which the copied body finds them.
+// An ASYNC lambda, outside any ASYNC function: its captures become the first
+// members of the future, references to the closure's own.
+bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
+  const CXXRecordDecl *Closure = Call.getParent();
+  const LambdaExpr *LE = lambdaOf(Call, Ctx);
+  for (const DeclContext *DC = Closure->getDeclContext(); DC; DC = DC->getParent())
+    if (const auto *Enclosing = dyn_cast<FunctionDecl>(DC); Enclosing && isAsyncFunction(Enclosing)) {
+      error(Call.getLocation(), "an ASYNC lambda inside an ASYNC function is not supported by asyncc; define "
+                                "it outside, or make it an ASYNC function");
+      return false;
+    }
+  llvm::DenseMap<const ValueDecl *, FieldDecl *> Fields;
+  FieldDecl *This = nullptr;
+  Closure->getCaptureFields(Fields, This);
+  if (!LE || This || Call.isVariadic()) {
+    error(Call.getLocation(), "asyncc supports ASYNC lambdas that do not capture 'this' nor take '...'; pass "
+                              "the object as a parameter");
+    return false;
+  }
+  std::vector<std::pair<unsigned, const ValueDecl *>> Captures;
+  for (const auto &[Var, Field] : Fields)
+    Captures.push_back({Field->getFieldIndex(), Var});
+  llvm::sort(Captures);
+  for (const auto &[Index, Var] : Captures) {
+    QualType T = Var->getType().getNonReferenceType();
+    if (!Call.isConst() || Fields.lookup(Var)->getType()->isReferenceType())
+      ;  // a mutable lambda's copy, or a capture by reference: modifiable
+    else
+      T.addConst();
+    Parameter Capture;
+    Capture.Name = Var->getNameAsString();
+    Capture.Type = typeName(T) + "&";
+    Capture.IsReference = true;
+    Out.Params.push_back(Capture);
+  }
+  Out.IsLambda = true;
+  // The name of the variable it initializes, if any, names the future.
+  std::string Name = "lambda";
+  DynTypedNodeList Parents = Ctx.getParents(*LE);
+  for (int Depth = 0; Depth < 4 && !Parents.empty(); ++Depth) {
+    if (const auto *VD = Parents[0].get<VarDecl>()) {
+      Name = VD->getNameAsString();
+      break;
+    }
+    Parents = Ctx.getParents(Parents[0]);
+  }
+  Out.Name = Name;
+  Out.FutureName = Name + "_future";
+  SourceRange Params(Call.getFunctionTypeLoc().getLParenLoc(), Call.getFunctionTypeLoc().getRParenLoc());
+  Out.LambdaHead = originalText(LE->getIntroducerRange()) + originalText(Params) +
+                   (Call.isConst() ? "" : " mutable");
+  return true;
+}
+
 bool Lowerer::specialize() {
   const TemplateParameterList *Params = FD.getPrimaryTemplate()->getTemplateParameters();
   const TemplateArgumentList *Args = FD.getTemplateSpecializationArgs();
@@ -1965,7 +2021,10 @@ std::optional<LoweredFunction> Lowerer::run() {
   }
   if (FD.isFunctionTemplateSpecialization() && !specialize())
     return std::nullopt;
-  if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD)) {
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD); MD && MD->getParent()->isLambda()) {
+    if (!lowerLambdaHead(*MD))
+      return std::nullopt;
+  } else if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD)) {
     if (MD->isVirtual() || MD->getRefQualifier() != RQ_None || MD->getParent()->isLocalClass() ||
         MD->getParent()->isLambda() || MD->getParent()->getDeclName().isEmpty()) {
       error(FD.getLocation(), "asyncc supports ASYNC methods that are not virtual nor ref-qualified, of a "
@@ -1993,13 +2052,13 @@ std::optional<LoweredFunction> Lowerer::run() {
                             "separate declaration and define the function before its first use");
     return std::nullopt;
   }
-  if (const auto *FPT = FD.getType()->getAs<FunctionProtoType>(); FPT && FPT->hasTrailingReturn()) {
+  if (const auto *FPT = FD.getType()->getAs<FunctionProtoType>(); FPT && FPT->hasTrailingReturn() && !Out.IsLambda) {
     error(FD.getLocation(), "asyncc does not support a trailing return type on an ASYNC function; write "
                             "asyncc::Async<T> before the name");
     return std::nullopt;
   }
   // The qualifiers after the parameter list: `const`, `noexcept`.
-  if (const Stmt *BodyStmt = FD.getBody())
+  if (const Stmt *BodyStmt = FD.getBody(); BodyStmt && !Out.IsLambda)
     Out.TrailingQualifiers = StringRef(Lexer::getSourceText(
         CharSourceRange::getCharRange(
             Lexer::getLocForEndOfToken(SM.getExpansionLoc(FD.getFunctionTypeLoc().getRParenLoc()), 0, SM,
@@ -2079,6 +2138,16 @@ std::optional<LoweredFunction> Lowerer::run() {
 }
 
 } // namespace
+
+const LambdaExpr *lambdaOf(const FunctionDecl &FD, ASTContext &Ctx) {
+  const auto *MD = dyn_cast<CXXMethodDecl>(&FD);
+  if (!MD || !MD->getParent()->isLambda())
+    return nullptr;
+  for (const DynTypedNode &Parent : Ctx.getParents(*MD->getParent()))
+    if (const auto *LE = Parent.get<LambdaExpr>())
+      return LE;
+  return nullptr;
+}
 
 std::optional<LoweredFunction> lowerAsyncFunction(const FunctionDecl &FD, ASTContext &Ctx,
                                                   llvm::StringRef FileName) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "clang/AST/Decl.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/Rewrite/Core/Rewriter.h"
 
 #include <cstdint>
@@ -63,6 +64,12 @@ struct LoweredFunction {
   bool OutOfLine = false;
   bool InlineSpecified = false;  // of an out-of-line definition
   std::string TrailingQualifiers;  // after the parameters: `const`, `noexcept`
+  // An ASYNC lambda: the lambda stays, with a body that declares the
+  // future's struct and returns it. LambdaHead is its introducer and
+  // parameters; the captures come first in Params, as references to the
+  // closure's own (as the native coroutine reaches them through it).
+  bool IsLambda = false;
+  std::string LambdaHead;
   // A specialization of an ASYNC function template: its struct is the
   // explicit specialization `FutureName<TemplateArgs>`, which first names
   // the template's parameters (`using T = int;`) for the copied body.
@@ -97,6 +104,9 @@ struct LoweredFunction {
   // stays itself while it is pending).
   std::map<std::string, std::vector<std::string>> Transitions;
 };
+
+// The lambda expression whose call operator FD is, if it is one.
+const clang::LambdaExpr *lambdaOf(const clang::FunctionDecl &FD, clang::ASTContext &Ctx);
 
 // Lowers FD, reporting anything it cannot lower faithfully as an error
 // through the ASTContext's diagnostics (and returning nothing).

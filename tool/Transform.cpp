@@ -130,9 +130,11 @@ public:
         Ok = false;
         continue;
       }
-      // The definition becomes the future; an out-of-line method's
-      // declaration in the class now declares the future and returns it.
-      Edits.push_back({SM.getFileOffset(definitionBegin(*FD, SM)),
+      // The definition becomes the future (a lambda, all of it); an
+      // out-of-line method's declaration in the class now declares the
+      // future and returns it.
+      const LambdaExpr *Lambda = lambdaOf(*FD, Ctx);
+      Edits.push_back({SM.getFileOffset(Lambda ? SM.getExpansionLoc(Lambda->getBeginLoc()) : definitionBegin(*FD, SM)),
                        SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1,  // after the '}'
                        withLineEndings(emitFuture(*F, Options.Emission), CRLF)});
       if (F->OutOfLine) {
