@@ -241,7 +241,7 @@ std::error_code Registration::register_fd(int fd) {
     return {};
   }
   delete slot;
-  if (ec == std::errc::operation_not_permitted) {
+  if (is_os_error(ec, EPERM)) {
     always_ready_ = true;
     return {};
   }

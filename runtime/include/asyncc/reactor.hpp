@@ -191,12 +191,18 @@ class Registration {
   template <class Op>
   auto poll_io(int fd, Interest interest, Context& cx, Op&& op) -> Poll<std::invoke_result_t<Op&>> {
     using R = std::invoke_result_t<Op&>;
-    if (std::error_code ec = register_fd(fd)) return Poll<R>::ready(R(ec));
+    // One Poll, returned from every path, with the result made in place.
+    Poll<R> out = Poll<R>::pending();
+    if (std::error_code ec = register_fd(fd)) {
+      detail::PollAccess::emplace(out, ec);
+      return out;
+    }
     for (;;) {
-      if (poll_ready(interest, cx).is_pending()) return Poll<R>::pending();
-      R result = op();
-      if (result || !is_would_block(result.error())) return Poll<R>::ready(std::move(result));
-      if (always_ready_) return Poll<R>::ready(std::move(result));  // nothing to wait for
+      if (poll_ready(interest, cx).is_pending()) return out;
+      detail::PollAccess::emplace(out, op());
+      // always_ready_: nothing to wait for, so a would-block result is final.
+      if (out.value() || !is_would_block(out.value().error()) || always_ready_) return out;
+      detail::PollAccess::reset(out);
       clear_ready(interest);
     }
   }
