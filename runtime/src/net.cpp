@@ -122,20 +122,32 @@ bool operator==(const SocketAddr& a, const SocketAddr& b) noexcept {
 
 // TcpStream
 
+namespace {
+// A stream socket that gave fewer bytes than asked for (or took fewer) has
+// just been drained (or filled): the next attempt would only return EAGAIN,
+// so wait for the next edge instead of making that system call. (An edge
+// that arrived meanwhile is still queued in epoll: nothing is lost.)
+void clear_if_short(AsyncFd& io, Interest interest, const Poll<Result<std::size_t>>& done, std::size_t size) {
+  if (done.is_ready() && done.value() && *done.value() > 0 && *done.value() < size) io.clear_ready(interest);
+}
+}  // namespace
+
 Poll<Result<std::size_t>> TcpStream::poll_read(Context& cx, void* buffer, std::size_t size) {
   const int fd = io_.fd();
-  return io_.poll_io(Interest::readable, cx, [=]() -> Result<std::size_t> {
+  Poll<Result<std::size_t>> read = io_.poll_io(Interest::readable, cx, [=]() -> Result<std::size_t> {
     for (;;) {
       ssize_t n = ::recv(fd, buffer, size, 0);
       if (n >= 0) return static_cast<std::size_t>(n);
       if (errno != EINTR) return last_os_error();
     }
   });
+  clear_if_short(io_, Interest::readable, read, size);
+  return read;
 }
 
 Poll<Result<std::size_t>> TcpStream::poll_write(Context& cx, const void* buffer, std::size_t size) {
   const int fd = io_.fd();
-  return io_.poll_io(Interest::writable, cx, [=]() -> Result<std::size_t> {
+  Poll<Result<std::size_t>> written = io_.poll_io(Interest::writable, cx, [=]() -> Result<std::size_t> {
     for (;;) {
       // MSG_NOSIGNAL: a closed peer is an EPIPE value, not a SIGPIPE.
       ssize_t n = ::send(fd, buffer, size, MSG_NOSIGNAL);
@@ -143,6 +155,8 @@ Poll<Result<std::size_t>> TcpStream::poll_write(Context& cx, const void* buffer,
       if (errno != EINTR) return last_os_error();
     }
   });
+  clear_if_short(io_, Interest::writable, written, size);
+  return written;
 }
 
 Result<SocketAddr> TcpStream::local_addr() const { return socket_address(io_.fd(), ::getsockname); }

@@ -195,8 +195,9 @@ void Reactor::remove_io(detail::IoSlot& slot) noexcept {
   --io_count_;
 }
 
-void Reactor::mark_ready(detail::IoSlot::Direction& direction) {
+void Reactor::mark_ready(detail::IoSlot::Direction& direction, bool closed) {
   direction.ready = true;
+  direction.closed = direction.closed || closed;
   if (direction.waker) {
     to_wake_.push_back(std::move(*direction.waker));
     direction.waker.reset();
@@ -223,8 +224,9 @@ void Reactor::park() {
     auto* slot = static_cast<detail::IoSlot*>(events[i].data.ptr);
     const std::uint32_t flags = events[i].events;
     // Errors and hang-ups wake both directions: the next operation reports them.
-    if (flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) mark_ready(slot->read);
-    if (flags & (EPOLLOUT | EPOLLHUP | EPOLLERR)) mark_ready(slot->write);
+    const bool hung_up = flags & (EPOLLHUP | EPOLLERR);
+    if (flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) mark_ready(slot->read, hung_up || (flags & EPOLLRDHUP));
+    if (flags & (EPOLLOUT | EPOLLHUP | EPOLLERR)) mark_ready(slot->write, hung_up);
   }
   for (Waker& waker : to_wake_) std::move(waker).wake();
   to_wake_.clear();
@@ -258,7 +260,9 @@ Poll<void> Registration::poll_ready(Interest interest, Context& cx) {
 }
 
 void Registration::clear_ready(Interest interest) noexcept {
-  if (slot_) direction(interest).ready = false;
+  if (!slot_) return;
+  detail::IoSlot::Direction& d = direction(interest);
+  if (!d.closed) d.ready = false;
 }
 
 void Registration::reset() noexcept {

@@ -34,7 +34,7 @@ using asyncc::TcpListener;
 using asyncc::TcpStream;
 
 // Open descriptors of this process.
-[[maybe_unused]] int count_open_fds() {
+int count_open_fds() {
   int count = 0;
   DIR* dir = ::opendir("/proc/self/fd");
   if (!dir) return -1;
@@ -214,6 +214,33 @@ TEST(Tcp, WriteAfterShutdownIsEpipeNotSigpipe) {
   EXPECT_EQ(written.error(), std::errc::broken_pipe);
 }
 
+TEST(Tcp, EndOfStreamArrivingWithTheLastDataIsSeen) {
+  TcpListener listener = bind_loopback();
+  LocalExecutor executor;
+  auto accept = executor.spawn(listener.accept());
+  Result<TcpStream> client = executor.block_on(TcpStream::connect(address_of(listener)));
+  ASSERT_TRUE(client);
+  auto accepted = executor.block_on(std::move(accept));
+  ASSERT_TRUE(accepted);
+  TcpStream& server = accepted->first;
+  char buffer[1024];
+  // The server's socket is registered and its first edge consumed.
+  ASSERT_TRUE(executor.block_on(client->write_all("ping", 4)));
+  ASSERT_EQ(*executor.block_on(server.read(buffer, sizeof buffer)), 4u);
+  // The next data and the FIN come in one edge.
+  ASSERT_TRUE(executor.block_on(client->write_all("last words", 10)));
+  ASSERT_TRUE(executor.block_on(client->shutdown(SHUT_WR)));
+  asyncc::block_on(asyncc::sleep(20ms));  // both have arrived
+  // A short read drains the data; the end of the stream must still be seen.
+  auto last = executor.block_on(asyncc::timeout(server.read(buffer, sizeof buffer), 2s));
+  ASSERT_TRUE(last && *last);
+  EXPECT_EQ(**last, 10u);
+  auto end = executor.block_on(asyncc::timeout(server.read(buffer, sizeof buffer), 2s));
+  ASSERT_TRUE(end) << "no wake-up for the end of the stream";
+  ASSERT_TRUE(*end);
+  EXPECT_EQ(**end, 0u);
+}
+
 using TcpDeathTest = ::testing::Test;
 
 TEST(TcpDeathTest, PollingAFinishedReadTerminates) {
@@ -232,6 +259,47 @@ TEST(TcpDeathTest, PollingAFinishedReadTerminates) {
         (void)read.poll(cx);
       },
       "TcpStream::Read was polled after it completed");
+}
+
+TEST(TcpDeathTest, MovingAnAcceptAfterItsFirstPollTerminates) {
+  EXPECT_DEATH(
+      {
+        TcpListener listener = bind_loopback();
+        TcpListener::Accept accept = listener.accept();
+        Context cx(asyncc::noop_waker());
+        (void)accept.poll(cx);
+        TcpListener::Accept moved = std::move(accept);
+      },
+      "TcpListener::Accept was moved after its first poll");
+}
+
+TEST(TcpDeathTest, PollingAFinishedConnectTerminates) {
+  EXPECT_DEATH(
+      {
+        TcpListener listener = bind_loopback();
+        auto connect = TcpStream::connect(address_of(listener));
+        Context cx(asyncc::noop_waker());
+        while (connect.poll(cx).is_pending()) asyncc::Reactor::current().park();
+        (void)connect.poll(cx);
+      },
+      "TcpStream::Connect was polled after it completed");
+}
+
+TEST(Tcp, StreamsAndListenersCloseTheirDescriptors) {
+  asyncc::Reactor::current();  // its descriptors are not the test's
+  const int before = count_open_fds();
+  {
+    TcpListener listener = bind_loopback();
+    LocalExecutor executor;
+    auto accept = executor.spawn(listener.accept());
+    Result<TcpStream> stream = executor.block_on(TcpStream::connect(address_of(listener)));
+    ASSERT_TRUE(stream);
+    auto accepted = executor.block_on(std::move(accept));
+    ASSERT_TRUE(accepted);
+    TcpStream moved = std::move(*stream);
+    EXPECT_EQ(count_open_fds(), before + 3);
+  }
+  EXPECT_EQ(count_open_fds(), before);
 }
 
 #if defined(__cpp_impl_coroutine)

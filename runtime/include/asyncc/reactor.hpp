@@ -72,6 +72,10 @@ struct IoSlot {
     // only a would-block result clears this. epoll is edge-triggered, so the
     // next edge sets it again.
     bool ready = true;
+    // Set by a hang-up or an error: final, so readiness is never cleared
+    // again. A read that drained the data must still see the end of the
+    // stream that arrived with it, and no further edge will announce it.
+    bool closed = false;
     std::optional<Waker> waker;
   };
 
@@ -137,7 +141,7 @@ class Reactor {
   void remove_at(std::size_t index) noexcept;
   int timeout_ms(Clock::time_point now) const noexcept;
   void fire_expired_timers();
-  void mark_ready(detail::IoSlot::Direction& direction);
+  void mark_ready(detail::IoSlot::Direction& direction, bool closed);
 
   int epoll_fd_;
   detail::Notifier* notifier_;
@@ -182,7 +186,8 @@ class Registration {
   // Ready when an operation in this direction may make progress; otherwise
   // stores the waker, to be woken by the next readiness event.
   Poll<void> poll_ready(Interest interest, Context& cx);
-  // Records that an operation would block: wait for the next edge.
+  // Records that an operation would block (or drained the descriptor): wait
+  // for the next edge. A no-op once the direction is closed.
   void clear_ready(Interest interest) noexcept;
 
   // Runs `op` (returning a Result) once the descriptor is ready for
