@@ -126,7 +126,8 @@ namespace {
 // A stream socket that gave fewer bytes than asked for (or took fewer) has
 // just been drained (or filled): the next attempt would only return EAGAIN,
 // so wait for the next edge instead of making that system call. (An edge
-// that arrived meanwhile is still queued in epoll: nothing is lost.)
+// that arrived meanwhile is still queued in epoll, and a hang-up already
+// seen keeps readiness set: nothing is lost.)
 void clear_if_short(AsyncFd& io, Interest interest, const Poll<Result<std::size_t>>& done, std::size_t size) {
   if (done.is_ready() && done.value() && *done.value() > 0 && *done.value() < size) io.clear_ready(interest);
 }
@@ -189,29 +190,32 @@ Poll<Result<TcpStream>> TcpStream::Connect::poll(Context& cx) {
       state_ = State::connecting;
       [[fallthrough]];
     }
-    case State::connecting:
-      for (;;) {
-        Poll<Result<void>> ready = stream_->io_.poll_ready(Interest::writable, cx);
-        if (ready.is_pending()) return P::pending();
-        state_ = State::done;
-        if (!ready.value()) return P::ready(ready.value().error());
-        int error = 0;
-        socklen_t size = sizeof error;
-        if (::getsockopt(stream_->native_handle(), SOL_SOCKET, SO_ERROR, &error, &size) < 0)
-          return P::ready(last_os_error());
-        if (error != 0) return P::ready(os_error(error));
-        sockaddr_storage peer{};
-        socklen_t peer_size = sizeof peer;
-        if (::getpeername(stream_->native_handle(), reinterpret_cast<sockaddr*>(&peer), &peer_size) == 0) {
-          TcpStream stream = std::move(*stream_);
-          stream_.reset();
-          return P::ready(std::move(stream));
-        }
-        if (errno != ENOTCONN) return P::ready(last_os_error());
-        // An early wake-up: still connecting.
-        state_ = State::connecting;
-        stream_->io_.clear_ready(Interest::writable);
+    case State::connecting: {
+      Poll<Result<void>> ready = stream_->io_.poll_ready(Interest::writable, cx);
+      if (ready.is_pending()) return P::pending();
+      state_ = State::done;
+      if (!ready.value()) return P::ready(ready.value().error());
+      int error = 0;
+      socklen_t size = sizeof error;
+      if (::getsockopt(stream_->native_handle(), SOL_SOCKET, SO_ERROR, &error, &size) < 0)
+        return P::ready(last_os_error());
+      if (error != 0) return P::ready(os_error(error));
+      sockaddr_storage peer{};
+      socklen_t peer_size = sizeof peer;
+      if (::getpeername(stream_->native_handle(), reinterpret_cast<sockaddr*>(&peer), &peer_size) == 0) {
+        TcpStream stream = std::move(*stream_);
+        stream_.reset();
+        return P::ready(std::move(stream));
       }
+      if (errno != ENOTCONN) return P::ready(last_os_error());
+      // An early wake-up: still connecting. Readiness that cannot be
+      // cleared means a hang-up, though, with no error to tell.
+      stream_->io_.clear_ready(Interest::writable);
+      if (stream_->io_.registration().poll_ready(Interest::writable, cx).is_ready())
+        return P::ready(os_error(ENOTCONN));
+      state_ = State::connecting;
+      return P::pending();
+    }
   }
   return P::pending();  // unreachable
 }
