@@ -59,6 +59,7 @@ Reactor& Reactor::current() {
 
 Reactor::Reactor() : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)), notifier_(nullptr) {
   if (epoll_fd_ < 0) throw_errno("asyncc: epoll_create1");
+  to_wake_.reserve(64);
   try {
     notifier_ = detail::Notifier::create();
   } catch (...) {
@@ -81,6 +82,8 @@ Reactor::~Reactor() {
   // Timers still queued belong to futures that outlive the reactor; they
   // will never fire, so make their removal a no-op.
   for (HeapSlot& slot : heap_) slot.entry->heap_index = detail::TimerEntry::kNotQueued;
+  // Likewise for registrations: they drop their wakers but no longer touch epoll.
+  for (detail::IoSlot* slot = io_head_; slot; slot = slot->next) slot->reactor = nullptr;
   ::close(epoll_fd_);
   notifier_->release();
 }
@@ -165,13 +168,49 @@ void Reactor::fire_expired_timers() {
   }
 }
 
+std::error_code Reactor::add_io(detail::IoSlot& slot) noexcept {
+  epoll_event ev{};
+  // Both directions at once, edge-triggered: one epoll_ctl per descriptor's
+  // life, none per operation. EPOLLRDHUP reports a peer's shutdown as
+  // readability, so a reader sees the end of the stream.
+  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.data.ptr = &slot;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, slot.fd, &ev) < 0) return last_os_error();
+  slot.reactor = this;
+  slot.prev = nullptr;
+  slot.next = io_head_;
+  if (io_head_) io_head_->prev = &slot;
+  io_head_ = &slot;
+  ++io_count_;
+  return {};
+}
+
+void Reactor::remove_io(detail::IoSlot& slot) noexcept {
+  // Fails only if the descriptor was closed first, which removed it anyway.
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, slot.fd, nullptr);
+  (slot.prev ? slot.prev->next : io_head_) = slot.next;
+  if (slot.next) slot.next->prev = slot.prev;
+  slot.prev = slot.next = nullptr;
+  slot.reactor = nullptr;
+  --io_count_;
+}
+
+void Reactor::mark_ready(detail::IoSlot::Direction& direction, bool closed) {
+  direction.ready = true;
+  direction.closed = direction.closed || closed;
+  if (direction.waker) {
+    to_wake_.push_back(std::move(*direction.waker));
+    direction.waker.reset();
+  }
+}
+
 void Reactor::park() {
   notifier_->parked_.store(true, std::memory_order_seq_cst);
   int timeout = notifier_->notified_.exchange(false, std::memory_order_seq_cst)
                     ? 0
                     : timeout_ms(Clock::now());
-  epoll_event events[64];
-  int n = ::epoll_wait(epoll_fd_, events, 64, timeout);
+  epoll_event events[256];
+  int n = ::epoll_wait(epoll_fd_, events, 256, timeout);
   notifier_->parked_.store(false, std::memory_order_relaxed);
   if (n < 0 && errno != EINTR) throw_errno("asyncc: epoll_wait");
   for (int i = 0; i < n; ++i) {
@@ -180,9 +219,58 @@ void Reactor::park() {
       // The notification itself stays in notified_ until the next park takes
       // it; clearing it here could lose one that raced with this wake-up.
       [[maybe_unused]] ssize_t r = ::read(notifier_->event_fd_, &count, sizeof count);
+      continue;
     }
+    auto* slot = static_cast<detail::IoSlot*>(events[i].data.ptr);
+    const std::uint32_t flags = events[i].events;
+    // Errors and hang-ups wake both directions: the next operation reports them.
+    const bool hung_up = flags & (EPOLLHUP | EPOLLERR);
+    if (flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) mark_ready(slot->read, hung_up || (flags & EPOLLRDHUP));
+    if (flags & (EPOLLOUT | EPOLLHUP | EPOLLERR)) mark_ready(slot->write, hung_up);
   }
+  for (Waker& waker : to_wake_) std::move(waker).wake();
+  to_wake_.clear();
   fire_expired_timers();
+}
+
+std::error_code Registration::register_fd(int fd) {
+  if (slot_ || always_ready_) return {};
+  auto* slot = new detail::IoSlot;
+  slot->fd = fd;
+  std::error_code ec = Reactor::current().add_io(*slot);
+  if (!ec) {
+    slot_ = slot;
+    return {};
+  }
+  delete slot;
+  if (is_os_error(ec, EPERM)) {
+    always_ready_ = true;
+    return {};
+  }
+  return ec;
+}
+
+Poll<void> Registration::poll_ready(Interest interest, Context& cx) {
+  if (always_ready_) return Poll<void>::ready();
+  if (!slot_) detail::contract_violation("Registration::poll_ready before register_fd");
+  detail::IoSlot::Direction& d = direction(interest);
+  if (d.ready) return Poll<void>::ready();
+  if (!d.waker || !d.waker->will_wake(cx.waker())) d.waker = cx.waker();
+  return Poll<void>::pending();
+}
+
+void Registration::clear_ready(Interest interest) noexcept {
+  if (!slot_) return;
+  detail::IoSlot::Direction& d = direction(interest);
+  if (!d.closed) d.ready = false;
+}
+
+void Registration::reset() noexcept {
+  always_ready_ = false;
+  detail::IoSlot* slot = std::exchange(slot_, nullptr);
+  if (!slot) return;
+  if (slot->reactor) slot->reactor->remove_io(*slot);
+  delete slot;
 }
 
 }  // namespace asyncc

@@ -1,15 +1,20 @@
 // The reactor: one per thread, built on epoll. It owns the thread's timers
-// (a binary heap whose earliest deadline is epoll_wait's timeout) and an
-// eventfd through which any thread can wake it while it is parked.
+// (a 4-ary heap whose earliest deadline is epoll_wait's timeout), the
+// readiness of the file descriptors registered with it, and an eventfd
+// through which any thread can wake it while it is parked.
 #pragma once
 
 #include <asyncc/future.hpp>
+#include <asyncc/result.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <system_error>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace asyncc {
@@ -57,7 +62,36 @@ struct TimerEntry {
   bool fired = false;
 };
 
+// The readiness of one registered file descriptor, per direction. It is
+// allocated once per registration, so that the pointer epoll holds stays
+// valid while the I/O object that owns it moves; readiness events then
+// allocate nothing.
+struct IoSlot {
+  struct Direction {
+    // Optimistic at first: an operation is tried before anything waits, and
+    // only a would-block result clears this. epoll is edge-triggered, so the
+    // next edge sets it again.
+    bool ready = true;
+    // Set by a hang-up or an error: final, so readiness is never cleared
+    // again. A read that drained the data must still see the end of the
+    // stream that arrived with it, and no further edge will announce it.
+    bool closed = false;
+    std::optional<Waker> waker;
+  };
+
+  int fd = -1;
+  Reactor* reactor = nullptr;  // null once the reactor is gone
+  Direction read;
+  Direction write;
+  // The reactor's list of live slots, so it can orphan them when it dies.
+  IoSlot* prev = nullptr;
+  IoSlot* next = nullptr;
+};
+
 }  // namespace detail
+
+// A direction of readiness to wait for.
+enum class Interest : std::uint8_t { readable, writable };
 
 class Reactor {
  public:
@@ -75,9 +109,17 @@ class Reactor {
   void remove_timer(detail::TimerEntry& entry) noexcept;
   std::size_t timer_count() const noexcept { return heap_.size(); }
 
-  // Waits for the next event: an expired timer, a notification. Returns at
-  // once if a notification arrived since the last call. Fires every timer
-  // whose deadline has passed before returning.
+  // Adds `slot.fd` to epoll, edge-triggered, for both directions; the error
+  // of epoll_ctl otherwise (EPERM for regular files, which are always ready).
+  std::error_code add_io(detail::IoSlot& slot) noexcept;
+  // Removes the descriptor from epoll; call it before closing the descriptor.
+  void remove_io(detail::IoSlot& slot) noexcept;
+  std::size_t io_count() const noexcept { return io_count_; }
+
+  // Waits for the next event: an expired timer, a ready descriptor, a
+  // notification. Returns at once if a notification arrived since the last
+  // call. Wakes the tasks waiting for the descriptors that became ready and
+  // fires every timer whose deadline has passed before returning.
   void park();
 
   // Handle for waking this reactor's thread from any thread; retained by the
@@ -99,11 +141,87 @@ class Reactor {
   void remove_at(std::size_t index) noexcept;
   int timeout_ms(Clock::time_point now) const noexcept;
   void fire_expired_timers();
+  void mark_ready(detail::IoSlot::Direction& direction, bool closed);
 
   int epoll_fd_;
   detail::Notifier* notifier_;
   std::vector<HeapSlot> heap_;
   std::uint64_t next_sequence_ = 0;
+  detail::IoSlot* io_head_ = nullptr;
+  std::size_t io_count_ = 0;
+  // Wakers of ready descriptors, woken only after every event of a wait has
+  // been recorded: a woken task may drop a registration. Its capacity is
+  // kept, so waking allocates nothing in the steady state.
+  std::vector<Waker> to_wake_;
+};
+
+// A file descriptor's registration with the calling thread's reactor: its
+// readiness in both directions and the wakers waiting for it. Registered
+// lazily, by the first operation, so an I/O object may be created on one
+// thread and used on another; from then on, use and drop it on that thread.
+// Dropping it removes the descriptor from epoll (before its owner closes it).
+class Registration {
+ public:
+  Registration() noexcept = default;
+  Registration(Registration&& other) noexcept
+      : slot_(std::exchange(other.slot_, nullptr)), always_ready_(other.always_ready_) {}
+  Registration& operator=(Registration&& other) noexcept {
+    if (this != &other) {
+      reset();
+      slot_ = std::exchange(other.slot_, nullptr);
+      always_ready_ = other.always_ready_;
+    }
+    return *this;
+  }
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+  ~Registration() { reset(); }
+
+  // Registers `fd` with the calling thread's reactor unless it already is.
+  // A descriptor epoll refuses with EPERM (a regular file, /dev/null) never
+  // blocks: it is then treated as always ready.
+  std::error_code register_fd(int fd);
+  bool is_registered() const noexcept { return slot_ != nullptr || always_ready_; }
+
+  // Ready when an operation in this direction may make progress; otherwise
+  // stores the waker, to be woken by the next readiness event.
+  Poll<void> poll_ready(Interest interest, Context& cx);
+  // Records that an operation would block (or drained the descriptor): wait
+  // for the next edge. A no-op once the direction is closed.
+  void clear_ready(Interest interest) noexcept;
+
+  // Runs `op` (returning a Result) once the descriptor is ready for
+  // `interest`, again after each would-block result, until it returns
+  // anything else. Registers `fd` first if need be.
+  template <class Op>
+  auto poll_io(int fd, Interest interest, Context& cx, Op&& op) -> Poll<std::invoke_result_t<Op&>> {
+    using R = std::invoke_result_t<Op&>;
+    // One Poll, returned from every path, with the result made in place.
+    Poll<R> out = Poll<R>::pending();
+    if (std::error_code ec = register_fd(fd)) {
+      detail::PollAccess::emplace(out, ec);
+      return out;
+    }
+    for (;;) {
+      if (poll_ready(interest, cx).is_pending()) return out;
+      detail::PollAccess::emplace(out, op());
+      // always_ready_: nothing to wait for, so a would-block result is final.
+      if (out.value() || !is_would_block(out.value().error()) || always_ready_) return out;
+      detail::PollAccess::reset(out);
+      clear_ready(interest);
+    }
+  }
+
+  // Removes the descriptor from epoll and drops the wakers.
+  void reset() noexcept;
+
+ private:
+  detail::IoSlot::Direction& direction(Interest interest) noexcept {
+    return interest == Interest::readable ? slot_->read : slot_->write;
+  }
+
+  detail::IoSlot* slot_ = nullptr;
+  bool always_ready_ = false;
 };
 
 }  // namespace asyncc

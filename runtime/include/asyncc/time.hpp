@@ -1,6 +1,7 @@
 // Timers: sleep, sleep_until and timeout, on the thread's reactor.
 #pragma once
 
+#include <asyncc/completed_value.hpp>
 #include <asyncc/future.hpp>
 #include <asyncc/reactor.hpp>
 
@@ -59,23 +60,6 @@ template <class Rep, class Period>
 Sleep sleep(std::chrono::duration<Rep, Period> duration) {
   return Sleep(Clock::now() + std::chrono::ceil<Clock::duration>(duration));
 }
-
-namespace detail {
-// What a timeout yields for a future with output T: T itself when it
-// finished in time; monostate stands for void, reference_wrapper for T&.
-template <class T>
-struct completed_value {
-  using type = T;
-};
-template <>
-struct completed_value<void> {
-  using type = std::monostate;
-};
-template <class T>
-struct completed_value<T&> {
-  using type = std::reference_wrapper<T>;
-};
-}  // namespace detail
 
 // Runs `future` until it completes or the deadline passes. Its output is an
 // optional: the future's value if it finished first, empty if time ran out

@@ -1,0 +1,190 @@
+// The bounded MPSC channel, within one thread and across threads.
+#include <asyncc/channel.hpp>
+#include <asyncc/executor.hpp>
+#include <asyncc/join.hpp>
+
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#if defined(__cpp_impl_coroutine)
+#include <asyncc/async.hpp>
+#endif
+
+namespace {
+
+using asyncc::Context;
+using asyncc::LocalExecutor;
+using asyncc::Poll;
+using asyncc::Receiver;
+using asyncc::Sender;
+using asyncc::testing::CountingWaker;
+
+TEST(Channel, DeliversInOrderThenEndsWhenSendersAreGone) {
+  auto [tx, rx] = asyncc::channel<std::string>(4);
+  EXPECT_TRUE(asyncc::block_on(tx.send("a")));
+  EXPECT_TRUE(asyncc::block_on(tx.send("b")));
+  {
+    Sender<std::string> moved = std::move(tx);
+  }
+  EXPECT_EQ(asyncc::block_on(rx.recv()), std::optional<std::string>("a"));
+  EXPECT_EQ(asyncc::block_on(rx.recv()), std::optional<std::string>("b"));
+  EXPECT_EQ(asyncc::block_on(rx.recv()), std::nullopt);
+}
+
+TEST(Channel, SendWaitsForRoomAndIsWokenByRecv) {
+  auto [tx, rx] = asyncc::channel<int>(1);
+  CountingWaker counting;
+  asyncc::Waker w = counting.waker();
+  Context cx(w);
+  auto first = tx.send(1);
+  EXPECT_TRUE(first.poll(cx).is_ready());
+  auto second = tx.send(2);
+  EXPECT_TRUE(second.poll(cx).is_pending());
+  EXPECT_TRUE(second.poll(cx).is_pending());
+  EXPECT_EQ(counting.live(), 2) << "a waiting sender's waker is stored once";
+  auto got = rx.poll_recv(cx);
+  ASSERT_TRUE(got.is_ready());
+  EXPECT_EQ(got.value(), 1);
+  EXPECT_EQ(counting.wakes(), 1);
+  auto sent = second.poll(cx);
+  ASSERT_TRUE(sent.is_ready());
+  EXPECT_TRUE(sent.value());
+}
+
+TEST(Channel, RecvIsWokenBySendAndByTheLastSenderLeaving) {
+  auto [tx, rx] = asyncc::channel<int>(2);
+  CountingWaker counting;
+  asyncc::Waker w = counting.waker();
+  Context cx(w);
+  EXPECT_TRUE(rx.poll_recv(cx).is_pending());
+  EXPECT_TRUE(asyncc::block_on(tx.send(5)));
+  EXPECT_EQ(counting.wakes(), 1);
+  EXPECT_EQ(rx.poll_recv(cx).value(), 5);
+  Sender<int> copy = tx;
+  EXPECT_TRUE(rx.poll_recv(cx).is_pending());
+  { Sender<int> gone = std::move(tx); }
+  EXPECT_EQ(counting.wakes(), 1) << "one sender is left";
+  { Sender<int> gone = std::move(copy); }
+  EXPECT_EQ(counting.wakes(), 2);
+  EXPECT_EQ(rx.poll_recv(cx).value(), std::nullopt);
+}
+
+TEST(Channel, DroppingTheReceiverRefusesSendsAndWakesWaitingSenders) {
+  auto drops = std::make_shared<int>(0);
+  auto [tx, rx] = asyncc::channel<asyncc::testing::DropCounter>(1);
+  CountingWaker counting;
+  asyncc::Waker w = counting.waker();
+  Context cx(w);
+  EXPECT_TRUE(tx.send(asyncc::testing::DropCounter(drops)).poll(cx).value());
+  auto blocked = tx.send(asyncc::testing::DropCounter(drops));
+  EXPECT_TRUE(blocked.poll(cx).is_pending());
+  EXPECT_FALSE(tx.is_closed());
+  { Receiver<asyncc::testing::DropCounter> gone = std::move(rx); }
+  EXPECT_TRUE(tx.is_closed());
+  EXPECT_EQ(counting.wakes(), 1);
+  EXPECT_EQ(*drops, 1) << "the queued value was dropped with the receiver";
+  auto refused = blocked.poll(cx);
+  ASSERT_TRUE(refused.is_ready());
+  EXPECT_FALSE(refused.value());
+  EXPECT_EQ(*drops, 2);
+}
+
+// Sends `count` values tagged with `producer`, waiting for room each time.
+class Producer {
+ public:
+  using Output = void;
+  Producer(Sender<int> tx, int producer, int count) : tx_(std::move(tx)), producer_(producer), count_(count) {}
+  Producer(Producer&& other) noexcept = default;
+  Poll<void> poll(Context& cx) {
+    for (;;) {
+      if (!send_) {
+        if (next_ == count_) return Poll<void>::ready();
+        send_.emplace(tx_.send(producer_ * 1000000 + next_));
+      }
+      auto sent = send_->poll(cx);
+      if (sent.is_pending()) return Poll<void>::pending();
+      send_.reset();
+      ++next_;
+    }
+  }
+
+ private:
+  Sender<int> tx_;
+  int producer_;
+  int count_;
+  int next_ = 0;
+  std::optional<Sender<int>::Send> send_;
+};
+
+// Receives until the channel ends; checks each producer's values arrive in order.
+class Consumer {
+ public:
+  using Output = int;  // values received
+  Consumer(Receiver<int>& rx, int producers) : rx_(&rx), next_(producers, 0) {}
+  Poll<int> poll(Context& cx) {
+    for (;;) {
+      auto got = rx_->poll_recv(cx);
+      if (got.is_pending()) return Poll<int>::pending();
+      if (!got.value()) return Poll<int>::ready(received_);
+      int value = *got.value();
+      int producer = value / 1000000;
+      if (value % 1000000 != next_[producer]++) return Poll<int>::ready(-1);
+      ++received_;
+    }
+  }
+
+ private:
+  Receiver<int>* rx_;
+  std::vector<int> next_;
+  int received_ = 0;
+};
+
+TEST(Channel, ManyProducersOnOneExecutor) {
+  auto [tx, rx] = asyncc::channel<int>(3);
+  LocalExecutor executor;
+  for (int p = 0; p < 5; ++p) executor.spawn(Producer(tx, p, 200));
+  { Sender<int> last = std::move(tx); }
+  EXPECT_EQ(executor.block_on(Consumer(rx, 5)), 1000);
+}
+
+TEST(Channel, SendersOnOtherThreads) {
+  constexpr int kThreads = 4, kValues = 2000;
+  auto [tx, rx] = asyncc::channel<int>(8);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([sender = tx, t]() mutable { asyncc::block_on(Producer(std::move(sender), t, kValues)); });
+  { Sender<int> last = std::move(tx); }
+  LocalExecutor executor;
+  EXPECT_EQ(executor.block_on(Consumer(rx, kThreads)), kThreads * kValues);
+  for (auto& thread : threads) thread.join();
+}
+
+#if defined(__cpp_impl_coroutine)
+
+ASYNC asyncc::Async<void> produce(Sender<int> tx, int count) {
+  for (int i = 1; i <= count; ++i)
+    if (!co_await tx.send(i)) co_return;
+}
+
+ASYNC asyncc::Async<int> consume(Receiver<int> rx) {
+  int sum = 0;
+  while (std::optional<int> value = co_await rx.recv()) sum += *value;
+  co_return sum;
+}
+
+TEST(ChannelAsync, UsableFromAsyncFunctions) {
+  auto [tx, rx] = asyncc::channel<int>(2);
+  auto [nothing, sum] = asyncc::block_on(asyncc::join(produce(std::move(tx), 100), consume(std::move(rx))));
+  (void)nothing;
+  EXPECT_EQ(sum, 5050);
+}
+
+#endif
+
+}  // namespace
