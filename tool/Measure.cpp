@@ -16,15 +16,42 @@
 #include <functional>
 #include <set>
 
+#include "clang/AST/DeclTemplate.h"
+#include "llvm/ADT/StringExtras.h"
+
 using namespace clang;
 
 namespace asyncc::tool {
 namespace {
 
-const CXXRecordDecl *findFuture(ASTContext &Ctx, llvm::StringRef Name) {
-  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls())
-    if (const auto *RD = dyn_cast<CXXRecordDecl>(D); RD && RD->isThisDeclarationADefinition() && RD->getName() == Name)
+// The arguments of a specialization as Lowering spells them: <int, static_cast<int>(3)>.
+std::string templateArgs(ASTContext &Ctx, const ClassTemplateSpecializationDecl &Spec) {
+  PrintingPolicy Policy = Ctx.getPrintingPolicy();
+  Policy.SuppressTagKeyword = true;
+  Policy.FullyQualifiedName = true;
+  std::vector<std::string> Spelled;
+  for (const TemplateArgument &Arg : Spec.getTemplateArgs().asArray()) {
+    if (Arg.getKind() == TemplateArgument::Type) {
+      Spelled.push_back(Arg.getAsType().getCanonicalType().getAsString(Policy));
+    } else if (Arg.getKind() == TemplateArgument::Integral) {
+      Spelled.push_back("static_cast<" + Arg.getIntegralType().getCanonicalType().getAsString(Policy) + ">(" +
+                        toString(Arg.getAsIntegral(), 10) + ")");
+    }
+  }
+  return "<" + llvm::join(Spelled, ", ") + ">";
+}
+
+// The emitted struct of F: a definition at file scope named like its
+// future (and, for a specialization, with its arguments).
+const CXXRecordDecl *findFuture(ASTContext &Ctx, const LoweredFunction &F) {
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    const auto *RD = dyn_cast<CXXRecordDecl>(D);
+    if (!RD || !RD->isThisDeclarationADefinition() || RD->getName() != F.FutureName)
+      continue;
+    const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+    if (F.Specialization ? Spec && templateArgs(Ctx, *Spec) == F.TemplateArgs : !Spec)
       return RD;
+  }
   return nullptr;
 }
 
@@ -150,7 +177,7 @@ public:
     if (Ctx.getDiagnostics().hasErrorOccurred())
       return;
     for (LoweredFunction &F : Functions) {
-      const CXXRecordDecl *RD = findFuture(Ctx, F.FutureName);
+      const CXXRecordDecl *RD = findFuture(Ctx, F);
       if (!RD || RD->isInvalidDecl() || RD->isDependentType())
         continue;
       F.FutureSize = Ctx.getTypeSizeInChars(Ctx.getRecordType(RD)).getQuantity();
