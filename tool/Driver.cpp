@@ -43,10 +43,22 @@ ArgumentsAdjuster getResourceDirAdjuster() {
   };
 }
 
+// A header is parsed as a C++ header: Clang would read a .h as C. Only the
+// syntax is checked (ClangTool's -fsyntax-only), so no precompiled header is
+// made, and `#pragma once` in it is not "in the main file".
+ArgumentsAdjuster getHeaderLanguageAdjuster() {
+  return [](const CommandLineArguments &Args, StringRef File) {
+    if (sys::path::extension(File) != ".h")
+      return Args;
+    return getInsertArgumentAdjuster({"-x", "c++-header"}, ArgumentInsertPosition::BEGIN)(Args, File);
+  };
+}
+
 ArgumentsAdjuster getDefaultArgumentsAdjuster() {
-  // At the beginning, so that a -std among the user's arguments wins.
+  // At the beginning, so that a -std or -x among the user's arguments wins.
   return combineAdjusters(
-      getInsertArgumentAdjuster("-std=c++20", ArgumentInsertPosition::BEGIN),
+      combineAdjusters(getInsertArgumentAdjuster("-std=c++20", ArgumentInsertPosition::BEGIN),
+                       getHeaderLanguageAdjuster()),
       getResourceDirAdjuster());
 }
 

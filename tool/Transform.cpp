@@ -80,6 +80,17 @@ private:
   const SourceManager &SM;
 };
 
+// A `static` function has internal linkage; its future must too, or two
+// files with a static ASYNC function of the same name would define one
+// struct (and one inline wrapper) twice, differently. The unnamed namespace
+// gives both internal linkage, and unqualified and qualified names still
+// find them.
+std::string withLinkageOf(const FunctionDecl &FD, std::string Text) {
+  if (isa<CXXMethodDecl>(FD) || FD.getStorageClass() != SC_Static)
+    return Text;
+  return "namespace {\n" + Text + "\n} // namespace";
+}
+
 // The emitted text with the line endings of the input.
 std::string withLineEndings(const std::string &Text, bool CRLF) {
   std::string Out;
@@ -124,7 +135,7 @@ public:
       // declaration in the class now declares the future and returns it.
       Edits.push_back({SM.getFileOffset(definitionBegin(*FD, SM)),
                        SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1,  // after the '}'
-                       withLineEndings(emitFuture(*F, Options.Emission), CRLF)});
+                       withLineEndings(withLinkageOf(*FD, emitFuture(*F, Options.Emission)), CRLF)});
       if (F->OutOfLine) {
         const FunctionDecl *InClass = FD->getCanonicalDecl();
         SourceLocation ReturnEnd = Lexer::getLocForEndOfToken(
