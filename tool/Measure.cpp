@@ -21,11 +21,21 @@ using namespace clang;
 namespace asyncc::tool {
 namespace {
 
-const CXXRecordDecl *findFuture(ASTContext &Ctx, llvm::StringRef Name) {
-  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls())
+void findFutures(const DeclContext *DC, llvm::StringRef Name, std::vector<const CXXRecordDecl *> &Out) {
+  for (const Decl *D : DC->decls()) {
     if (const auto *RD = dyn_cast<CXXRecordDecl>(D); RD && RD->isThisDeclarationADefinition() && RD->getName() == Name)
-      return RD;
-  return nullptr;
+      Out.push_back(RD);
+    if (const auto *NS = dyn_cast<NamespaceDecl>(D))
+      findFutures(NS, Name, Out);
+  }
+}
+
+// The struct Name at namespace scope (a static function's is in an unnamed
+// namespace); none when two namespaces each have one.
+const CXXRecordDecl *findFuture(ASTContext &Ctx, llvm::StringRef Name) {
+  std::vector<const CXXRecordDecl *> Found;
+  findFutures(Ctx.getTranslationUnitDecl(), Name, Found);
+  return Found.size() == 1 ? Found.front() : nullptr;
 }
 
 // The type of the member at Path (b0.content) of RD, through anonymous
@@ -175,8 +185,10 @@ public:
 
 protected:
   bool BeginSourceFileAction(CompilerInstance &CI) override {
-    // The input's own diagnostics were shown when it was transformed.
-    CI.getDiagnostics().setSuppressAllDiagnostics(true);
+    // The input's own diagnostics were shown when it was transformed. They
+    // are still counted: code that does not compile (a future of a header
+    // that is not transformed here) is not measured.
+    CI.getDiagnostics().setClient(new IgnoringDiagConsumer(), /*ShouldOwnClient=*/true);
     return true;
   }
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, llvm::StringRef) override {
