@@ -43,10 +43,30 @@ ArgumentsAdjuster getResourceDirAdjuster() {
   };
 }
 
+bool isHeader(StringRef File) {
+  StringRef Extension = sys::path::extension(File);
+  return Extension == ".h" || Extension == ".hh" || Extension == ".hpp" || Extension == ".hxx";
+}
+
+// A header is parsed as a C++ header (Clang would read a .h as C). Only the
+// syntax is checked (ClangTool's -fsyntax-only), so no precompiled header is
+// made, and `#pragma once` in it is not "in the main file". Its static
+// functions are not unused because this file does not call them: the files
+// that include it do.
+ArgumentsAdjuster getHeaderAdjuster() {
+  return [](const CommandLineArguments &Args, StringRef File) {
+    if (!isHeader(File))
+      return Args;
+    return getInsertArgumentAdjuster({"-x", "c++-header"}, ArgumentInsertPosition::BEGIN)(
+        getInsertArgumentAdjuster("-Wno-unused-function", ArgumentInsertPosition::END)(Args, File), File);
+  };
+}
+
 ArgumentsAdjuster getDefaultArgumentsAdjuster() {
-  // At the beginning, so that a -std among the user's arguments wins.
+  // At the beginning, so that a -std or -x among the user's arguments wins.
   return combineAdjusters(
-      getInsertArgumentAdjuster("-std=c++20", ArgumentInsertPosition::BEGIN),
+      combineAdjusters(getInsertArgumentAdjuster("-std=c++20", ArgumentInsertPosition::BEGIN),
+                       getHeaderAdjuster()),
       getResourceDirAdjuster());
 }
 

@@ -1,6 +1,6 @@
 // Driver: the actions of the command line, each over all the input files:
 // Clang is run on each input with its compile command (from the compilation
-// database), C++20 unless it says otherwise.
+// database), C++20 unless it says otherwise; a header as a C++ header.
 #pragma once
 
 #include "Dump.h"

@@ -41,18 +41,27 @@ std::string templateArgs(ASTContext &Ctx, const ClassTemplateSpecializationDecl 
   return "<" + llvm::join(Spelled, ", ") + ">";
 }
 
-// The emitted struct of F: a definition at file scope named like its
-// future (and, for a specialization, with its arguments).
-const CXXRecordDecl *findFuture(ASTContext &Ctx, const LoweredFunction &F) {
-  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
-    const auto *RD = dyn_cast<CXXRecordDecl>(D);
-    if (!RD || !RD->isThisDeclarationADefinition() || RD->getName() != F.FutureName)
-      continue;
-    const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
-    if (F.Specialization ? Spec && templateArgs(Ctx, *Spec) == F.TemplateArgs : !Spec)
-      return RD;
+void findFutures(const DeclContext *DC, const LoweredFunction &F, ASTContext &Ctx,
+                 std::vector<const CXXRecordDecl *> &Out) {
+  for (const Decl *D : DC->decls()) {
+    if (const auto *RD = dyn_cast<CXXRecordDecl>(D);
+        RD && RD->isThisDeclarationADefinition() && RD->getName() == F.FutureName) {
+      const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+      if (F.Specialization ? Spec && templateArgs(Ctx, *Spec) == F.TemplateArgs : !Spec)
+        Out.push_back(RD);
+    }
+    if (const auto *NS = dyn_cast<NamespaceDecl>(D))
+      findFutures(NS, F, Ctx, Out);
   }
-  return nullptr;
+}
+
+// The emitted struct of F at namespace scope (a static function's is in an
+// unnamed namespace; a specialization has its arguments); none when two
+// namespaces each have one.
+const CXXRecordDecl *findFuture(ASTContext &Ctx, const LoweredFunction &F) {
+  std::vector<const CXXRecordDecl *> Found;
+  findFutures(Ctx.getTranslationUnitDecl(), F, Ctx, Found);
+  return Found.size() == 1 ? Found.front() : nullptr;
 }
 
 // The type of the member at Path (b0.content) of RD, through anonymous
@@ -202,8 +211,10 @@ public:
 
 protected:
   bool BeginSourceFileAction(CompilerInstance &CI) override {
-    // The input's own diagnostics were shown when it was transformed.
-    CI.getDiagnostics().setSuppressAllDiagnostics(true);
+    // The input's own diagnostics were shown when it was transformed. They
+    // are still counted: code that does not compile (a future of a header
+    // that is not transformed here) is not measured.
+    CI.getDiagnostics().setClient(new IgnoringDiagConsumer(), /*ShouldOwnClient=*/true);
     return true;
   }
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, llvm::StringRef) override {

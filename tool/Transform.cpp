@@ -80,6 +80,49 @@ private:
   const SourceManager &SM;
 };
 
+// An awaited ASYNC function is replaced by its future, `<name>_future`, which
+// exists only where the function's file is transformed too: a project's
+// header can be, a system header is not.
+class SystemHeaderAwaitChecker : public RecursiveASTVisitor<SystemHeaderAwaitChecker> {
+public:
+  explicit SystemHeaderAwaitChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+
+  // A lambda's body is not lowered: a coroutine there stays native.
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+
+  bool VisitCoawaitExpr(CoawaitExpr *E) {
+    const auto *Call = dyn_cast_or_null<CallExpr>(E->getOperand()->IgnoreImplicit());
+    const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+    const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+    if (!Def || !hasAsyncAnnotation(*Def) || !SM.isInSystemHeader(SM.getExpansionLoc(Def->getLocation())))
+      return true;
+    auto &Diags = Ctx.getDiagnostics();
+    unsigned ID = Diags.getCustomDiagID(
+        DiagnosticsEngine::Error,
+        "'%0' is an ASYNC function of a system header, which is not transformed: its future '%0_future' "
+        "would not exist; transform that header as one of the project's (include it with -I, not -isystem), "
+        "or await it from a function that is not ASYNC");
+    Diags.Report(E->getOperand()->getBeginLoc(), ID) << Def->getQualifiedNameAsString();
+    Diags.Report(Def->getLocation(), Diags.getCustomDiagID(DiagnosticsEngine::Note, "defined here"));
+    return true;
+  }
+
+private:
+  ASTContext &Ctx;
+  const SourceManager &SM;
+};
+
+// A `static` function has internal linkage; its future must too, or two
+// files with a static ASYNC function of the same name would define one
+// struct (and one inline wrapper) twice, differently. The unnamed namespace
+// gives both internal linkage, and unqualified and qualified names still
+// find them.
+std::string withLinkageOf(const FunctionDecl &FD, std::string Text) {
+  if (isa<CXXMethodDecl>(FD) || FD.getStorageClass() != SC_Static)
+    return Text;
+  return "namespace {\n" + Text + "\n} // namespace";
+}
+
 // The emitted text with the line endings of the input.
 std::string withLineEndings(const std::string &Text, bool CRLF) {
   std::string Out;
@@ -115,6 +158,12 @@ public:
     };
     std::vector<Edit> Edits;
     for (const FunctionDecl *FD : findAsyncFunctions(Ctx)) {
+      unsigned Errors = Ctx.getDiagnostics().getNumErrors();
+      SystemHeaderAwaitChecker(Ctx).TraverseStmt(FD->getBody());
+      if (Ctx.getDiagnostics().getNumErrors() != Errors) {
+        Ok = false;
+        continue;
+      }
       if (const FunctionTemplateDecl *Template = FD->getDescribedFunctionTemplate()) {
         std::optional<std::string> Future = emitTemplate(*Template, Ctx);
         if (!Future) {
@@ -122,7 +171,8 @@ public:
           continue;
         }
         Edits.push_back({SM.getFileOffset(SM.getExpansionLoc(Template->getBeginLoc())),
-                         SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1, withLineEndings(*Future, CRLF)});
+                         SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1,
+                         withLineEndings(withLinkageOf(*FD, *Future), CRLF)});
         continue;
       }
       std::optional<LoweredFunction> F = lowerAsyncFunction(*FD, Ctx, Options.DisplayName);
@@ -136,7 +186,7 @@ public:
       const LambdaExpr *Lambda = lambdaOf(*FD, Ctx);
       Edits.push_back({SM.getFileOffset(Lambda ? SM.getExpansionLoc(Lambda->getBeginLoc()) : definitionBegin(*FD, SM)),
                        SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1,  // after the '}'
-                       withLineEndings(emitFuture(*F, Options.Emission), CRLF)});
+                       withLineEndings(withLinkageOf(*FD, emitFuture(*F, Options.Emission)), CRLF)});
       if (F->OutOfLine) {
         const FunctionDecl *InClass = FD->getCanonicalDecl();
         SourceLocation ReturnEnd = Lexer::getLocForEndOfToken(
