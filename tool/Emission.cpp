@@ -89,7 +89,9 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
     OS << "struct " << F.FutureName << ";\ninline " << F.FutureName << ' ' << F.WrapperHead << ";\n";
   // A method's future is a member of its class: it may use what is private.
   std::string Qualified = F.OutOfLine ? F.ClassName + "::" + S : S;
-  if (F.Specialization)
+  if (F.Specialization && !F.ClassName.empty())  // a member of a class template's specialization
+    OS << "template <>\nstruct " << F.ClassName << "::" << S << " {\n";
+  else if (F.Specialization)
     OS << "template <>\nstruct " << S << F.TemplateArgs << " {\n";
   else
     OS << "struct " << Qualified << " {\n";

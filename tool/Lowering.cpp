@@ -809,7 +809,9 @@ std::string Lowerer::futureType(const Expr *Operand) {
       }
       std::string Qualified = Callee->getQualifiedNameAsString();
       std::string Name = Qualified.substr(0, Qualified.size() - Callee->getNameAsString().size()) + futureNameOf(Callee);
-      if (Callee->isFunctionTemplateSpecialization()) {
+      if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee))
+        Name = typeName(Ctx.getRecordType(Method->getParent())) + "::" + futureNameOf(Callee);
+      else if (Callee->isFunctionTemplateSpecialization()) {
         // Its struct is a specialization, which a Lowerer of it names.
         std::optional<LoweredFunction> Other = Lowerer(*Callee, Ctx, File).specializationOnly();
         if (!Other)
@@ -1954,8 +1956,17 @@ bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
 }
 
 bool Lowerer::specialize() {
-  const TemplateParameterList *Params = FD.getPrimaryTemplate()->getTemplateParameters();
-  const TemplateArgumentList *Args = FD.getTemplateSpecializationArgs();
+  // A method of a class template's specialization: the class's parameters.
+  const TemplateParameterList *Params = nullptr;
+  const TemplateArgumentList *Args = nullptr;
+  const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
+  if (const auto *Spec = Method ? dyn_cast<ClassTemplateSpecializationDecl>(Method->getParent()) : nullptr) {
+    Params = Spec->getSpecializedTemplate()->getTemplateParameters();
+    Args = &Spec->getTemplateArgs();
+  } else {
+    Params = FD.getPrimaryTemplate()->getTemplateParameters();
+    Args = FD.getTemplateSpecializationArgs();
+  }
   std::vector<std::string> Spelled;
   for (unsigned I = 0; I != Params->size(); ++I) {
     const NamedDecl *Param = Params->getParam(I);
@@ -2015,11 +2026,12 @@ std::optional<LoweredFunction> Lowerer::run() {
   }
 
   if (FD.isTemplated() || (FD.isFunctionTemplateSpecialization() && isa<CXXMethodDecl>(FD))) {
-    error(FD.getLocation(), "ASYNC methods of class templates and member templates are not supported by "
-                            "asyncc; make it a free function template");
+    error(FD.getLocation(), "ASYNC member templates are not supported by asyncc; make it a free function "
+                            "template");
     return std::nullopt;
   }
-  if (FD.isFunctionTemplateSpecialization() && !specialize())
+  bool OfClassTemplate = isa<CXXMethodDecl>(FD) && isa<ClassTemplateSpecializationDecl>(cast<CXXMethodDecl>(FD).getParent());
+  if ((FD.isFunctionTemplateSpecialization() || OfClassTemplate) && !specialize())
     return std::nullopt;
   if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD); MD && MD->getParent()->isLambda()) {
     if (!lowerLambdaHead(*MD))
@@ -2036,6 +2048,11 @@ std::optional<LoweredFunction> Lowerer::run() {
     Out.IsStatic = MD->isStatic();
     if (!MD->isStatic())
       Out.SelfType = (MD->isConst() ? "const " : "") + Out.ClassName;
+    if (MD->isOutOfLine() && OfClassTemplate) {
+      error(FD.getLocation(), "asyncc transforms ASYNC methods of class templates defined in the class body; "
+                              "move the definition into the class");
+      return std::nullopt;
+    }
     if (MD->isOutOfLine()) {
       const FunctionDecl *InClass = MD->getCanonicalDecl();
       if (InClass == &FD || std::distance(FD.redecls_begin(), FD.redecls_end()) != 2 ||

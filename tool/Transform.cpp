@@ -152,16 +152,19 @@ public:
     bool Ok = true;
     std::string Text;
     unsigned Copied = 0;  // offset in Input
-    struct Edit {
-      unsigned Begin, End;  // offsets in Input
-      std::string Text;
-    };
     std::vector<Edit> Edits;
     for (const FunctionDecl *FD : findAsyncFunctions(Ctx)) {
       unsigned Errors = Ctx.getDiagnostics().getNumErrors();
       SystemHeaderAwaitChecker(Ctx).TraverseStmt(FD->getBody());
       if (Ctx.getDiagnostics().getNumErrors() != Errors) {
         Ok = false;
+        continue;
+      }
+      if (const auto *Method = dyn_cast<CXXMethodDecl>(FD);
+          Method && Method->getParent()->getDescribedClassTemplate() && !Method->getDescribedFunctionTemplate() &&
+          !Method->isOutOfLine()) {
+        if (!emitClassTemplateMethod(*Method, Ctx, CRLF, Edits))
+          Ok = false;
         continue;
       }
       if (const FunctionTemplateDecl *Template = FD->getDescribedFunctionTemplate()) {
@@ -200,7 +203,8 @@ public:
     }
     if (!Ok || Ctx.getDiagnostics().hasErrorOccurred())
       return;
-    llvm::sort(Edits, [](const Edit &A, const Edit &B) { return A.Begin < B.Begin; });
+    // Stable: several insertions at one place keep their order.
+    std::stable_sort(Edits.begin(), Edits.end(), [](const Edit &A, const Edit &B) { return A.Begin < B.Begin; });
     for (const Edit &E : Edits) {
       Text.append(Input.data() + Copied, E.Begin - Copied);
       Out.Replaced.emplace_back(Text.size(), E.Text.size());
@@ -213,6 +217,77 @@ public:
   }
 
 private:
+  struct Edit {
+    unsigned Begin, End;  // offsets in the input
+    std::string Text;
+  };
+
+  // An ASYNC method defined in a class template: in the class, the future's
+  // struct is declared and the method returns it; after the class, each
+  // specialization of the class this file uses gets an explicit
+  // specialization of that struct, and the method is defined once, for all.
+  bool emitClassTemplateMethod(const CXXMethodDecl &Method, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    const ClassTemplateDecl *Class = Method.getParent()->getDescribedClassTemplate();
+    auto source = [&](SourceLocation B, SourceLocation E) {
+      return Lexer::getSourceText(CharSourceRange::getTokenRange(SM.getExpansionLoc(B), SM.getExpansionLoc(E)), SM,
+                                  Ctx.getLangOpts())
+          .str();
+    };
+    std::string Name = Method.getNameAsString();
+    std::string Future = Name + "_future";
+    std::string Declarator = source(Method.getLocation(), Method.getFunctionTypeLoc().getRParenLoc());
+    std::string Qualifiers = Method.isConst() ? " const" : "";
+    Edits.push_back({SM.getFileOffset(definitionBegin(Method, SM)),
+                     SM.getFileOffset(SM.getExpansionLoc(Method.getEndLoc())) + 1,
+                     withLineEndings("struct " + Future + ";\n" + (Method.isStatic() ? "static " : "") + Future +
+                                         " " + Declarator + Qualifiers + ";",
+                                     CRLF)});
+    const TemplateParameterList *Params = Class->getTemplateParameters();
+    std::string Head = source(Params->getTemplateLoc(), Params->getRAngleLoc());
+    std::vector<std::string> Args;
+    for (const NamedDecl *P : *Params)
+      Args.push_back(P->getNameAsString());
+    std::string ClassType = Class->getNameAsString() + "<" + llvm::join(Args, ", ") + ">";
+    std::string Text = "\n// ASYNC " + Class->getNameAsString() + "::" + Name +
+                       ", a method of a class template: one state machine per specialization (asyncc)\n";
+    bool Ok = true;
+    for (const ClassTemplateSpecializationDecl *Spec : Class->specializations())
+      for (const NamedDecl *D : Spec->lookup(Method.getDeclName())) {
+        const auto *Instance = dyn_cast<CXXMethodDecl>(D);
+        if (!Instance || Instance->getTemplateInstantiationPattern() != &Method || !Instance->hasBody())
+          continue;
+        std::optional<LoweredFunction> F = lowerAsyncFunction(*Instance, Ctx, Options.DisplayName);
+        if (!F) {
+          Ok = false;
+          continue;
+        }
+        Text += emitFuture(*F, Options.Emission) + "\n";
+        Out.Functions.push_back(std::move(*F));
+      }
+    if (!Ok)
+      return false;
+    std::string Definition = Name + "(";
+    std::string Forward = Method.isStatic() ? "" : "this";
+    bool First = true;
+    for (const ParmVarDecl *P : Method.parameters()) {
+      Definition += (First ? "" : ", ") + source(P->getBeginLoc(), P->getLocation());
+      Forward += std::string(Forward.empty() ? "" : ", ") +
+                 (P->getType()->isReferenceType() ? P->getNameAsString() : "std::move(" + P->getNameAsString() + ")");
+      First = false;
+    }
+    Text += Head + "\ntypename " + ClassType + "::" + Future + " " + ClassType + "::" + Definition + ")" +
+            Qualifiers + " {\n  return " + Future + "(" + Forward + ");\n}";
+    // After the class template's closing `};`.
+    SourceLocation AfterClass = Lexer::findLocationAfterToken(SM.getExpansionLoc(Class->getEndLoc()), tok::semi, SM,
+                                                              Ctx.getLangOpts(), false);
+    if (AfterClass.isInvalid())
+      return false;
+    unsigned At = SM.getFileOffset(AfterClass);
+    Edits.push_back({At, At, withLineEndings(Text, CRLF)});
+    return true;
+  }
+
   // An ASYNC function template: the struct template, declared; its explicit
   // specialization for each instantiation this file uses, each lowered like
   // a function; then the function template that makes the future.

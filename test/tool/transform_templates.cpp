@@ -43,3 +43,27 @@ ASYNC asyncc::Async<long> both() {
 // CHECK-NEXT: return scaled_future<T, N>(std::move(x));
 // CHECK: struct both_future {
 // CHECK: scaled_future<int, static_cast<int>(2)> await1;
+
+// A method of a class template, defined in the class body.
+template <class T>
+class Cell {
+ public:
+  ASYNC asyncc::Async<T> get() const { co_return value + co_await Ready<T>{T{}}; }
+  T value{};
+};
+
+ASYNC asyncc::Async<int> read_cell() {
+  Cell<int> c;
+  co_return co_await c.get();
+}
+// CHECK: class Cell {
+// CHECK: struct get_future;
+// CHECK-NEXT: get_future get() const;
+// CHECK: template <>
+// CHECK-NEXT: struct Cell<int>::get_future {
+// CHECK-NEXT: using T = int;
+// CHECK: const Cell<int>* self;
+// CHECK: template <class T>
+// CHECK-NEXT: typename Cell<T>::get_future Cell<T>::get() const {
+// CHECK-NEXT: return get_future(this);
+// CHECK: Cell<int>::get_future await1;
