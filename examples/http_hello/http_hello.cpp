@@ -19,9 +19,8 @@
 #include <string_view>
 #include <utility>
 
+#include "answer_requests.hpp"
 #include "connection_buffers.hpp"
-#include "http_request.hpp"
-#include "responses.hpp"
 
 // How much a closing connection reads and discards, at most, before it closes.
 constexpr std::size_t kMaxDrainBytes = 64 * 1024;
@@ -38,42 +37,14 @@ inline asyncc::Timeout<asyncc::TcpStream::Read> read_within(asyncc::TcpStream& s
 ASYNC asyncc::Async<void> serve_connection(asyncc::TcpStream stream, std::chrono::milliseconds idle_timeout) {
   ConnectionBuffers buffers;
   for (;;) {
-    // Answer what is buffered, stopping when the output is full: the rest
-    // is answered after the write, without reading.
-    bool needs_input = false;
-    bool closing = false;
-    std::size_t consumed = 0;
-    while (!closing && !needs_input && buffers.output_has_room()) {
-      http::Request request;
-      http::ParseStatus status =
-          http::parse_request(buffers.input + consumed, buffers.input_filled - consumed, request);
-      if (status == http::ParseStatus::complete) {
-        consumed += request.length;
-        if (!request.keep_alive) {
-          buffers.append_output(http::kHelloClose);
-          closing = true;
-        } else {
-          buffers.append_output(request.http_1_0 ? http::kHelloKeepAlive10 : http::kHelloKeepAlive);
-        }
-      } else if (status == http::ParseStatus::malformed) {
-        buffers.append_output(http::kBadRequest);
-        closing = true;
-      } else if (consumed == 0 && buffers.input_filled == ConnectionBuffers::kInputCapacity) {
-        // A request that does not fit: its head is too large to wait for.
-        buffers.append_output(http::kHeaderTooLarge);
-        closing = true;
-      } else {
-        needs_input = true;
-      }
-    }
-    buffers.drop_input(consumed);
-
+    // Answer what is buffered; a full output is written before the rest is answered.
+    http::NextStep next = http::answer_requests(buffers);
     if (buffers.output_filled != 0) {
       asyncc::Result<void> written = co_await stream.write_all(buffers.output, buffers.output_filled);
       if (!written) co_return;
       buffers.output_filled = 0;
     }
-    if (closing) {
+    if (next == http::NextStep::close) {
       // Half-close, then read what the client still sends until it closes
       // too: closing with unread bytes would reset the connection, and the
       // client could lose the answer. The drain is bounded in bytes and time.
@@ -87,7 +58,7 @@ ASYNC asyncc::Async<void> serve_connection(asyncc::TcpStream stream, std::chrono
       }
       co_return;
     }
-    if (!needs_input) continue;
+    if (next == http::NextStep::answer) continue;
 
     std::optional<asyncc::Result<std::size_t>> received =
         co_await read_within(stream, buffers.input + buffers.input_filled,
