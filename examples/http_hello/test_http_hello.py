@@ -99,6 +99,19 @@ def check_pipelined(server):
         expect_closed(sock, buffer)
 
 
+def check_many_pipelined(server):
+    """More requests than the input buffer holds, and more answers than one write: none is lost."""
+    with server.connect() as sock:
+        count = 2000
+        sock.sendall(b"".join(b"GET /%d HTTP/1.1\r\nHost: x\r\n\r\n" % i for i in range(count)))
+        buffer = b""
+        for i in range(count):
+            response = read_response(sock, buffer)
+            assert response, f"only {i} of {count} pipelined responses"
+            status, _, body, buffer = response
+            assert (status, body) == (200, HELLO)
+
+
 def check_keep_alive(server):
     with server.connect() as sock:
         buffer = b""
@@ -198,7 +211,7 @@ def check_oversized_header(server):
         expect_closed(sock, buffer)
 
 
-CHECKS = [check_simple_get, check_pipelined, check_keep_alive, check_malformed, check_slow_client,
+CHECKS = [check_simple_get, check_pipelined, check_many_pipelined, check_keep_alive, check_malformed, check_slow_client,
           check_dropped_connection, check_idle_timeout, check_oversized_header]
 
 
