@@ -32,6 +32,13 @@ inline asyncc::Timeout<asyncc::TcpStream::Read> read_within(asyncc::TcpStream& s
   return asyncc::timeout(stream.read(buffer, size), limit);
 }
 
+// A write of all bytes that gives up after `limit`: a client that stops
+// reading its answers is as idle as one that stops sending.
+inline asyncc::Timeout<asyncc::TcpStream::WriteAll> write_within(asyncc::TcpStream& stream, const char* bytes,
+                                                                 std::size_t size, std::chrono::milliseconds limit) {
+  return asyncc::timeout(stream.write_all(bytes, size), limit);
+}
+
 // Serves one connection: reads into a fixed buffer, answers every complete
 // request in it with one write, and reads again.
 ASYNC asyncc::Async<void> serve_connection(asyncc::TcpStream stream, std::chrono::milliseconds idle_timeout) {
@@ -40,8 +47,9 @@ ASYNC asyncc::Async<void> serve_connection(asyncc::TcpStream stream, std::chrono
     // Answer what is buffered; a full output is written before the rest is answered.
     http::NextStep next = http::answer_requests(buffers);
     if (buffers.output_filled != 0) {
-      asyncc::Result<void> written = co_await stream.write_all(buffers.output, buffers.output_filled);
-      if (!written) co_return;
+      std::optional<asyncc::Result<void>> written =
+          co_await write_within(stream, buffers.output, buffers.output_filled, idle_timeout);
+      if (!written || !*written) co_return;  // stuck or failed
       buffers.output_filled = 0;
     }
     if (next == http::NextStep::close) {

@@ -194,6 +194,25 @@ def check_idle_timeout(server):
         # Idle in the middle of a request counts as idle too.
         sock.sendall(b"GET / HTTP/1.1\r\n")
         expect_closed(sock, within=3.0)
+    with server.connect() as sock:
+        # A client that sends requests but never reads the answers: once the
+        # socket buffers are full the server cannot write, and gives up.
+        sock.setblocking(False)
+        request = GET * 1000
+        try:
+            while True:
+                sock.send(request)
+        except BlockingIOError:
+            pass
+        time.sleep(IDLE_TIMEOUT_MS / 1000 * 3)
+        sock.settimeout(3.0)
+        try:
+            while sock.recv(1 << 20):
+                pass  # the answers the server managed to write, then the end
+        except ConnectionResetError:
+            pass
+        except socket.timeout:
+            raise AssertionError("the server kept a connection whose client does not read")
 
 
 def check_oversized_header(server):
