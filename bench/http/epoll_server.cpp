@@ -24,6 +24,7 @@ struct Connection {
   std::size_t output_sent = 0;
   bool closing = false;
   bool waiting_to_write = false;  // registered for EPOLLOUT: the socket's send buffer is full
+  bool input_drained = false;     // the last read got less than it asked for: the socket is empty
 };
 
 void close_connection(Connection* connection) {
@@ -35,6 +36,7 @@ void close_connection(Connection* connection) {
 // when it is closed (and deleted).
 bool drive(int epoll_fd, Connection* connection) {
   ConnectionBuffers& buffers = connection->buffers;
+  connection->input_drained = false;
   for (;;) {
     while (connection->output_sent < buffers.output_filled) {
       ssize_t n = ::send(connection->fd, buffers.output + connection->output_sent,
@@ -65,13 +67,18 @@ bool drive(int epoll_fd, Connection* connection) {
     if (next == http::NextStep::close) connection->closing = true;
     if (next != http::NextStep::read || buffers.output_filled != 0) continue;  // write first
 
-    ssize_t n = ::recv(connection->fd, buffers.input + buffers.input_filled,
-                       ConnectionBuffers::kInputCapacity - buffers.input_filled, 0);
-    if (n < 0 && errno == EAGAIN) return true;  // level-triggered: epoll reports the next bytes
+    // A short read emptied the socket a moment ago: rather than a read that
+    // would most likely fail with EAGAIN, wait for epoll (level-triggered,
+    // so bytes that came meanwhile are reported).
+    if (connection->input_drained) return true;
+    const std::size_t room = ConnectionBuffers::kInputCapacity - buffers.input_filled;
+    ssize_t n = ::recv(connection->fd, buffers.input + buffers.input_filled, room, 0);
+    if (n < 0 && errno == EAGAIN) return true;
     if (n <= 0) {
       close_connection(connection);
       return false;
     }
+    connection->input_drained = static_cast<std::size_t>(n) < room;
     buffers.input_filled += static_cast<std::size_t>(n);
   }
 }
