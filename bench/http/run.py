@@ -4,14 +4,17 @@ and a Boost.Asio coroutine server, in the same run.
 
 Each server runs alone, pinned to one core, and wrk (pinned to another core)
 sends 16 pipelined requests per write over loopback. For each server and
-connection count, a fresh server process is measured:
+connection count, a fresh server process is measured, --repeat times, the
+servers taking turns so that a change in the machine's load hits them all;
+each row is the run with the best requests per CPU-second:
   req/s        responses per second seen by wrk
   CPU s        the server's user+system time over the measured window
   req/CPU-s    requests per second of server CPU time (efficiency)
   peak RSS     the server's VmHWM at the end
 Ratios are to the hand-written epoll server.
 
-Usage: run.py --wrk WRK --script pipeline.lua --server NAME=BINARY... [--duration S] [--connections N,N]
+Usage: run.py --wrk WRK --script pipeline.lua --server NAME=BINARY... [--duration S] [--repeat N]
+              [--connections N,N]
 """
 import argparse
 import os
@@ -77,6 +80,7 @@ def main():
     parser.add_argument("--script", required=True)
     parser.add_argument("--server", action="append", required=True, help="NAME=BINARY; the first is the baseline")
     parser.add_argument("--duration", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--connections", default="64,256")
     parser.add_argument("--server-cpu", default="0")
     parser.add_argument("--client-cpu", default="1")
@@ -84,11 +88,17 @@ def main():
     args.connections = [int(c) for c in args.connections.split(",")]
 
     servers = [s.split("=", 1) for s in args.server]
-    measured = {name: [measure(binary, connections, args) for connections in args.connections]
-                for name, binary in servers}
+    measured = {name: [] for name, _ in servers}
+    for connections in args.connections:
+        runs = {name: [] for name, _ in servers}
+        for _ in range(args.repeat):
+            for name, binary in servers:
+                runs[name].append(measure(binary, connections, args))
+        for name, _ in servers:
+            measured[name].append(max(runs[name], key=lambda row: row["rps_per_cpu"]))
     baseline = measured[servers[0][0]]
 
-    print(f"HTTP hello, 16 pipelined requests per write, {args.duration} s per run, "
+    print(f"HTTP hello, 16 pipelined requests per write, {args.duration} s per run, best of {args.repeat}, "
           f"server on CPU {args.server_cpu}, wrk on CPU {args.client_cpu}")
     header = f"{'server':<10} {'conns':>5} {'req/s':>11} {'ratio':>6} {'CPU s':>6} {'req/CPU-s':>11} {'ratio':>6} {'peak RSS':>10} {'ratio':>6}"
     print(header)
