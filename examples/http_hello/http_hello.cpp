@@ -1,10 +1,10 @@
 // An HTTP/1.1 server that answers every request with "Hello world!".
-//   http_hello [port] [--idle-timeout-ms N] [--address A]
+//   http_hello [port] [--idle-timeout-ms N] [--address HOST]
 // Listens on 127.0.0.1 (port 0, the default, picks a free one) and prints
 // "listening on ADDRESS:PORT". Connections are kept alive, pipelined requests
 // are answered in order, and a connection is closed after a malformed
 // request (400), a request head larger than the buffer (431), or when the
-// client sends nothing for the idle timeout (5 s by default).
+// client neither sends nor reads for the idle timeout (5 s by default).
 #include <asyncc/async.hpp>
 #include <asyncc/executor.hpp>
 #include <asyncc/net.hpp>
@@ -39,8 +39,8 @@ inline asyncc::Timeout<asyncc::TcpStream::WriteAll> write_within(asyncc::TcpStre
   return asyncc::timeout(stream.write_all(bytes, size), limit);
 }
 
-// Serves one connection: reads into a fixed buffer, answers every complete
-// request in it with one write, and reads again.
+// Serves one connection: reads into a fixed buffer, answers the complete
+// requests in it (one write for up to 16 KiB of answers), and reads again.
 ASYNC asyncc::Async<void> serve_connection(asyncc::TcpStream stream, std::chrono::milliseconds idle_timeout) {
   ConnectionBuffers buffers;
   for (;;) {
