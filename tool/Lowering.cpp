@@ -103,8 +103,6 @@ bool isShortCircuit(const Stmt *S) {
 }
 bool isSuspending(const Stmt *S) { return isa<CoawaitExpr>(S) || isShortCircuit(S); }
 
-// Whether S holds anything that makes the switch around it lowered.
-bool needsLoweringForm(const Stmt *S) { return contains<CoawaitExpr>(S) || contains<CoreturnStmt>(S); }
 
 bool isAsyncFunction(const FunctionDecl *FD) {
   return FD && llvm::any_of(FD->specific_attrs<AnnotateAttr>(), [](const AnnotateAttr *A) {
@@ -133,25 +131,25 @@ std::string futureNameOf(const FunctionDecl *FD) {
 
 // ---- The lowering ----------------------------------------------------------
 
+// How the emitted code spells types: fully qualified, without `struct`.
+PrintingPolicy emittedPolicy(const ASTContext &Ctx) {
+  PrintingPolicy Policy = Ctx.getPrintingPolicy();
+  Policy.SuppressTagKeyword = true;
+  Policy.FullyQualifiedName = true;
+  return Policy;
+}
+
 class Lowerer {
 public:
   Lowerer(const FunctionDecl &FD, ASTContext &Ctx, StringRef File)
       : FD(FD), Ctx(Ctx), SM(Ctx.getSourceManager()), Scratch(SM, Ctx.getLangOpts()),
         File(File) {
-    Policy = Ctx.getPrintingPolicy();
-    Policy.SuppressTagKeyword = true;
-    Policy.FullyQualifiedName = true;
+    Policy = emittedPolicy(Ctx);
     Out.Live.push_back(LiveNode{"None", 0, ""});
     Out.Frame.NodeKind = LayoutNode::Struct;
   }
 
   std::optional<LoweredFunction> run();
-  // The template arguments of a specialization, nothing else.
-  std::optional<LoweredFunction> specializationOnly() {
-    if (!specialize())
-      return std::nullopt;
-    return std::move(Out);
-  }
 
 private:
   // -- diagnostics
@@ -585,7 +583,7 @@ bool Lowerer::checkSupported(const Stmt *Body) {
     else if (const auto *SW = dyn_cast<SwitchStmt>(S); SW && containsAwait(SW->getConditionVariableDeclStmt()))
       error(SW->getBeginLoc(), "a condition variable initialized by 'co_await' is not supported by asyncc; "
                                "declare the variable in the switch's init-statement: switch (auto v = ...; v)");
-    else if (const auto *SW = dyn_cast<SwitchStmt>(S); SW && needsLoweringForm(SW->getBody()) &&
+    else if (const auto *SW = dyn_cast<SwitchStmt>(S); SW && (containsAwait(SW->getBody()) || contains<CoreturnStmt>(SW->getBody())) &&
                                                      !casesAreDirect(SW))
       error(SW->getBeginLoc(), "a 'case' label nested inside another statement of the switch (as in Duff's "
                                "device) is not supported with 'co_await' or 'co_return' in the switch; put "
@@ -811,13 +809,8 @@ std::string Lowerer::futureType(const Expr *Operand) {
       std::string Name = Qualified.substr(0, Qualified.size() - Callee->getNameAsString().size()) + futureNameOf(Callee);
       if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee))
         Name = typeName(Ctx.getRecordType(Method->getParent())) + "::" + futureNameOf(Callee);
-      else if (Callee->isFunctionTemplateSpecialization()) {
-        // Its struct is a specialization, which a Lowerer of it names.
-        std::optional<LoweredFunction> Other = Lowerer(*Callee, Ctx, File).specializationOnly();
-        if (!Other)
-          return "";
-        Name += Other->TemplateArgs;
-      }
+      else if (Callee->isFunctionTemplateSpecialization())
+        Name += spellTemplateArgs(Callee->getTemplateSpecializationArgs()->asArray(), Ctx);
       return Name;
     }
   }
@@ -1926,9 +1919,9 @@ bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
   llvm::sort(Captures);
   for (const auto &[Index, Var] : Captures) {
     QualType T = Var->getType().getNonReferenceType();
-    if (!Call.isConst() || Fields.lookup(Var)->getType()->isReferenceType())
-      ;  // a mutable lambda's copy, or a capture by reference: modifiable
-    else
+    // A copy in a lambda that is not mutable is const; a capture by
+    // reference, or a mutable lambda's copy, is not.
+    if (Call.isConst() && !Fields.lookup(Var)->getType()->isReferenceType())
       T.addConst();
     Parameter Capture;
     Capture.Name = Var->getNameAsString();
@@ -1967,7 +1960,6 @@ bool Lowerer::specialize() {
     Params = FD.getPrimaryTemplate()->getTemplateParameters();
     Args = FD.getTemplateSpecializationArgs();
   }
-  std::vector<std::string> Spelled;
   for (unsigned I = 0; I != Params->size(); ++I) {
     const NamedDecl *Param = Params->getParam(I);
     const TemplateArgument &Arg = Args->get(I);
@@ -1978,12 +1970,10 @@ bool Lowerer::specialize() {
     }
     if (Arg.getKind() == TemplateArgument::Type) {
       std::string Type = Arg.getAsType().getCanonicalType().getAsString(Policy);
-      Spelled.push_back(Type);
       Out.TemplateAliases.push_back("using " + Param->getNameAsString() + " = " + Type + ";");
     } else if (Arg.getKind() == TemplateArgument::Integral) {
       std::string Value = toString(Arg.getAsIntegral(), 10);
       std::string Type = Arg.getIntegralType().getCanonicalType().getAsString(Policy);
-      Spelled.push_back("static_cast<" + Type + ">(" + Value + ")");
       Out.TemplateAliases.push_back("static constexpr " + Type + " " + Param->getNameAsString() + " = " + Value +
                                     ";");
     } else {
@@ -1992,7 +1982,7 @@ bool Lowerer::specialize() {
     }
   }
   Out.Specialization = true;
-  Out.TemplateArgs = "<" + llvm::join(Spelled, ", ") + ">";
+  Out.TemplateArgs = spellTemplateArgs(Args->asArray(), Ctx);
   return true;
 }
 
@@ -2155,6 +2145,19 @@ std::optional<LoweredFunction> Lowerer::run() {
 }
 
 } // namespace
+
+std::string spellTemplateArgs(llvm::ArrayRef<TemplateArgument> Args, const ASTContext &Ctx) {
+  PrintingPolicy Policy = emittedPolicy(Ctx);
+  std::vector<std::string> Spelled;
+  for (const TemplateArgument &Arg : Args) {
+    if (Arg.getKind() == TemplateArgument::Type)
+      Spelled.push_back(Arg.getAsType().getCanonicalType().getAsString(Policy));
+    else if (Arg.getKind() == TemplateArgument::Integral)
+      Spelled.push_back("static_cast<" + Arg.getIntegralType().getCanonicalType().getAsString(Policy) + ">(" +
+                        toString(Arg.getAsIntegral(), 10) + ")");
+  }
+  return "<" + llvm::join(Spelled, ", ") + ">";
+}
 
 const LambdaExpr *lambdaOf(const FunctionDecl &FD, ASTContext &Ctx) {
   const auto *MD = dyn_cast<CXXMethodDecl>(&FD);

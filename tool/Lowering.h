@@ -5,6 +5,7 @@
 
 #include "clang/AST/Decl.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/TemplateBase.h"
 #include "clang/Rewrite/Core/Rewriter.h"
 
 #include <cstdint>
@@ -104,6 +105,10 @@ struct LoweredFunction {
   // stays itself while it is pending).
   std::map<std::string, std::vector<std::string>> Transitions;
 };
+
+// A specialization's arguments as the emitted code spells them:
+// <int, static_cast<int>(3)>.
+std::string spellTemplateArgs(llvm::ArrayRef<clang::TemplateArgument> Args, const clang::ASTContext &Ctx);
 
 // The lambda expression whose call operator FD is, if it is one.
 const clang::LambdaExpr *lambdaOf(const clang::FunctionDecl &FD, clang::ASTContext &Ctx);

@@ -3,6 +3,7 @@
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -16,30 +17,10 @@
 #include <functional>
 #include <set>
 
-#include "clang/AST/DeclTemplate.h"
-#include "llvm/ADT/StringExtras.h"
-
 using namespace clang;
 
 namespace asyncc::tool {
 namespace {
-
-// The arguments of a specialization as Lowering spells them: <int, static_cast<int>(3)>.
-std::string templateArgs(ASTContext &Ctx, const ClassTemplateSpecializationDecl &Spec) {
-  PrintingPolicy Policy = Ctx.getPrintingPolicy();
-  Policy.SuppressTagKeyword = true;
-  Policy.FullyQualifiedName = true;
-  std::vector<std::string> Spelled;
-  for (const TemplateArgument &Arg : Spec.getTemplateArgs().asArray()) {
-    if (Arg.getKind() == TemplateArgument::Type) {
-      Spelled.push_back(Arg.getAsType().getCanonicalType().getAsString(Policy));
-    } else if (Arg.getKind() == TemplateArgument::Integral) {
-      Spelled.push_back("static_cast<" + Arg.getIntegralType().getCanonicalType().getAsString(Policy) + ">(" +
-                        toString(Arg.getAsIntegral(), 10) + ")");
-    }
-  }
-  return "<" + llvm::join(Spelled, ", ") + ">";
-}
 
 void findFutures(const DeclContext *DC, const LoweredFunction &F, ASTContext &Ctx,
                  std::vector<const CXXRecordDecl *> &Out) {
@@ -47,7 +28,7 @@ void findFutures(const DeclContext *DC, const LoweredFunction &F, ASTContext &Ct
     if (const auto *RD = dyn_cast<CXXRecordDecl>(D);
         RD && RD->isThisDeclarationADefinition() && RD->getName() == F.FutureName) {
       const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
-      if (F.Specialization ? Spec && templateArgs(Ctx, *Spec) == F.TemplateArgs : !Spec)
+      if (F.Specialization ? Spec && spellTemplateArgs(Spec->getTemplateArgs().asArray(), Ctx) == F.TemplateArgs : !Spec)
         Out.push_back(RD);
     }
     if (const auto *NS = dyn_cast<NamespaceDecl>(D))

@@ -137,6 +137,41 @@ std::string withLineEndings(const std::string &Text, bool CRLF) {
   return Out;
 }
 
+// The input's text from B to E, tokens included.
+std::string sourceText(SourceLocation B, SourceLocation E, const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  return Lexer::getSourceText(CharSourceRange::getTokenRange(SM.getExpansionLoc(B), SM.getExpansionLoc(E)), SM,
+                              Ctx.getLangOpts())
+      .str();
+}
+
+// What a template's wrapper, defined after the specializations, needs of its
+// pattern F: its head with the parameters' types and names only (the
+// default arguments stay on the declaration), the arguments that hand them
+// to the future's constructor, and the template's parameters.
+struct WrapperParts {
+  std::string Head;          // template <class T>
+  std::string Parameters;    // name(T x, int n)
+  std::string Arguments;     // std::move(x), n
+  std::string TemplateArgs;  // <T>
+};
+WrapperParts wrapperParts(const FunctionDecl &F, const TemplateParameterList &Params, const ASTContext &Ctx) {
+  WrapperParts W;
+  W.Head = sourceText(Params.getTemplateLoc(), Params.getRAngleLoc(), Ctx);
+  std::vector<std::string> Parameters, Arguments, Names;
+  for (const ParmVarDecl *P : F.parameters()) {
+    Parameters.push_back(sourceText(P->getBeginLoc(), P->getLocation(), Ctx));
+    Arguments.push_back(P->getType()->isReferenceType() ? P->getNameAsString()
+                                                          : "std::move(" + P->getNameAsString() + ")");
+  }
+  for (const NamedDecl *P : Params)
+    Names.push_back(P->getNameAsString());
+  W.Parameters = F.getNameAsString() + "(" + llvm::join(Parameters, ", ") + ")";
+  W.Arguments = llvm::join(Arguments, ", ");
+  W.TemplateArgs = "<" + llvm::join(Names, ", ") + ">";
+  return W;
+}
+
 class TransformConsumer : public ASTConsumer {
 public:
   TransformConsumer(const TransformOptions &Options, TransformResult &Out) : Options(Options), Out(Out) {}
@@ -229,26 +264,17 @@ private:
   bool emitClassTemplateMethod(const CXXMethodDecl &Method, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
     const SourceManager &SM = Ctx.getSourceManager();
     const ClassTemplateDecl *Class = Method.getParent()->getDescribedClassTemplate();
-    auto source = [&](SourceLocation B, SourceLocation E) {
-      return Lexer::getSourceText(CharSourceRange::getTokenRange(SM.getExpansionLoc(B), SM.getExpansionLoc(E)), SM,
-                                  Ctx.getLangOpts())
-          .str();
-    };
     std::string Name = Method.getNameAsString();
     std::string Future = Name + "_future";
-    std::string Declarator = source(Method.getLocation(), Method.getFunctionTypeLoc().getRParenLoc());
+    std::string Declarator = sourceText(Method.getLocation(), Method.getFunctionTypeLoc().getRParenLoc(), Ctx);
     std::string Qualifiers = Method.isConst() ? " const" : "";
     Edits.push_back({SM.getFileOffset(definitionBegin(Method, SM)),
                      SM.getFileOffset(SM.getExpansionLoc(Method.getEndLoc())) + 1,
                      withLineEndings("struct " + Future + ";\n" + (Method.isStatic() ? "static " : "") + Future +
                                          " " + Declarator + Qualifiers + ";",
                                      CRLF)});
-    const TemplateParameterList *Params = Class->getTemplateParameters();
-    std::string Head = source(Params->getTemplateLoc(), Params->getRAngleLoc());
-    std::vector<std::string> Args;
-    for (const NamedDecl *P : *Params)
-      Args.push_back(P->getNameAsString());
-    std::string ClassType = Class->getNameAsString() + "<" + llvm::join(Args, ", ") + ">";
+    WrapperParts W = wrapperParts(Method, *Class->getTemplateParameters(), Ctx);
+    std::string ClassType = Class->getNameAsString() + W.TemplateArgs;
     std::string Text = "\n// ASYNC " + Class->getNameAsString() + "::" + Name +
                        ", a method of a class template: one state machine per specialization (asyncc)\n";
     bool Ok = true;
@@ -267,17 +293,11 @@ private:
       }
     if (!Ok)
       return false;
-    std::string Definition = Name + "(";
-    std::string Forward = Method.isStatic() ? "" : "this";
-    bool First = true;
-    for (const ParmVarDecl *P : Method.parameters()) {
-      Definition += (First ? "" : ", ") + source(P->getBeginLoc(), P->getLocation());
-      Forward += std::string(Forward.empty() ? "" : ", ") +
-                 (P->getType()->isReferenceType() ? P->getNameAsString() : "std::move(" + P->getNameAsString() + ")");
-      First = false;
-    }
-    Text += Head + "\ntypename " + ClassType + "::" + Future + " " + ClassType + "::" + Definition + ")" +
-            Qualifiers + " {\n  return " + Future + "(" + Forward + ");\n}";
+    std::string Arguments = Method.isStatic() ? W.Arguments
+                            : W.Arguments.empty() ? "this"
+                                                  : "this, " + W.Arguments;
+    Text += W.Head + "\ntypename " + ClassType + "::" + Future + " " + ClassType + "::" + W.Parameters + Qualifiers +
+            " {\n  return " + Future + "(" + Arguments + ");\n}";
     // After the class template's closing `};`.
     SourceLocation AfterClass = Lexer::findLocationAfterToken(SM.getExpansionLoc(Class->getEndLoc()), tok::semi, SM,
                                                               Ctx.getLangOpts(), false);
@@ -292,35 +312,15 @@ private:
   // specialization for each instantiation this file uses, each lowered like
   // a function; then the function template that makes the future.
   std::optional<std::string> emitTemplate(const FunctionTemplateDecl &Template, ASTContext &Ctx) {
-    const SourceManager &SM = Ctx.getSourceManager();
     const FunctionDecl &Pattern = *Template.getTemplatedDecl();
-    auto source = [&](SourceLocation B, SourceLocation E) {
-      return Lexer::getSourceText(CharSourceRange::getTokenRange(SM.getExpansionLoc(B), SM.getExpansionLoc(E)), SM,
-                                  Ctx.getLangOpts())
-          .str();
-    };
-    const TemplateParameterList *Params = Template.getTemplateParameters();
-    std::string Head = source(Params->getTemplateLoc(), Params->getRAngleLoc());
+    WrapperParts W = wrapperParts(Pattern, *Template.getTemplateParameters(), Ctx);
     std::string Name = Pattern.getNameAsString();
     std::string Future = Name + "_future";
-    std::vector<std::string> ParamNames, Args;
-    for (const NamedDecl *P : *Params)
-      Args.push_back(P->getNameAsString());
-    // The declaration as written (default arguments too), then the
-    // definition with the types only.
-    std::string Declarator = source(Pattern.getLocation(), Pattern.getFunctionTypeLoc().getRParenLoc());
-    std::string Definition = Name + "(";
-    std::string Forward;
-    for (const ParmVarDecl *P : Pattern.parameters()) {
-      Definition += (ParamNames.empty() ? "" : ", ") + source(P->getBeginLoc(), P->getLocation());
-      Forward += std::string(Forward.empty() ? "" : ", ") +
-                 (P->getType()->isReferenceType() ? P->getNameAsString() : "std::move(" + P->getNameAsString() + ")");
-      ParamNames.push_back(P->getNameAsString());
-    }
-    Definition += ")";
-    std::string FutureType = Future + "<" + llvm::join(Args, ", ") + ">";
+    // The declaration as written (default arguments too) comes first.
+    std::string Declarator = sourceText(Pattern.getLocation(), Pattern.getFunctionTypeLoc().getRParenLoc(), Ctx);
+    std::string FutureType = Future + W.TemplateArgs;
     std::string Text = "// ASYNC " + Name + ", a function template: one state machine per instantiation (asyncc)\n" +
-                       Head + "\nstruct " + Future + ";\n" + Head + "\ninline " + FutureType + " " + Declarator +
+                       W.Head + "\nstruct " + Future + ";\n" + W.Head + "\ninline " + FutureType + " " + Declarator +
                        ";\n";
     bool Ok = true;
     for (const FunctionDecl *Spec : Template.specializations()) {
@@ -336,8 +336,8 @@ private:
     }
     if (!Ok)
       return std::nullopt;
-    Text += Head + "\ninline " + FutureType + " " + Definition + " {\n  return " + FutureType + "(" + Forward +
-            ");\n}";
+    Text += W.Head + "\ninline " + FutureType + " " + W.Parameters + " {\n  return " + FutureType + "(" +
+            W.Arguments + ");\n}";
     return Text;
   }
 
