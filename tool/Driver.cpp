@@ -1,5 +1,5 @@
 #include "Driver.h"
-#include "Analysis.h"
+#include "Find.h"
 #include "Config.h"
 #include "Files.h"
 #include "Listing.h"

@@ -2,7 +2,7 @@
 // or Graphviz. It reads only the model the emitter prints, so the two agree.
 #pragma once
 
-#include "Lowering.h"
+#include "StateMachine.h"
 
 #include "llvm/ADT/ArrayRef.h"
 

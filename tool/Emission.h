@@ -1,7 +1,9 @@
 // Emission: the model of a lowered async function -> C++17 source text.
 #pragma once
 
-#include "Lowering.h"
+#include "StateMachine.h"
+
+#include "llvm/ADT/StringRef.h"
 
 #include <string>
 

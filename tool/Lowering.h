@@ -1,122 +1,21 @@
 // Lowering: one ASYNC function's AST -> the model of its state machine
-// (states, frame layout, what each construction adds to the live set) and
-// the lowered body of its poll function.
+// (StateMachine.h). The passes it runs, in order: the frame analysis
+// (Frame.h), the checks (Checks.h), then the statements and expressions of
+// the body (Lowerer.h), which build the layout (Layout.h) and poll's body.
 #pragma once
 
-#include "clang/AST/Decl.h"
-#include "clang/AST/ExprCXX.h"
-#include "clang/AST/TemplateBase.h"
-#include "clang/Rewrite/Core/Rewriter.h"
+#include "StateMachine.h"
 
-#include <cstdint>
-#include <map>
+#include "clang/AST/Decl.h"
+#include "llvm/ADT/StringRef.h"
+
 #include <optional>
-#include <string>
-#include <vector>
 
 namespace asyncc::tool {
 
-// A node of the frame layout: a struct (members coexist), a union (members
-// share bytes) or a slot (one stored value).
-struct LayoutNode {
-  enum Kind { Struct, Union, Slot } NodeKind = Struct;
-  std::string Name;     // member name; empty for the anonymous top union
-  std::string Type;     // slots only
-  std::string Comment;  // where the slot comes from
-  std::vector<LayoutNode> Children;
-};
-
-// A suspension point: one state of the enum.
-struct SuspendState {
-  std::string Name;        // Await1, ...
-  std::string SourceText;  // co_await read_file("foo.txt")
-  unsigned Line = 0;
-  unsigned Live = 0;  // live set while suspended here
-  std::string Entry;  // where poll's dispatch jumps to resume: resumeN, or the label of a try around it
-};
-
-// What is alive is a path in a tree: each construction of a slot with a
-// destructor adds a node under the current one.
-struct LiveNode {
-  std::string Name;     // enumerator of the Live enum
-  unsigned Parent = 0;  // 0 is the empty set
-  std::string Destroy;  // statement that destroys the node's slot
-};
-
-struct Parameter {
-  std::string Name;
-  std::string Type;  // spelled for a member
-  bool IsReference = false;
-  // Destroyed when the function completes, after its locals, as a native
-  // coroutine's parameter copies are: the state machine destroys it.
-  bool DestroyedOnCompletion = false;
-};
-
-struct LoweredFunction {
-  std::string Name;        // example
-  std::string FutureName;  // example_future
-  std::string OutputType;  // the T of Async<T>
-  std::string WrapperHead; // `example(std::size_t min_len)`: the original declarator
-  // Methods: the class, qualified; the type `self` points to (empty for a
-  // static method); defined outside the class body.
-  std::string ClassName;
-  std::string SelfType;
-  bool IsStatic = false;
-  bool OutOfLine = false;
-  bool InlineSpecified = false;  // of an out-of-line definition
-  std::string TrailingQualifiers;  // after the parameters: `const`, `noexcept`
-  // An ASYNC lambda: the lambda stays, with a body that declares the
-  // future's struct and returns it. LambdaHead is its introducer and
-  // parameters; the captures come first in Params, as references to the
-  // closure's own (as the native coroutine reaches them through it).
-  bool IsLambda = false;
-  std::string LambdaHead;
-  // A specialization of an ASYNC function template: its struct is the
-  // explicit specialization `FutureName<TemplateArgs>`, which first names
-  // the template's parameters (`using T = int;`) for the copied body.
-  bool Specialization = false;
-  std::string TemplateArgs;                  // <int, 3>
-  std::vector<std::string> TemplateAliases;  // using T = int;
-  // The function calls itself (through asyncc::boxed): its struct's poll
-  // needs the function declared before the struct.
-  bool Recursive = false;
-  std::string File;
-  unsigned Line = 0;
-  std::vector<Parameter> Params;
-  std::vector<SuspendState> States;
-  std::vector<LiveNode> Live;  // Live[0] is the empty set
-  unsigned StartLive = 0;      // alive before the first poll: parameters
-  LayoutNode Frame;            // the top union
-  std::vector<std::string> PollBody;  // lines, indented relative to the body
-  bool ResumesInsideTry = false;      // poll keeps the state being resumed in `resuming`
-  // Types declared in the body (local classes, enums, aliases), as written:
-  // members of the future's struct, so that the frame can name them.
-  std::vector<std::string> LocalTypes;
-  // For each line of PollBody, the line of the input it comes from (the
-  // statement being lowered), or 0 for lines that come from no statement.
-  std::vector<unsigned> PollBodySourceLines;
-
-  // Measured on the emitted struct by Clang (Measure.h), for --dump; empty
-  // when it was not measured.
-  std::optional<std::uint64_t> FutureSize;           // sizeof the future
-  std::map<std::string, std::uint64_t> MemberSizes;  // by member path: b0.content
-  // For each state, the states a poll that resumes there can leave the
-  // future in when its awaited future is ready (a suspension state
-  // stays itself while it is pending).
-  std::map<std::string, std::vector<std::string>> Transitions;
-};
-
-// A specialization's arguments as the emitted code spells them:
-// <int, static_cast<int>(3)>.
-std::string spellTemplateArgs(llvm::ArrayRef<clang::TemplateArgument> Args, const clang::ASTContext &Ctx);
-
-// The lambda expression whose call operator FD is, if it is one.
-const clang::LambdaExpr *lambdaOf(const clang::FunctionDecl &FD, clang::ASTContext &Ctx);
-
 // Lowers FD, reporting anything it cannot lower faithfully as an error
 // through the ASTContext's diagnostics (and returning nothing).
-std::optional<LoweredFunction> lowerAsyncFunction(const clang::FunctionDecl &FD,
-                                                  clang::ASTContext &Ctx,
+std::optional<LoweredFunction> lowerAsyncFunction(const clang::FunctionDecl &FD, clang::ASTContext &Ctx,
                                                   llvm::StringRef FileName);
 
 } // namespace asyncc::tool

@@ -1,4 +1,5 @@
 #include "Measure.h"
+#include "AstQueries.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"

@@ -5,7 +5,7 @@
 // poll (up to the next `state_ = State::X`, or a return).
 #pragma once
 
-#include "Lowering.h"
+#include "StateMachine.h"
 
 #include "clang/Tooling/Tooling.h"
 

@@ -1,5 +1,5 @@
 // The model of a translation unit's async functions: plain data, filled by
-// the analysis (Analysis.h) and read by the printers (Listing.h). Nothing
+// the analysis (Find.h) and read by the printers (Listing.h). Nothing
 // here refers to Clang, so printing cannot depend on how the AST was read.
 #pragma once
 

@@ -1,5 +1,7 @@
 #include "Transform.h"
-#include "Analysis.h"
+#include "AstQueries.h"
+#include "Checks.h"
+#include "Find.h"
 #include "Emission.h"
 #include "Lowering.h"
 
@@ -31,86 +33,6 @@ SourceLocation definitionBegin(const FunctionDecl &FD, const SourceManager &SM) 
   }
   return Begin;
 }
-
-bool returnsAsync(const FunctionDecl &FD) {
-  const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(FD.getReturnType()->getAsCXXRecordDecl());
-  return TSD && TSD->getQualifiedNameAsString() == "asyncc::Async";
-}
-
-bool hasAsyncAnnotation(const FunctionDecl &FD) {
-  for (const auto *A : FD.specific_attrs<AnnotateAttr>())
-    if (A->getAnnotation() == AsyncAnnotation)
-      return true;
-  return false;
-}
-
-// ASYNC on a declaration that is never defined here, and coroutines that
-// return Async<T> without ASYNC (they stay native C++20 coroutines).
-class AnnotationChecker : public RecursiveASTVisitor<AnnotationChecker> {
-public:
-  explicit AnnotationChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
-
-  bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl>(D) && !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
-      return true;
-    return RecursiveASTVisitor::TraverseDecl(D);
-  }
-
-  bool VisitFunctionDecl(FunctionDecl *FD) {
-    auto &Diags = Ctx.getDiagnostics();
-    if (hasAsyncAnnotation(*FD) && !FD->isThisDeclarationADefinition() && !FD->getDefinition()) {
-      unsigned ID = Diags.getCustomDiagID(
-          DiagnosticsEngine::Error, "ASYNC on a declaration without a body: asyncc transforms definitions; "
-                                    "define '%0' in this file");
-      Diags.Report(FD->getLocation(), ID) << FD->getName();
-    }
-    if (!hasAsyncAnnotation(*FD) && FD->doesThisDeclarationHaveABody() && returnsAsync(*FD) &&
-        isa_and_nonnull<CoroutineBodyStmt>(FD->getBody())) {
-      unsigned ID = Diags.getCustomDiagID(
-          DiagnosticsEngine::Warning, "'%0' returns asyncc::Async but is not annotated ASYNC: it stays a "
-                                      "native C++20 coroutine (add ASYNC to transform it)");
-      Diags.Report(FD->getLocation(), ID)
-          << FD->getName() << FixItHint::CreateInsertion(SM.getExpansionLoc(FD->getBeginLoc()), "ASYNC ");
-    }
-    return true;
-  }
-
-private:
-  ASTContext &Ctx;
-  const SourceManager &SM;
-};
-
-// An awaited ASYNC function is replaced by its future, `<name>_future`, which
-// exists only where the function's file is transformed too: a project's
-// header can be, a system header is not.
-class SystemHeaderAwaitChecker : public RecursiveASTVisitor<SystemHeaderAwaitChecker> {
-public:
-  explicit SystemHeaderAwaitChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
-
-  // A lambda's body is not lowered: a coroutine there stays native.
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
-
-  bool VisitCoawaitExpr(CoawaitExpr *E) {
-    const auto *Call = dyn_cast_or_null<CallExpr>(E->getOperand()->IgnoreImplicit());
-    const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
-    const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
-    if (!Def || !hasAsyncAnnotation(*Def) || !SM.isInSystemHeader(SM.getExpansionLoc(Def->getLocation())))
-      return true;
-    auto &Diags = Ctx.getDiagnostics();
-    unsigned ID = Diags.getCustomDiagID(
-        DiagnosticsEngine::Error,
-        "'%0' is an ASYNC function of a system header, which is not transformed: its future '%0_future' "
-        "would not exist; transform that header as one of the project's (include it with -I, not -isystem), "
-        "or await it from a function that is not ASYNC");
-    Diags.Report(E->getOperand()->getBeginLoc(), ID) << Def->getQualifiedNameAsString();
-    Diags.Report(Def->getLocation(), Diags.getCustomDiagID(DiagnosticsEngine::Note, "defined here"));
-    return true;
-  }
-
-private:
-  ASTContext &Ctx;
-  const SourceManager &SM;
-};
 
 // A `static` function has internal linkage; its future must too, or two
 // files with a static ASYNC function of the same name would define one
@@ -179,7 +101,7 @@ public:
   void HandleTranslationUnit(ASTContext &Ctx) override {
     if (Ctx.getDiagnostics().hasErrorOccurred())
       return;
-    AnnotationChecker(Ctx).TraverseDecl(Ctx.getTranslationUnitDecl());
+    checkAnnotations(Ctx);
     SourceManager &SM = Ctx.getSourceManager();
     StringRef Input = SM.getBufferData(SM.getMainFileID());
     size_t FirstNewline = Input.find('\n');
@@ -189,9 +111,7 @@ public:
     unsigned Copied = 0;  // offset in Input
     std::vector<Edit> Edits;
     for (const FunctionDecl *FD : findAsyncFunctions(Ctx)) {
-      unsigned Errors = Ctx.getDiagnostics().getNumErrors();
-      SystemHeaderAwaitChecker(Ctx).TraverseStmt(FD->getBody());
-      if (Ctx.getDiagnostics().getNumErrors() != Errors) {
+      if (!checkAwaitedFunctions(*FD, Ctx)) {
         Ok = false;
         continue;
       }

@@ -1,10 +1,11 @@
-#include "Analysis.h"
+#include "Find.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -12,20 +13,13 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <tuple>
 
 using namespace clang;
 
 namespace asyncc::tool {
 namespace {
-
-bool isAsync(const FunctionDecl &FD) {
-  // Also true for a definition whose earlier declaration carries ASYNC:
-  // Clang copies the attribute onto redeclarations.
-  return llvm::any_of(FD.specific_attrs<AnnotateAttr>(), [](const AnnotateAttr *A) {
-    return A->getAnnotation() == AsyncAnnotation;
-  });
-}
 
 // The parameter's type as written, before array and function types decay.
 QualType writtenType(const ParmVarDecl &P) {
@@ -137,6 +131,41 @@ private:
 };
 
 } // namespace
+
+bool isAsync(const FunctionDecl &FD) {
+  return llvm::any_of(FD.specific_attrs<AnnotateAttr>(), [](const AnnotateAttr *A) {
+    return A->getAnnotation() == AsyncAnnotation;
+  });
+}
+
+std::string futureNameOf(const FunctionDecl &FD) {
+  const FunctionDecl *Canonical = FD.getCanonicalDecl();
+  auto isAsyncDecl = [](const FunctionDecl *F) {
+    return llvm::any_of(F->redecls(), [](const FunctionDecl *R) { return isAsync(*R); });
+  };
+  std::vector<const FunctionDecl *> Overloads;
+  for (const NamedDecl *D : FD.getDeclContext()->getRedeclContext()->getPrimaryContext()->lookup(FD.getDeclName()))
+    if (const auto *Other = dyn_cast<FunctionDecl>(D); Other && isAsyncDecl(Other))
+      Overloads.push_back(Other->getCanonicalDecl());
+  const SourceManager &SM = FD.getASTContext().getSourceManager();
+  llvm::sort(Overloads, [&](const FunctionDecl *A, const FunctionDecl *B) {
+    return SM.isBeforeInTranslationUnit(A->getLocation(), B->getLocation());
+  });
+  Overloads.erase(std::unique(Overloads.begin(), Overloads.end()), Overloads.end());
+  size_t Index = std::find(Overloads.begin(), Overloads.end(), Canonical) - Overloads.begin();
+  std::string Name = FD.getNameAsString() + "_future";
+  return Index == 0 || Index == Overloads.size() ? Name : Name + "_" + std::to_string(Index + 1);
+}
+
+const LambdaExpr *lambdaOf(const FunctionDecl &FD, ASTContext &Ctx) {
+  const auto *MD = dyn_cast<CXXMethodDecl>(&FD);
+  if (!MD || !MD->getParent()->isLambda())
+    return nullptr;
+  for (const DynTypedNode &Parent : Ctx.getParents(*MD->getParent()))
+    if (const auto *LE = Parent.get<LambdaExpr>())
+      return LE;
+  return nullptr;
+}
 
 std::vector<const FunctionDecl *> findAsyncFunctions(ASTContext &Ctx) {
   AsyncFunctionCollector Collector(Ctx.getSourceManager());

@@ -1,4 +1,5 @@
-// Analysis: reads Clang's AST into the model (Model.h).
+// find: the ASYNC definitions of a translation unit, the one predicate that
+// says whether a function is ASYNC, and the one place that names its future.
 #pragma once
 
 #include "Model.h"
@@ -7,11 +8,13 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace clang {
 class ASTContext;
 class FunctionDecl;
+class LambdaExpr;
 } // namespace clang
 
 namespace asyncc::tool {
@@ -24,6 +27,17 @@ inline constexpr llvm::StringLiteral AsyncAnnotation = "asyncc::async";
 // Locations name the main file MainFileName.
 std::vector<AsyncFunction> collectAsyncFunctions(clang::ASTContext &Ctx,
                                                  llvm::StringRef MainFileName);
+
+// Whether FD (or an earlier declaration of it: Clang copies the attribute
+// onto redeclarations) is annotated ASYNC.
+bool isAsync(const clang::FunctionDecl &FD);
+
+// The struct of FD's future: <name>_future, then <name>_future_2, ... for
+// overloads, numbered in the order of their declarations.
+std::string futureNameOf(const clang::FunctionDecl &FD);
+
+// The lambda expression whose call operator FD is, if it is one.
+const clang::LambdaExpr *lambdaOf(const clang::FunctionDecl &FD, clang::ASTContext &Ctx);
 
 // The ASYNC function definitions of Ctx's main file, as declarations.
 std::vector<const clang::FunctionDecl *> findAsyncFunctions(clang::ASTContext &Ctx);

@@ -1,0 +1,155 @@
+#include "AstQueries.h"
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/StmtCXX.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
+
+using namespace clang;
+
+namespace asyncc::tool {
+
+void forEachStmt(const Stmt *S, const std::function<void(const Stmt *)> &Fn) {
+  if (!S)
+    return;
+  Fn(S);
+  if (isa<LambdaExpr>(S))
+    return;
+  for (const Stmt *Child : S->children())
+    forEachStmt(Child, Fn);
+}
+
+SmallVector<const Stmt *, 4> inEvaluationOrder(const Stmt *S) {
+  SmallVector<const Stmt *, 4> Children(S->children().begin(), S->children().end());
+  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp())
+    std::reverse(Children.begin(), Children.end());
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(S); OC && OC->isAssignmentOp() && OC->getNumArgs() == 2)
+    Children = {OC->getCallee(), OC->getArg(1), OC->getArg(0)};
+  return Children;
+}
+
+bool isShortCircuit(const Stmt *S) {
+  if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isLogicalOp())
+    return containsAwait(BO->getRHS());
+  if (const auto *CO = dyn_cast<ConditionalOperator>(S))
+    return containsAwait(CO->getTrueExpr()) || containsAwait(CO->getFalseExpr());
+  return false;
+}
+
+void collectAwaits(const Stmt *S, std::vector<const Expr *> &Awaits) {
+  if (!S || isa<LambdaExpr>(S))
+    return;
+  if (isShortCircuit(S)) {
+    Awaits.push_back(cast<Expr>(S));
+    return;
+  }
+  if (const auto *CA = dyn_cast<CoawaitExpr>(S)) {
+    collectAwaits(CA->getOperand(), Awaits);  // inner awaits first
+    Awaits.push_back(CA);
+    return;
+  }
+  for (const Stmt *C : inEvaluationOrder(S))
+    collectAwaits(C, Awaits);
+}
+
+bool casesAreDirect(const SwitchStmt *SW) {
+  const auto *Body = dyn_cast<CompoundStmt>(SW->getBody());
+  if (!Body)
+    return false;
+  unsigned Direct = 0, All = 0;
+  for (const Stmt *Child : Body->body())
+    for (const auto *SC = dyn_cast<SwitchCase>(Child); SC; SC = dyn_cast<SwitchCase>(SC->getSubStmt()))
+      ++Direct;
+  for (const SwitchCase *SC = SW->getSwitchCaseList(); SC; SC = SC->getNextSwitchCase())
+    ++All;
+  return Direct == All;
+}
+
+namespace {
+void findEscapes(const Stmt *X, bool Break, bool Continue, Escapes &Out) {
+  if (!X || isa<LambdaExpr>(X))
+    return;
+  if (isa<BreakStmt>(X)) {
+    Out.Breaks |= Break;
+    return;
+  }
+  if (isa<ContinueStmt>(X)) {
+    Out.Continues |= Continue;
+    return;
+  }
+  if (isa<ForStmt>(X) || isa<WhileStmt>(X) || isa<DoStmt>(X) || isa<CXXForRangeStmt>(X))
+    return;  // jumps inside belong to the nested loop
+  if (isa<SwitchStmt>(X))
+    Break = false;  // a switch takes the breaks
+  for (const Stmt *Child : X->children())
+    findEscapes(Child, Break, Continue, Out);
+}
+} // namespace
+
+Escapes escapesOf(const Stmt *S) {
+  Escapes Out;
+  findEscapes(S, true, true, Out);
+  return Out;
+}
+
+bool endsFlow(const Stmt *S) {
+  const auto *E = dyn_cast_or_null<Expr>(S);
+  if (!E)
+    return false;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *Cleanups = dyn_cast<ExprWithCleanups>(E))
+    E = Cleanups->getSubExpr()->IgnoreParenImpCasts();
+  if (isa<CXXThrowExpr>(E))
+    return true;
+  if (const auto *Call = dyn_cast<CallExpr>(E))
+    if (const FunctionDecl *Callee = Call->getDirectCallee())
+      return Callee->isNoReturn();
+  return false;
+}
+
+int knownCondition(const Expr *Cond, const ASTContext &Ctx) {
+  bool Value = false;
+  if (!Cond || Cond->isValueDependent() || Cond->isTypeDependent() ||
+      !Cond->EvaluateAsBooleanCondition(Value, Ctx))
+    return -1;
+  return Value ? 1 : 0;
+}
+
+std::string oneLine(StringRef Text) {
+  std::string Out;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    if (Text[I] != '\n' && Text[I] != '\r') {
+      Out += Text[I];
+      continue;
+    }
+    while (I + 1 < Text.size() && isspace(static_cast<unsigned char>(Text[I + 1])))
+      ++I;
+    if (!Out.empty() && Out.back() != ' ')
+      Out += ' ';
+  }
+  return Out;
+}
+
+PrintingPolicy emittedPolicy(const ASTContext &Ctx) {
+  PrintingPolicy Policy = Ctx.getPrintingPolicy();
+  Policy.SuppressTagKeyword = true;
+  Policy.FullyQualifiedName = true;
+  return Policy;
+}
+
+std::string spellTemplateArgs(llvm::ArrayRef<TemplateArgument> Args, const ASTContext &Ctx) {
+  PrintingPolicy Policy = emittedPolicy(Ctx);
+  std::vector<std::string> Spelled;
+  for (const TemplateArgument &Arg : Args) {
+    if (Arg.getKind() == TemplateArgument::Type)
+      Spelled.push_back(Arg.getAsType().getCanonicalType().getAsString(Policy));
+    else if (Arg.getKind() == TemplateArgument::Integral)
+      Spelled.push_back("static_cast<" + Arg.getIntegralType().getCanonicalType().getAsString(Policy) + ">(" +
+                        toString(Arg.getAsIntegral(), 10) + ")");
+  }
+  return "<" + llvm::join(Spelled, ", ") + ">";
+}
+
+} // namespace asyncc::tool

@@ -1,0 +1,78 @@
+// Questions about the statements and expressions of an async body, shared
+// by the passes: where the awaits are, in which order C++ evaluates what,
+// and how the emitted code spells types.
+#pragma once
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/Stmt.h"
+#include "clang/AST/TemplateBase.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace asyncc::tool {
+
+// Calls Fn on every statement under S (S included), not entering lambdas:
+// their bodies are other functions.
+void forEachStmt(const clang::Stmt *S, const std::function<void(const clang::Stmt *)> &Fn);
+
+template <class T> bool contains(const clang::Stmt *S) {
+  bool Found = false;
+  forEachStmt(S, [&](const clang::Stmt *X) { Found |= llvm::isa<T>(X); });
+  return Found;
+}
+inline bool containsAwait(const clang::Stmt *S) { return contains<clang::CoawaitExpr>(S); }
+
+// E without implicit nodes and parentheses.
+inline const clang::Expr *strip(const clang::Expr *E) { return E ? E->IgnoreImplicit()->IgnoreParens() : nullptr; }
+
+// S's children in the order Clang evaluates them: left to right, except
+// that the right side of an assignment comes first (C++17).
+llvm::SmallVector<const clang::Stmt *, 4> inEvaluationOrder(const clang::Stmt *S);
+
+// `a && b`, `a || b` or `c ? x : y` whose conditionally evaluated operands
+// await: lowered as an if/else, so that what C++ skips is not awaited.
+bool isShortCircuit(const clang::Stmt *S);
+// An await, or a short-circuit that awaits: where evaluation may suspend.
+inline bool isSuspending(const clang::Stmt *S) { return llvm::isa<clang::CoawaitExpr>(S) || isShortCircuit(S); }
+
+// The awaits and short-circuits of S in the order they start; an await's
+// operand's awaits come before it; a short-circuit's own are not listed.
+void collectAwaits(const clang::Stmt *S, std::vector<const clang::Expr *> &Awaits);
+
+// Whether every case label of SW is a direct member of its block (or
+// labels a label that is).
+bool casesAreDirect(const clang::SwitchStmt *SW);
+
+// Whether S has a `break` (a `continue`) that leaves S itself, for the
+// innermost enclosing loop or switch (loop).
+struct Escapes {
+  bool Breaks = false;
+  bool Continues = false;
+};
+Escapes escapesOf(const clang::Stmt *S);
+
+// Whether the statement ends control flow where it stands: a throw or a
+// call of a function that does not return.
+bool endsFlow(const clang::Stmt *S);
+
+// The constant value of a condition, if it has one (as Clang's CFG prunes
+// the edge a constant condition never takes): -1 when not known.
+int knownCondition(const clang::Expr *Cond, const clang::ASTContext &Ctx);
+
+// Source text on one line, for comments: each line break and the
+// indentation after it become one space.
+std::string oneLine(llvm::StringRef Text);
+
+// How the emitted code spells types: fully qualified, without `struct`.
+clang::PrintingPolicy emittedPolicy(const clang::ASTContext &Ctx);
+
+// A specialization's arguments as the emitted code spells them:
+// <int, static_cast<int>(3)>.
+std::string spellTemplateArgs(llvm::ArrayRef<clang::TemplateArgument> Args, const clang::ASTContext &Ctx);
+
+} // namespace asyncc::tool

@@ -1,0 +1,240 @@
+#include "Checks.h"
+#include "AstQueries.h"
+#include "Diagnostics.h"
+#include "Find.h"
+
+#include "clang/AST/Attr.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace clang;
+
+namespace asyncc::tool {
+namespace {
+
+// What a check sees: the statement, and the function around it.
+struct CheckContext {
+  ASTContext &Ctx;
+  const FrameAnalysis &Frame;
+  bool Failed = false;
+
+  DiagnosticBuilder report(Diag Id, SourceLocation Loc) {
+    Failed = true;
+    return tool::report(Ctx, Id, Loc);
+  }
+};
+
+using Check = void (*)(const Stmt *, CheckContext &);
+
+void checkCoYield(const Stmt *S, CheckContext &C) {
+  if (isa<CoyieldExpr>(S))
+    C.report(Diag::CoYield, S->getBeginLoc());
+}
+
+void checkGoto(const Stmt *S, CheckContext &C) {
+  if (isa<IndirectGotoStmt>(S))
+    C.report(Diag::ComputedGoto, S->getBeginLoc());
+  else if (const auto *GS = dyn_cast<GotoStmt>(S); GS && !C.Frame.jumpStaysClear(GS))
+    C.report(Diag::GotoAcrossFrame, S->getBeginLoc());
+}
+
+void checkSwitch(const Stmt *S, CheckContext &C) {
+  const auto *SW = dyn_cast<SwitchStmt>(S);
+  if (!SW)
+    return;
+  if (containsAwait(SW->getConditionVariableDeclStmt()))
+    C.report(Diag::SwitchConditionVariable, SW->getBeginLoc());
+  else if ((containsAwait(SW->getBody()) || contains<CoreturnStmt>(SW->getBody())) && !casesAreDirect(SW))
+    C.report(Diag::NestedCase, SW->getBeginLoc());
+}
+
+void checkConditionVariables(const Stmt *S, CheckContext &C) {
+  if (const auto *IS = dyn_cast<IfStmt>(S); IS && containsAwait(IS->getConditionVariableDeclStmt()))
+    C.report(Diag::IfConditionVariable, IS->getBeginLoc());
+  else if (const auto *WS = dyn_cast<WhileStmt>(S); WS && containsAwait(WS->getConditionVariableDeclStmt()))
+    C.report(Diag::WhileConditionVariable, WS->getBeginLoc());
+  else if (const auto *FS = dyn_cast<ForStmt>(S); FS && containsAwait(FS->getConditionVariableDeclStmt()))
+    C.report(Diag::ForConditionVariable, FS->getBeginLoc());
+}
+
+void checkRangeFor(const Stmt *S, CheckContext &C) {
+  if (const auto *RF = dyn_cast<CXXForRangeStmt>(S); RF && containsAwait(RF->getRangeInit()))
+    C.report(Diag::AwaitInRange, RF->getBeginLoc());
+}
+
+void checkAwaitingExpressions(const Stmt *S, CheckContext &C) {
+  if (const auto *BCO = dyn_cast<BinaryConditionalOperator>(S); BCO && containsAwait(BCO))
+    C.report(Diag::GnuConditional, BCO->getBeginLoc());
+  else if (isa<StmtExpr>(S) && containsAwait(S))
+    C.report(Diag::StatementExpression, S->getBeginLoc());
+  else if (const auto *CA = dyn_cast<CoawaitExpr>(S); CA && CA->getBeginLoc().isMacroID())
+    C.report(Diag::AwaitInMacro, CA->getBeginLoc());
+}
+
+void checkDeclarations(const Stmt *S, CheckContext &C) {
+  const auto *DS = dyn_cast<DeclStmt>(S);
+  if (!DS)
+    return;
+  if (!DS->isSingleDecl() && containsAwait(DS)) {
+    C.report(Diag::SeveralDeclarations, DS->getBeginLoc());
+    return;
+  }
+  // A structured binding kept in the frame names members of its object.
+  const auto *DD = DS->isSingleDecl() ? dyn_cast<DecompositionDecl>(DS->getSingleDecl()) : nullptr;
+  if (DD && C.Frame.isFrameVar(DD) && llvm::any_of(DD->bindings(), [](const BindingDecl *B) {
+        return !B->getBinding() || !isa<MemberExpr>(B->getBinding()->IgnoreImplicit());
+      }))
+    C.report(Diag::StructuredBinding, DD->getBeginLoc());
+}
+
+void checkLambdaCaptures(const Stmt *S, CheckContext &C) {
+  const auto *LE = dyn_cast<LambdaExpr>(S);
+  if (LE && llvm::any_of(LE->captures(), [&](const LambdaCapture &Capture) {
+        const auto *V = Capture.capturesVariable() ? dyn_cast<VarDecl>(Capture.getCapturedVar()) : nullptr;
+        return V && C.Frame.isFrameVar(V);
+      }))
+    C.report(Diag::LambdaCapturesFrame, LE->getBeginLoc());
+}
+
+constexpr Check StatementChecks[] = {
+    checkCoYield,   checkGoto,        checkSwitch,        checkConditionVariables, checkRangeFor,
+    checkAwaitingExpressions, checkDeclarations, checkLambdaCaptures,
+};
+
+// Variables of the body become members of the future: a member named like
+// something else the body uses would hide it.
+void checkMemberNames(const CompoundStmt &Body, CheckContext &C) {
+  for (const Stmt *Child : Body.body())
+    if (const auto *DS = dyn_cast<DeclStmt>(Child))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && C.Frame.isFrameVar(VD)) {
+          bool Clash = false;
+          forEachStmt(&Body, [&](const Stmt *X) {
+            const auto *DRE = dyn_cast<DeclRefExpr>(X);
+            Clash |= DRE && DRE->getDecl() != VD && DRE->getDecl()->getDeclName() == VD->getDeclName();
+          });
+          if (Clash)
+            C.report(Diag::NameUsedTwice, VD->getLocation()) << VD->getName();
+        }
+}
+
+// The generated struct declares these names, and poll's body sees them:
+// a body or parameter that uses one would silently mean ours instead.
+bool isGeneratedName(StringRef Name) {
+  static const char *const Fixed[] = {"cx",       "live",   "finish", "drop", "live_at", "state_",
+                                      "self",     "resuming", "Finish", "Live", "State",   "Output"};
+  for (const char *F : Fixed)
+    if (Name == F)
+      return true;
+  for (StringRef Prefix : {"b", "s", "e", "ready", "await", "resume", "try", "tmp"})
+    if (Name.starts_with(Prefix) && Name.size() > Prefix.size() &&
+        llvm::all_of(Name.drop_front(Prefix.size()), llvm::isDigit))
+      return true;
+  return false;
+}
+
+void checkGeneratedNames(SourceRange R, CheckContext &C) {
+  const SourceManager &SM = C.Ctx.getSourceManager();
+  const LangOptions &LO = C.Ctx.getLangOpts();
+  CharSourceRange CR = CharSourceRange::getTokenRange(SM.getExpansionRange(R).getAsRange());
+  StringRef Text = Lexer::getSourceText(CR, SM, LO);
+  Lexer Lex(CR.getBegin(), LO, Text.begin(), Text.begin(), Text.end());
+  Token Tok;
+  bool AtEnd = false;
+  while (!AtEnd) {
+    AtEnd = Lex.LexFromRawLexer(Tok);  // true with the last token
+    if (Tok.is(tok::raw_identifier) && isGeneratedName(Tok.getRawIdentifier()))
+      C.report(Diag::GeneratedName, Tok.getLocation()) << Tok.getRawIdentifier();
+  }
+}
+
+bool hasAsyncAnnotation(const FunctionDecl &FD) { return isAsync(FD); }
+
+bool returnsAsync(const FunctionDecl &FD) {
+  const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(FD.getReturnType()->getAsCXXRecordDecl());
+  return TSD && TSD->getQualifiedNameAsString() == "asyncc::Async";
+}
+
+class AnnotationChecker : public RecursiveASTVisitor<AnnotationChecker> {
+public:
+  explicit AnnotationChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (hasAsyncAnnotation(*FD) && !FD->isThisDeclarationADefinition() && !FD->getDefinition())
+      report(Ctx, Diag::DeclarationWithoutBody, FD->getLocation()) << FD->getName();
+    if (!hasAsyncAnnotation(*FD) && FD->doesThisDeclarationHaveABody() && returnsAsync(*FD) &&
+        isa_and_nonnull<CoroutineBodyStmt>(FD->getBody()))
+      report(Ctx, Diag::AsyncWithoutAnnotation, FD->getLocation())
+          << FD->getName() << FixItHint::CreateInsertion(SM.getExpansionLoc(FD->getBeginLoc()), "ASYNC ");
+    return true;
+  }
+
+private:
+  ASTContext &Ctx;
+  const SourceManager &SM;
+};
+
+// An awaited ASYNC function is replaced by its future, `<name>_future`, which
+// exists only where the function's file is transformed too: a project's
+// header can be, a system header is not.
+class SystemHeaderAwaitChecker : public RecursiveASTVisitor<SystemHeaderAwaitChecker> {
+public:
+  explicit SystemHeaderAwaitChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+
+  // A lambda's body is not lowered: a coroutine there stays native.
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+
+  bool VisitCoawaitExpr(CoawaitExpr *E) {
+    const auto *Call = dyn_cast_or_null<CallExpr>(E->getOperand()->IgnoreImplicit());
+    const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+    const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+    if (!Def || !hasAsyncAnnotation(*Def) || !SM.isInSystemHeader(SM.getExpansionLoc(Def->getLocation())))
+      return true;
+    report(Ctx, Diag::SystemHeaderAwait, E->getOperand()->getBeginLoc()) << Def->getQualifiedNameAsString();
+    report(Ctx, Diag::SystemHeaderAwaitNote, Def->getLocation());
+    Failed = true;
+    return true;
+  }
+
+  bool Failed = false;
+
+private:
+  ASTContext &Ctx;
+  const SourceManager &SM;
+};
+
+} // namespace
+
+bool checkBody(const FunctionDecl &FD, const CompoundStmt &Body, const FrameAnalysis &Frame, ASTContext &Ctx) {
+  CheckContext C{Ctx, Frame};
+  checkMemberNames(Body, C);
+  forEachStmt(&Body, [&](const Stmt *S) {
+    for (Check Run : StatementChecks)
+      Run(S, C);
+  });
+  checkGeneratedNames(SourceRange(FD.getLocation(), FD.getBodyRBrace()), C);
+  return !C.Failed;
+}
+
+bool checkAwaitedFunctions(const FunctionDecl &FD, ASTContext &Ctx) {
+  SystemHeaderAwaitChecker Checker(Ctx);
+  Checker.TraverseStmt(FD.getBody());
+  return !Checker.Failed;
+}
+
+void checkAnnotations(ASTContext &Ctx) { AnnotationChecker(Ctx).TraverseDecl(Ctx.getTranslationUnitDecl()); }
+
+} // namespace asyncc::tool

@@ -1,0 +1,185 @@
+#include "Diagnostics.h"
+
+#include <iterator>
+#include <string>
+
+using namespace clang;
+
+namespace asyncc::tool {
+namespace {
+
+struct DiagInfo {
+  Diag Id;
+  DiagnosticsEngine::Level Level;
+  const char *Problem;  // what is refused, and why
+  const char *Rewrite;  // what to write instead; empty when nothing helps
+};
+
+// %0 and %1 are the arguments the report streams in.
+constexpr DiagInfo Table[] = {
+    {Diag::NotAsyncReturn, DiagnosticsEngine::Error, "an ASYNC function must return asyncc::Async<T>", ""},
+    {Diag::MemberTemplate, DiagnosticsEngine::Error, "ASYNC member templates are not supported by asyncc",
+     "make it a free function template"},
+    {Diag::TemplateParameterKind, DiagnosticsEngine::Error,
+     "asyncc supports ASYNC function templates with type and integer parameters", ""},
+    {Diag::TemplateParameterPack, DiagnosticsEngine::Error,
+     "asyncc supports ASYNC function templates whose parameters are named, and not packs", ""},
+    {Diag::UnsupportedMethod, DiagnosticsEngine::Error,
+     "asyncc supports ASYNC methods that are not virtual nor ref-qualified, of a named class that is not local to "
+     "a function",
+     "call a free ASYNC function from this one"},
+    {Diag::ClassTemplateMethodOutOfLine, DiagnosticsEngine::Error,
+     "asyncc transforms ASYNC methods of class templates defined in the class body",
+     "move the definition into the class"},
+    {Diag::OutOfLineMethodClass, DiagnosticsEngine::Error,
+     "asyncc transforms an out-of-line ASYNC method only when its class, declared once in the same file, is "
+     "defined in the file being transformed",
+     ""},
+    {Diag::DeclaredTwice, DiagnosticsEngine::Error, "asyncc transforms an ASYNC function declared only once",
+     "remove the separate declaration and define the function before its first use"},
+    {Diag::TrailingReturn, DiagnosticsEngine::Error,
+     "asyncc does not support a trailing return type on an ASYNC function", "write asyncc::Async<T> before the name"},
+    {Diag::UnnamedParameter, DiagnosticsEngine::Error, "parameters of an ASYNC function need names", ""},
+    {Diag::NotCoroutine, DiagnosticsEngine::Error,
+     "an ASYNC function must be a coroutine (use co_await or co_return)", ""},
+    {Diag::FunctionTryBlock, DiagnosticsEngine::Error,
+     "a function-try-block on an ASYNC function is not supported by asyncc v1", "put the try inside the body"},
+    {Diag::LambdaInAsync, DiagnosticsEngine::Error,
+     "an ASYNC lambda inside an ASYNC function is not supported by asyncc",
+     "define it outside, or make it an ASYNC function"},
+    {Diag::LambdaCapturesThis, DiagnosticsEngine::Error,
+     "asyncc supports ASYNC lambdas that do not capture 'this' nor take '...'", "pass the object as a parameter"},
+    {Diag::DeclarationWithoutBody, DiagnosticsEngine::Error,
+     "ASYNC on a declaration without a body: asyncc transforms definitions", "define '%0' in this file"},
+    {Diag::AsyncWithoutAnnotation, DiagnosticsEngine::Warning,
+     "'%0' returns asyncc::Async but is not annotated ASYNC: it stays a native C++20 coroutine (add ASYNC to "
+     "transform it)",
+     ""},
+    {Diag::SystemHeaderAwait, DiagnosticsEngine::Error,
+     "'%0' is an ASYNC function of a system header, which is not transformed: its future '%0_future' would not "
+     "exist",
+     "transform that header as one of the project's (include it with -I, not -isystem), or await it from a "
+     "function that is not ASYNC"},
+    {Diag::SystemHeaderAwaitNote, DiagnosticsEngine::Note, "defined here", ""},
+
+    {Diag::CoYield, DiagnosticsEngine::Error,
+     "'co_yield' is not supported in an ASYNC function: an async function completes once",
+     "use a channel or a stream to produce several values"},
+    {Diag::ComputedGoto, DiagnosticsEngine::Error, "a computed 'goto' is not supported in an ASYNC function", ""},
+    {Diag::GotoAcrossFrame, DiagnosticsEngine::Error,
+     "this 'goto' jumps across a 'co_await' or a variable stored in the async frame, which asyncc does not support",
+     "use a loop with 'break' or 'continue'"},
+    {Diag::SwitchConditionVariable, DiagnosticsEngine::Error,
+     "a condition variable initialized by 'co_await' is not supported by asyncc",
+     "declare the variable in the switch's init-statement: switch (auto v = ...; v)"},
+    {Diag::NestedCase, DiagnosticsEngine::Error,
+     "a 'case' label nested inside another statement of the switch (as in Duff's device) is not supported with "
+     "'co_await' or 'co_return' in the switch",
+     "put every label directly in the switch's block"},
+    {Diag::IfConditionVariable, DiagnosticsEngine::Error,
+     "a condition variable initialized by 'co_await' is not supported by asyncc v1",
+     "declare the variable before the 'if'"},
+    {Diag::WhileConditionVariable, DiagnosticsEngine::Error,
+     "a condition variable initialized by 'co_await' is not supported by asyncc v1",
+     "write 'while (true)', declare the variable, then 'if (!x) break;'"},
+    {Diag::ForConditionVariable, DiagnosticsEngine::Error,
+     "a condition variable initialized by 'co_await' is not supported by asyncc v1", ""},
+    {Diag::AwaitInRange, DiagnosticsEngine::Error,
+     "'co_await' in the range of a range-based 'for' is not supported by asyncc v1",
+     "await the range into a local variable first"},
+    {Diag::RangeForReturnOnly, DiagnosticsEngine::Error,
+     "this range-based 'for' cannot contain 'co_return' in asyncc v1 unless its body also awaits",
+     "iterate with an index"},
+    {Diag::GnuConditional, DiagnosticsEngine::Error, "'co_await' under the GNU 'a ?: b' operator is not supported",
+     "write 'a ? a : b' with 'a' in a local"},
+    {Diag::StatementExpression, DiagnosticsEngine::Error,
+     "'co_await' inside a statement expression is not supported", ""},
+    {Diag::SeveralDeclarations, DiagnosticsEngine::Error,
+     "a declaration of several variables with a 'co_await' is not supported by asyncc v1",
+     "declare one variable per statement"},
+    {Diag::NotAVariable, DiagnosticsEngine::Error, "asyncc v1 supports only variable declarations here", ""},
+    {Diag::IfConstexprCondition, DiagnosticsEngine::Error,
+     "asyncc cannot evaluate the condition of this 'if constexpr'", ""},
+    {Diag::UnsupportedStatement, DiagnosticsEngine::Error,
+     "this statement (%0) cannot contain 'co_await' or 'co_return' in asyncc v1", ""},
+    {Diag::LocalTypeTwice, DiagnosticsEngine::Error,
+     "two types declared in this async function are named '%0'; asyncc makes them members of one struct",
+     "rename one"},
+
+    {Diag::GeneratedName, DiagnosticsEngine::Error, "'%0' is a name asyncc's generated code declares",
+     "rename it in this async function"},
+    {Diag::NameUsedTwice, DiagnosticsEngine::Error,
+     "this variable is named like '%0', which this function also uses for something else; the generated struct "
+     "would confuse them",
+     "rename the variable"},
+    {Diag::FrameVariableInMacro, DiagnosticsEngine::Error,
+     "a variable stored in the async frame is named inside a macro expansion; asyncc cannot rename it there",
+     "expand the macro by hand"},
+    {Diag::AwaitInMacro, DiagnosticsEngine::Error, "'co_await' inside a macro expansion is not supported",
+     "expand the macro by hand"},
+
+    {Diag::UnnamedType, DiagnosticsEngine::Error,
+     "%0 has a type that cannot be named outside the function (a lambda, an unnamed class, or a class local to "
+     "another function); asyncc cannot store it in the frame",
+     "keep it out of the scope of any co_await, or give it a named type"},
+    {Diag::StructuredBinding, DiagnosticsEngine::Error,
+     "a structured binding of an array or a tuple-like type whose scope contains a 'co_await' is not supported by "
+     "asyncc",
+     "declare a variable and use std::get or an index"},
+    {Diag::LambdaCapturesFrame, DiagnosticsEngine::Error,
+     "a lambda that captures a variable stored in the async frame is not supported by asyncc v1",
+     "pass the variable to the lambda as an argument"},
+    {Diag::AsyncVariable, DiagnosticsEngine::Error,
+     "asyncc v1 can keep an Async<T> in the frame only when it is initialized by a call of an ASYNC function of "
+     "this file",
+     ""},
+    {Diag::ArrayVariable, DiagnosticsEngine::Error,
+     "asyncc stores an array in the frame only when its size is a constant and it is initialized by braces or not "
+     "at all",
+     "use std::array"},
+    {Diag::ReferenceToTemporary, DiagnosticsEngine::Error,
+     "a reference bound to a temporary, whose scope contains a 'co_await', is not supported by asyncc v1",
+     "declare the variable by value"},
+    {Diag::TemporaryReference, DiagnosticsEngine::Error,
+     "a temporary bound to a reference here must live until the await ends, which asyncc v1 cannot do",
+     "store it in a local variable first and pass that"},
+    {Diag::TemporaryDestructor, DiagnosticsEngine::Error,
+     "this temporary's destructor would run before the await ends instead of after it",
+     "store it in a local variable first and pass that"},
+    {Diag::EvaluatedBefore, DiagnosticsEngine::Error,
+     "this is evaluated before a 'co_await' of the same expression, and asyncc cannot keep its value across the "
+     "suspension",
+     "compute it into a local variable in a statement of its own"},
+    {Diag::AwaitsItself, DiagnosticsEngine::Error,
+     "an async function cannot await itself directly: its future would contain itself and have infinite size",
+     "await asyncc::boxed(...) of the call, which keeps it on the heap"},
+    {Diag::AwaitedDefinedLater, DiagnosticsEngine::Error,
+     "asyncc needs the definition of the awaited async function '%0' before this function, in this file or in a "
+     "header it includes",
+     "move it above this function (for mutual recursion, await asyncc::boxed(...) of the call)"},
+};
+
+const DiagInfo &infoOf(Diag Id) {
+  for (const DiagInfo &I : Table)
+    if (I.Id == Id)
+      return I;
+  llvm_unreachable("a diagnostic missing from the table");
+}
+
+} // namespace
+
+std::string messageOf(Diag Id) {
+  const DiagInfo &I = infoOf(Id);
+  std::string Text = I.Problem;
+  if (*I.Rewrite)
+    Text += std::string("; ") + I.Rewrite;
+  return Text;
+}
+
+DiagnosticBuilder report(ASTContext &Ctx, Diag Id, SourceLocation Loc) {
+  DiagnosticsEngine &Diags = Ctx.getDiagnostics();
+  auto Level = static_cast<DiagnosticIDs::Level>(infoOf(Id).Level);
+  return Diags.Report(Loc, Diags.getDiagnosticIDs()->getCustomDiagID(Level, messageOf(Id)));
+}
+
+} // namespace asyncc::tool

@@ -1,0 +1,74 @@
+// Every diagnostic asyncc reports, from one table (Diagnostics.cpp): an id,
+// what cannot be lowered faithfully, and the rewrite it suggests.
+#pragma once
+
+#include "clang/AST/ASTContext.h"
+#include "clang/Basic/Diagnostic.h"
+
+namespace asyncc::tool {
+
+enum class Diag {
+  // The function itself
+  NotAsyncReturn,
+  MemberTemplate,
+  TemplateParameterKind,
+  TemplateParameterPack,
+  UnsupportedMethod,
+  ClassTemplateMethodOutOfLine,
+  OutOfLineMethodClass,
+  DeclaredTwice,
+  TrailingReturn,
+  UnnamedParameter,
+  NotCoroutine,
+  FunctionTryBlock,
+  LambdaInAsync,
+  LambdaCapturesThis,
+  DeclarationWithoutBody,
+  AsyncWithoutAnnotation,
+  SystemHeaderAwait,
+  SystemHeaderAwaitNote,
+  // Statements
+  CoYield,
+  ComputedGoto,
+  GotoAcrossFrame,
+  SwitchConditionVariable,
+  NestedCase,
+  IfConditionVariable,
+  WhileConditionVariable,
+  ForConditionVariable,
+  AwaitInRange,
+  RangeForReturnOnly,
+  GnuConditional,
+  StatementExpression,
+  SeveralDeclarations,
+  NotAVariable,
+  IfConstexprCondition,
+  UnsupportedStatement,
+  LocalTypeTwice,
+  // Names
+  GeneratedName,
+  NameUsedTwice,
+  FrameVariableInMacro,
+  AwaitInMacro,
+  // Values in the frame
+  UnnamedType,
+  StructuredBinding,
+  LambdaCapturesFrame,
+  AsyncVariable,
+  ArrayVariable,
+  ReferenceToTemporary,
+  TemporaryReference,
+  TemporaryDestructor,
+  EvaluatedBefore,
+  AwaitsItself,
+  AwaitedDefinedLater,
+};
+
+// Starts the report of Id at Loc; the caller adds %0, %1 and fix-its.
+clang::DiagnosticBuilder report(clang::ASTContext &Ctx, Diag Id, clang::SourceLocation Loc);
+
+// The text of Id's message with its arguments in place of %0, %1: for
+// documentation and tests of the table.
+std::string messageOf(Diag Id);
+
+} // namespace asyncc::tool

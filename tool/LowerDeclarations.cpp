@@ -1,0 +1,322 @@
+// The lowering of declarations: variables stored in the frame (by value,
+// references as pointers, arrays, structured bindings), plain locals whose
+// initializer awaits, types declared in the body, and the range-based for,
+// whose range, iterators and loop variable the frame keeps.
+#include "AstQueries.h"
+#include "Find.h"
+#include "Lowerer.h"
+
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace clang;
+
+namespace asyncc::tool {
+
+// A plain local whose initializer awaits: nothing later in its block
+// suspends, so it is declared after the resume point, as written.
+void Lowerer::lowerLocalInit(const VarDecl *VD) {
+  QualType T = VD->getType();
+  const Expr *Init = VD->getInit();
+  if (Init && containsAwait(Init)) {
+    if (!spellable(T, VD->getLocation(), "this variable"))
+      return;
+    auto L = lowerFullExpr(Init, /*KeepAll=*/false);
+    if (!L)
+      return;
+    std::string Decl = originalText(SourceRange(VD->getBeginLoc(), VD->getLocation()));
+    if (const auto *DD = dyn_cast<DecompositionDecl>(VD)) {
+      // `auto [a, b]`: up to the closing bracket.
+      SourceLocation Last = SM.getExpansionLoc(DD->bindings().back()->getLocation());
+      SourceLocation Close = Lexer::findLocationAfterToken(Last, tok::r_square, SM, Ctx.getLangOpts(), false);
+      Decl = Lexer::getSourceText(CharSourceRange::getCharRange(SM.getExpansionLoc(VD->getBeginLoc()), Close), SM,
+                                  Ctx.getLangOpts())
+                 .str();
+    }
+    if (VD->getInitStyle() == VarDecl::CInit)
+      emit(Decl + " = " + L->Text + ";");
+    else if (isa<InitListExpr>(strip(Init)))  // the braces are the initializer's own
+      emit(Decl + L->Text + ";");
+    else
+      emit(Decl + "{" + L->Text + "};");
+    endFullExpr(*L);
+  }
+}
+
+void Lowerer::lowerVar(const VarDecl *VD) {
+  QualType T = VD->getType();
+  if (!Frame->isFrameVar(VD)) {
+    lowerLocalInit(VD);
+    return;
+  }
+  if (!spellable(T, VD->getLocation(), "this variable"))
+    return;
+  if (T->isReferenceType()) {
+    lowerReferenceVar(VD);
+    return;
+  }
+  if (VD->isStaticLocal() || !VD->hasLocalStorage())
+    return;
+  std::string Type = typeName(T.getUnqualifiedType());
+  if (T->isArrayType())
+    return lowerArrayVar(VD);
+  // A future of another async function kept in a variable: after the
+  // transformation its type is that function's struct, not Async<T>.
+  if (const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl());
+      TSD && TSD->getQualifiedNameAsString() == "asyncc::Async") {
+    const auto *Call = VD->getInit() ? dyn_cast<CallExpr>(strip(VD->getInit())) : nullptr;
+    if (!Call || !Call->getDirectCallee() || !isAsync(*Call->getDirectCallee())) {
+      report(Diag::AsyncVariable, VD->getLocation());
+      return;
+    }
+    Type = futureType(VD->getInit());
+    if (Failed)
+      return;
+  }
+  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
+  std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
+  const Expr *Init = VD->getInit();
+  const auto *DefaultConstruct = dyn_cast_or_null<CXXConstructExpr>(Init ? strip(Init) : nullptr);
+  bool DefaultInit = DefaultConstruct && DefaultConstruct->getNumArgs() == 0 &&
+                     DefaultConstruct->getParenOrBraceRange().isInvalid();
+  if (!Init || DefaultInit) {
+    emit(Placement + ";");
+  } else {
+    bool Braced = VD->getInitStyle() == VarDecl::ListInit;
+    // The initializer's text: `e` of `T x = e`, the arguments of `T x(a, b)`
+    // or of `T x{a, b}`.
+    const Expr *Source = Init;
+    std::string Args;
+    const auto *Construct = dyn_cast<CXXConstructExpr>(strip(Init));
+    bool ParenInit = VD->getInitStyle() == VarDecl::CallInit;
+    if ((ParenInit || Braced) && Construct && Construct->getParenOrBraceRange().isValid()) {
+      std::vector<std::string> Parts;
+      std::vector<Lowered> Ends;
+      for (const Expr *Arg : Construct->arguments()) {
+        if (isa<CXXDefaultArgExpr>(Arg))
+          continue;
+        auto L = lowerFullExpr(Arg, false);
+        if (!L)
+          return;
+        Parts.push_back(L->Text);
+        Ends.push_back(*L);
+      }
+      Args = llvm::join(Parts, ", ");
+      // `T x{a, b}` with an initializer_list constructor: the one argument is
+      // the braced list itself, and more braces would make a list of one.
+      bool ListArgument = Braced && Parts.size() == 1 && Construct->getNumArgs() >= 1 &&
+                          isa<CXXStdInitializerListExpr>(Construct->getArg(0)->IgnoreImplicit());
+      emit(Placement + (ListArgument ? Args : Braced ? "{" + Args + "}" : "(" + Args + ")") + ";");
+      for (auto It = Ends.rbegin(); It != Ends.rend(); ++It)
+        endFullExpr(*It);
+    } else {
+      bool SameType = Ctx.hasSameUnqualifiedType(strip(Init)->getType(), T) || T->isScalarType();
+      bool Ok = emitWithValue(Source, [&](const std::string &Value) {
+        if (Braced)  // an aggregate's initializer list has its braces already
+          return Placement + (isa<InitListExpr>(strip(Source)) ? Value : "{" + Value + "}") + ";";
+        if (SameType)
+          return Placement + "(" + Value + ");";
+        // Copy-initialization, explicit constructors excluded, as written.
+        return Placement + "([&]() -> " + Type + " { return " + Value + "; }());";
+      });
+      if (!Ok)
+        return;
+    }
+  }
+  VarPath[VD] = Path;
+  construct(Path, T);
+  bindNames(VD);
+}
+
+// An array in the frame: declared through an alias (`type_t<int[3]> a;`),
+// made by array placement new from its braces, destroyed element by element.
+void Lowerer::lowerArrayVar(const VarDecl *VD) {
+  QualType T = VD->getType();
+  const Expr *Init = VD->getInit() ? strip(VD->getInit()) : nullptr;
+  if (!Ctx.getAsConstantArrayType(T) || (Init && !isa<InitListExpr>(Init) && !isa<CXXConstructExpr>(Init))) {
+    report(Diag::ArrayVariable, VD->getLocation());
+    return;
+  }
+  std::string Type = "asyncc::detail::type_t<" + typeName(T.getUnqualifiedType()) + ">";
+  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
+  std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
+  if (Init && isa<InitListExpr>(Init)) {
+    if (!emitWithValue(Init, [&](const std::string &Value) { return Placement + Value + ";"; }))
+      return;
+  } else {
+    emit(Placement + ";");
+  }
+  VarPath[VD] = Path;
+  if (T.isDestructedType() != QualType::DK_none)
+    construct(Path, "std::destroy(std::begin(" + Path + "), std::end(" + Path + "));");
+}
+
+// A structured binding in the frame: the object it decomposes is the slot,
+// and each name is a member (or element) of it.
+void Lowerer::bindNames(const VarDecl *VD) {
+  const auto *DD = dyn_cast<DecompositionDecl>(VD);
+  if (!DD)
+    return;
+  for (const BindingDecl *B : DD->bindings()) {
+    const Expr *E = B->getBinding() ? B->getBinding()->IgnoreImplicit() : nullptr;
+    if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
+      BindingPath[B] = VarPath[VD] + "." + ME->getMemberDecl()->getNameAsString();
+  }
+}
+
+// The member name of a variable in the frame; a structured binding's
+// object is named after its names.
+std::string Lowerer::slotName(const VarDecl *VD) {
+  const auto *DD = dyn_cast<DecompositionDecl>(VD);
+  if (!DD)
+    return VD->getNameAsString();
+  std::string Name = "binding";
+  for (const BindingDecl *B : DD->bindings())
+    Name += "_" + B->getNameAsString();
+  return Name;
+}
+
+// A reference in the frame is a pointer to what it refers to; its uses read
+// through the pointer.
+void Lowerer::lowerReferenceVar(const VarDecl *VD) {
+  const Expr *Init = VD->getInit();
+  const Expr *Bound = Init ? Init->IgnoreParens() : nullptr;
+  if (const auto *Cleanups = dyn_cast_or_null<ExprWithCleanups>(Bound))
+    Bound = Cleanups->getSubExpr()->IgnoreParens();
+  if (!Bound || isa<MaterializeTemporaryExpr>(Bound)) {
+    report(Diag::ReferenceToTemporary, VD->getLocation());
+    return;
+  }
+  QualType Pointee = VD->getType().getNonReferenceType();
+  std::string Type = typeName(Pointee) + "*";
+  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
+  if (!emitWithValue(Init, [&](const std::string &Value) { return Path + " = std::addressof(" + Value + ");"; }))
+    return;
+  VarPath[VD] = "(*" + Path + ")";
+  bindNames(VD);
+}
+
+// for (decl : range) body, with awaits in the body: the range (or a pointer
+// to it), the iterators and the loop variable live in the frame.
+void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
+  unsigned LiveAtEntry = CurrentLive;
+  openBlock();
+  emit("// " + oneLine(originalText(SourceRange(RF->getBeginLoc(), RF->getRParenLoc()))));
+  Layout.openStruct("s" + std::to_string(BlockCount++));
+  Layout.pushHome();
+  if (RF->getInit())
+    lowerStmt(RF->getInit());
+  const Expr *RangeInit = RF->getRangeInit();
+  const auto *RangeVar = cast<VarDecl>(RF->getRangeStmt()->getSingleDecl());
+  const auto *BeginVar = cast<VarDecl>(RF->getBeginStmt()->getSingleDecl());
+  const auto *EndVar = cast<VarDecl>(RF->getEndStmt()->getSingleDecl());
+  std::string Range;
+  {
+    bool Braces = containsAwait(RangeInit);
+    if (Braces) {
+      openBlock();
+    }
+    auto L = lowerFullExpr(RangeInit, false);
+    if (!L)
+      return;
+    if (strip(RangeInit)->isLValue()) {
+      QualType T = RangeVar->getType().getNonReferenceType();
+      std::string Path = Layout.addSlot("range", typeName(T) + "*", "the range");
+      emit(Path + " = std::addressof(" + L->Text + ");");
+      endFullExpr(*L);
+      Range = "(*" + Path + ")";
+    } else {
+      QualType T = strip(RangeInit)->getType().getUnqualifiedType();
+      if (!spellable(T, RangeInit->getBeginLoc(), "the range"))
+        return;
+      std::string Path = Layout.addSlot("range", typeName(T), "the range");
+      emit("::new (static_cast<void*>(&" + Path + ")) " + typeName(T) + "(" + L->Text + ");");
+      endFullExpr(*L);
+      construct(Path, T);
+      Range = Path;
+    }
+    if (Braces) {
+      closeBlock();
+    }
+  }
+  // begin and end as the range-based for finds them: members, else ADL.
+  auto call = [&](const VarDecl *V, StringRef Name) {
+    const Expr *E = strip(V->getInit());
+    if (isa<CXXMemberCallExpr>(E))
+      return Range + "." + Name.str() + "()";
+    if (strip(RangeInit)->getType()->isArrayType())
+      return Name == "begin" ? Range + " + 0" : Range + " + " + std::to_string(cast<ConstantArrayType>(
+                                                   Ctx.getAsArrayType(strip(RangeInit)->getType()))->getSize().getZExtValue());
+    return Name.str() + "(" + Range + ")";
+  };
+  std::string Begin = Layout.addSlot("begin", typeName(BeginVar->getType()), "the iterator");
+  emit("::new (static_cast<void*>(&" + Begin + ")) " + typeName(BeginVar->getType()) + "(" + call(BeginVar, "begin") + ");");
+  construct(Begin, BeginVar->getType());
+  std::string End = Layout.addSlot("end", typeName(EndVar->getType()), "the end");
+  emit("::new (static_cast<void*>(&" + End + ")) " + typeName(EndVar->getType()) + "(" + call(EndVar, "end") + ");");
+  construct(End, EndVar->getType());
+  Layout.openAlternatives();
+  emit("for (; " + Begin + " != " + End + "; ++" + Begin + ")");
+  openBlock();
+  enterLoop();
+  Layout.openStruct("b" + std::to_string(BlockCount++));
+  const VarDecl *LoopVar = RF->getLoopVariable();
+  QualType T = LoopVar->getType();
+  if (!spellable(T, LoopVar->getLocation(), "the loop variable"))
+    return;
+  std::string VarComment = oneLine(originalText(LoopVar->getSourceRange()));
+  if (T->isReferenceType()) {
+    std::string Path = Layout.addSlot(LoopVar->getNameAsString(), typeName(T.getNonReferenceType()) + "*", VarComment);
+    emit(Path + " = std::addressof(*" + Begin + ");");
+    VarPath[LoopVar] = "(*" + Path + ")";
+  } else {
+    std::string Type = typeName(T.getUnqualifiedType());
+    std::string Path = Layout.addSlot(LoopVar->getNameAsString(), Type, VarComment);
+    emit("::new (static_cast<void*>(&" + Path + ")) " + Type + "(*" + Begin + ");");
+    VarPath[LoopVar] = Path;
+    construct(Path, T);
+  }
+  Layout.openAlternatives();
+  lowerStmt(RF->getBody());
+  Layout.close();
+  destroyDownTo(ContinueLive.back());
+  leaveLoop();
+  Layout.close();
+  closeBlock();
+  Layout.close();
+  Layout.close();
+  Layout.popHome();
+  destroyDownTo(LiveAtEntry);
+  closeBlock();
+}
+
+void Lowerer::lowerDecl(const DeclStmt *DS) {
+  for (const Decl *D : DS->decls()) {
+    const auto *VD = dyn_cast<VarDecl>(D);
+    if (!VD) {
+      report(Diag::NotAVariable, D->getLocation());
+      return;
+    }
+    if (!Frame->isFrameVar(VD) && !(VD->getInit() && containsAwait(VD->getInit()))) {
+      emit(stmtText(DS));
+      return;
+    }
+    lowerVar(VD);
+  }
+}
+
+// Types declared in the body become members of the future's struct, where
+// the frame can name them.
+void Lowerer::lowerLocalTypes(const DeclStmt *DS) {
+  for (const Decl *D : DS->decls())
+    if (!HoistedTypes.insert(cast<NamedDecl>(D)->getName()).second) {
+      report(Diag::LocalTypeTwice, D->getLocation()) << cast<NamedDecl>(D)->getName();
+      return;
+    }
+  std::string Text = originalText(DS->getSourceRange());
+  Out.LocalTypes.push_back(StringRef(Text).ends_with(";") ? Text : Text + ";");
+}
+
+} // namespace asyncc::tool

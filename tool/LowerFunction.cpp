@@ -1,0 +1,418 @@
+// The lowering of the function as a whole: its signature, parameters,
+// template arguments and lambda captures; and the text and naming helpers
+// the statement and expression lowering share.
+#include "AstQueries.h"
+#include "Checks.h"
+#include "Find.h"
+#include "Lowerer.h"
+#include "Lowering.h"
+
+#include "clang/AST/Attr.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/QualTypeNames.h"
+#include "clang/AST/TypeLoc.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace clang;
+
+namespace asyncc::tool {
+
+Lowerer::Lowerer(const FunctionDecl &FD, ASTContext &Ctx, StringRef File)
+    : FD(FD), Ctx(Ctx), SM(Ctx.getSourceManager()), Scratch(SM, Ctx.getLangOpts()), File(File),
+      Policy(emittedPolicy(Ctx)) {
+  Out.Live.push_back(LiveNode{"None", 0, ""});
+  LiveNames.insert("None");
+  Out.Frame.NodeKind = LayoutNode::Struct;
+}
+
+// ---- Text -------------------------------------------------------------------
+
+std::string Lowerer::text(SourceRange R) {
+  // One character past the end, then dropped: the Rewriter maps an end
+  // that falls on a replaced token to the middle of the replacement.
+  SourceRange E = SM.getExpansionRange(R).getAsRange();
+  SourceLocation End = Lexer::getLocForEndOfToken(E.getEnd(), 0, SM, Ctx.getLangOpts());
+  std::string T = Scratch.getRewrittenText(CharSourceRange::getCharRange(E.getBegin(), End.getLocWithOffset(1)));
+  if (!T.empty())
+    T.pop_back();
+  return T;
+}
+
+std::string Lowerer::originalText(SourceRange R) {
+  CharSourceRange CR = CharSourceRange::getTokenRange(SM.getExpansionRange(R).getAsRange());
+  return Lexer::getSourceText(CR, SM, Ctx.getLangOpts()).str();
+}
+
+std::string Lowerer::stmtText(const Stmt *S) {
+  renameIn(S);
+  SourceRange R = SM.getExpansionRange(S->getSourceRange()).getAsRange();
+  SourceLocation AfterSemi = Lexer::findLocationAfterToken(R.getEnd(), tok::semi, SM, Ctx.getLangOpts(),
+                                                           /*SkipTrailingWhitespaceAndNewLine=*/false);
+  std::string T = text(R);
+  if (AfterSemi.isValid() && !isa<DeclStmt>(S) && !isa<CompoundStmt>(S) && !StringRef(T).ends_with(";"))
+    T += ";";
+  return T;
+}
+
+std::string Lowerer::typeName(QualType T) {
+  // Deduced types and member typedefs (std::vector<int>::iterator) are
+  // spelled by what they denote: qualifying the sugar is not reliable.
+  bool Canonical = T->getContainedDeducedType() != nullptr;
+  for (QualType U = T.getNonReferenceType(); !Canonical;) {
+    const auto *TT = U->getAs<TypedefType>();
+    if (!TT)
+      break;
+    Canonical = isa<RecordDecl>(TT->getDecl()->getDeclContext());
+    U = TT->desugar();
+  }
+  if (Canonical)
+    return T.getCanonicalType().getAsString(Policy);
+  return TypeName::getFullyQualifiedName(T, Ctx, Policy, /*WithGlobalNsPrefix=*/false);
+}
+
+bool Lowerer::spellable(QualType T, SourceLocation Loc, StringRef What) {
+  const Type *Ty = T.getNonReferenceType()->getUnqualifiedDesugaredType();
+  if (const auto *RD = Ty->getAsCXXRecordDecl()) {
+    bool Hoisted = RD->isLocalClass() == &FD && !RD->isLambda() && !RD->getDeclName().isEmpty();
+    if (!Hoisted && (RD->isLambda() || RD->getDeclName().isEmpty() || RD->isLocalClass())) {
+      report(Diag::UnnamedType, Loc) << What;
+      return false;
+    }
+  }
+  return true;
+}
+
+void Lowerer::renameIn(const Stmt *S) {
+  forEachStmt(S, [&](const Stmt *X) {
+    if (const auto *This = dyn_cast<CXXThisExpr>(X)) {
+      if (!RenamedThis.insert(This).second)
+        return;
+      SourceLocation Loc = SM.getExpansionLoc(This->getLocation());
+      if (!This->isImplicit()) {
+        Scratch.ReplaceText(Loc, 4, "self");
+        return;
+      }
+      // `member` is `this->member`: the name becomes `self->member`, in
+      // place, so that later replacements of the range still cover it.
+      unsigned Length = Lexer::MeasureTokenLength(Loc, SM, Ctx.getLangOpts());
+      Scratch.ReplaceText(Loc, Length,
+                          "self->" + Lexer::getSourceText(CharSourceRange::getCharRange(Loc, Loc.getLocWithOffset(Length)),
+                                                          SM, Ctx.getLangOpts())
+                                         .str());
+      return;
+    }
+    const auto *DRE = dyn_cast<DeclRefExpr>(X);
+    if (!DRE || !Renamed.insert(DRE).second)
+      return;
+    std::string NewName;
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && VarPath.count(VD))
+      NewName = VarPath.lookup(VD);
+    else if (const auto *B = dyn_cast<BindingDecl>(DRE->getDecl()); B && BindingPath.count(B))
+      NewName = BindingPath.lookup(B);
+    else
+      return;
+    SourceLocation Loc = DRE->getLocation();
+    if (Loc.isMacroID()) {
+      report(Diag::FrameVariableInMacro, Loc);
+      return;
+    }
+    Scratch.ReplaceText(SourceRange(DRE->getBeginLoc(), DRE->getEndLoc()), NewName);
+  });
+}
+
+std::string Lowerer::declComment(const VarDecl *VD) {
+  return oneLine(originalText(VD->getSourceRange())) + "   " + File.str() + ":" +
+         std::to_string(SM.getPresumedLoc(SM.getExpansionLoc(VD->getLocation())).getLine());
+}
+
+// ---- Output and the live set ------------------------------------------------
+
+void Lowerer::emit(const std::string &Line) {
+  std::string Prefix(Indent * 2, ' ');
+  SmallVector<StringRef, 8> Lines;
+  StringRef(Line).split(Lines, '\n');
+  size_t FirstIndex = Out.PollBody.size();
+  bool First = true;
+  for (StringRef L : Lines) {
+    Out.PollBodySourceLines.push_back(SourceLine ? SourceLine + Out.PollBody.size() - FirstIndex : 0);
+    Out.PollBody.push_back(First ? Prefix + L.str() : L.str());
+    First = false;
+  }
+}
+
+unsigned Lowerer::addLiveNode(const std::string &Path, const std::string &Destroy) {
+  // Member paths flatten to names that may meet (a local `b0_x` and the
+  // member `x` of block b0): the enumerator gets a suffix then.
+  std::string Base = Path;
+  std::replace(Base.begin(), Base.end(), '.', '_');
+  std::string Name = Base;
+  for (unsigned N = 2; !LiveNames.insert(Name).second; ++N)
+    Name = Base + "_" + std::to_string(N);
+  Out.Live.push_back(LiveNode{Name, CurrentLive, Destroy});
+  return Out.Live.size() - 1;
+}
+
+void Lowerer::construct(const std::string &Path, const std::string &Destroy) {
+  CurrentLive = addLiveNode(Path, Destroy);
+  emit("live = Live::" + Out.Live[CurrentLive].Name + ";");
+}
+
+void Lowerer::destroyDownTo(unsigned Target) {
+  unsigned At = CurrentLive;
+  while (At != Target && At != 0) {
+    emit(Out.Live[At].Destroy);
+    At = Out.Live[At].Parent;
+  }
+  if (CurrentLive != Target) {
+    CurrentLive = Target;
+    emit("live = Live::" + Out.Live[Target].Name + ";");
+  }
+}
+
+// ---- The function -------------------------------------------------------------
+
+// An ASYNC lambda, outside any ASYNC function: its captures become the first
+// members of the future, references to the closure's own.
+bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
+  const CXXRecordDecl *Closure = Call.getParent();
+  const LambdaExpr *LE = lambdaOf(Call, Ctx);
+  for (const DeclContext *DC = Closure->getDeclContext(); DC; DC = DC->getParent())
+    if (const auto *Enclosing = dyn_cast<FunctionDecl>(DC); Enclosing && isAsync(*Enclosing)) {
+      report(Diag::LambdaInAsync, Call.getLocation());
+      return false;
+    }
+  llvm::DenseMap<const ValueDecl *, FieldDecl *> Fields;
+  FieldDecl *This = nullptr;
+  Closure->getCaptureFields(Fields, This);
+  if (!LE || This || Call.isVariadic()) {
+    report(Diag::LambdaCapturesThis, Call.getLocation());
+    return false;
+  }
+  std::vector<std::pair<unsigned, const ValueDecl *>> Captures;
+  for (const auto &[Var, Field] : Fields)
+    Captures.push_back({Field->getFieldIndex(), Var});
+  llvm::sort(Captures);
+  for (const auto &[Index, Var] : Captures) {
+    QualType T = Var->getType().getNonReferenceType();
+    // A copy in a lambda that is not mutable is const; a capture by
+    // reference, or a mutable lambda's copy, is not.
+    if (Call.isConst() && !Fields.lookup(Var)->getType()->isReferenceType())
+      T.addConst();
+    Parameter Capture;
+    Capture.Name = Var->getNameAsString();
+    Capture.Type = typeName(T) + "&";
+    Capture.IsReference = true;
+    Out.Params.push_back(Capture);
+  }
+  Out.IsLambda = true;
+  // The name of the variable it initializes, if any, names the future.
+  std::string Name = "lambda";
+  DynTypedNodeList Parents = Ctx.getParents(*LE);
+  for (int Depth = 0; Depth < 4 && !Parents.empty(); ++Depth) {
+    if (const auto *VD = Parents[0].get<VarDecl>()) {
+      Name = VD->getNameAsString();
+      break;
+    }
+    Parents = Ctx.getParents(Parents[0]);
+  }
+  Out.Name = Name;
+  Out.FutureName = Name + "_future";
+  SourceRange Params(Call.getFunctionTypeLoc().getLParenLoc(), Call.getFunctionTypeLoc().getRParenLoc());
+  Out.LambdaHead = originalText(LE->getIntroducerRange()) + originalText(Params) + (Call.isConst() ? "" : " mutable");
+  return true;
+}
+
+// The template arguments of a specialization, and an alias for each of the
+// template's parameters, under which the copied body finds them.
+bool Lowerer::specialize() {
+  // A method of a class template's specialization: the class's parameters.
+  const TemplateParameterList *Params = nullptr;
+  const TemplateArgumentList *Args = nullptr;
+  const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
+  if (const auto *Spec = Method ? dyn_cast<ClassTemplateSpecializationDecl>(Method->getParent()) : nullptr) {
+    Params = Spec->getSpecializedTemplate()->getTemplateParameters();
+    Args = &Spec->getTemplateArgs();
+  } else {
+    Params = FD.getPrimaryTemplate()->getTemplateParameters();
+    Args = FD.getTemplateSpecializationArgs();
+  }
+  for (unsigned I = 0; I != Params->size(); ++I) {
+    const NamedDecl *Param = Params->getParam(I);
+    const TemplateArgument &Arg = Args->get(I);
+    if (Param->isTemplateParameterPack() || Param->getName().empty()) {
+      report(Diag::TemplateParameterPack, FD.getLocation());
+      return false;
+    }
+    if (Arg.getKind() == TemplateArgument::Type) {
+      std::string Type = Arg.getAsType().getCanonicalType().getAsString(Policy);
+      Out.TemplateAliases.push_back("using " + Param->getNameAsString() + " = " + Type + ";");
+    } else if (Arg.getKind() == TemplateArgument::Integral) {
+      std::string Value = toString(Arg.getAsIntegral(), 10);
+      std::string Type = Arg.getIntegralType().getCanonicalType().getAsString(Policy);
+      Out.TemplateAliases.push_back("static constexpr " + Type + " " + Param->getNameAsString() + " = " + Value +
+                                    ";");
+    } else {
+      report(Diag::TemplateParameterKind, FD.getLocation());
+      return false;
+    }
+  }
+  Out.Specialization = true;
+  Out.TemplateArgs = spellTemplateArgs(Args->asArray(), Ctx);
+  return true;
+}
+
+// What the future is of: the output type, the method's class, the template
+// arguments, the lambda's captures, the wrapper's declarator.
+bool Lowerer::lowerSignature() {
+  // Async<T>: T is the output.
+  const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(FD.getReturnType()->getAsCXXRecordDecl());
+  if (!TSD || TSD->getQualifiedNameAsString() != "asyncc::Async" || TSD->getTemplateArgs().size() != 1) {
+    report(Diag::NotAsyncReturn, FD.getReturnTypeSourceRange().getBegin());
+    return false;
+  }
+  Out.OutputType = typeName(TSD->getTemplateArgs()[0].getAsType());
+  // Spelled as written where possible: std::string, not its full template.
+  if (auto TL = FD.getFunctionTypeLoc()) {
+    TypeLoc RetLoc = TL.getReturnLoc();
+    while (auto Elab = RetLoc.getAs<ElaboratedTypeLoc>())
+      RetLoc = Elab.getNamedTypeLoc();
+    // Between the angle brackets: a qualifier's location is not recorded,
+    // so the argument's own range would drop the const of `const char*`.
+    if (auto SpecLoc = RetLoc.getAs<TemplateSpecializationTypeLoc>(); SpecLoc && SpecLoc.getNumArgs() == 1) {
+      SourceLocation From = SM.getExpansionLoc(SpecLoc.getLAngleLoc()).getLocWithOffset(1);
+      SourceLocation To = SM.getExpansionLoc(SpecLoc.getRAngleLoc());
+      Out.OutputType =
+          StringRef(Lexer::getSourceText(CharSourceRange::getCharRange(From, To), SM, Ctx.getLangOpts())).trim().str();
+    }
+  }
+
+  if (FD.isTemplated() || (FD.isFunctionTemplateSpecialization() && isa<CXXMethodDecl>(FD))) {
+    report(Diag::MemberTemplate, FD.getLocation());
+    return false;
+  }
+  bool OfClassTemplate =
+      isa<CXXMethodDecl>(FD) && isa<ClassTemplateSpecializationDecl>(cast<CXXMethodDecl>(FD).getParent());
+  if ((FD.isFunctionTemplateSpecialization() || OfClassTemplate) && !specialize())
+    return false;
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD); MD && MD->getParent()->isLambda()) {
+    if (!lowerLambdaHead(*MD))
+      return false;
+  } else if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD)) {
+    if (MD->isVirtual() || MD->getRefQualifier() != RQ_None || MD->getParent()->isLocalClass() ||
+        MD->getParent()->isLambda() || MD->getParent()->getDeclName().isEmpty()) {
+      report(Diag::UnsupportedMethod, FD.getLocation());
+      return false;
+    }
+    Out.ClassName = typeName(Ctx.getRecordType(MD->getParent()));
+    Out.IsStatic = MD->isStatic();
+    if (!MD->isStatic())
+      Out.SelfType = (MD->isConst() ? "const " : "") + Out.ClassName;
+    if (MD->isOutOfLine() && OfClassTemplate) {
+      report(Diag::ClassTemplateMethodOutOfLine, FD.getLocation());
+      return false;
+    }
+    if (MD->isOutOfLine()) {
+      const FunctionDecl *InClass = MD->getCanonicalDecl();
+      if (InClass == &FD || std::distance(FD.redecls_begin(), FD.redecls_end()) != 2 ||
+          !SM.isInMainFile(SM.getExpansionLoc(InClass->getLocation()))) {
+        report(Diag::OutOfLineMethodClass, FD.getLocation());
+        return false;
+      }
+      Out.OutOfLine = true;
+      Out.InlineSpecified = FD.isInlineSpecified();
+    }
+  } else if (FD.getPreviousDecl()) {
+    report(Diag::DeclaredTwice, FD.getLocation());
+    return false;
+  }
+  if (const auto *FPT = FD.getType()->getAs<FunctionProtoType>(); FPT && FPT->hasTrailingReturn() && !Out.IsLambda) {
+    report(Diag::TrailingReturn, FD.getLocation());
+    return false;
+  }
+  // The qualifiers after the parameter list: `const`, `noexcept`.
+  if (const Stmt *BodyStmt = FD.getBody(); BodyStmt && !Out.IsLambda)
+    Out.TrailingQualifiers =
+        StringRef(Lexer::getSourceText(
+                      CharSourceRange::getCharRange(
+                          Lexer::getLocForEndOfToken(SM.getExpansionLoc(FD.getFunctionTypeLoc().getRParenLoc()), 0,
+                                                     SM, Ctx.getLangOpts()),
+                          SM.getExpansionLoc(BodyStmt->getBeginLoc())),
+                      SM, Ctx.getLangOpts()))
+            .trim()
+            .str();
+  // The wrapper keeps the declarator as written (default arguments too).
+  Out.WrapperHead = originalText(SourceRange(FD.getLocation(), FD.getFunctionTypeLoc().getRParenLoc()));
+  forEachStmt(FD.getBody(), [&](const Stmt *X) {
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(X))
+      if (const auto *Callee = dyn_cast<FunctionDecl>(DRE->getDecl()))
+        Out.Recursive |= Callee->getCanonicalDecl() == FD.getCanonicalDecl();
+  });
+  return true;
+}
+
+// Parameters are members of the future; one by value with a destructor is
+// destroyed when the function completes, after its locals.
+bool Lowerer::lowerParameters() {
+  for (const ParmVarDecl *P : FD.parameters()) {
+    if (P->getName().empty()) {
+      report(Diag::UnnamedParameter, P->getLocation());
+      return false;
+    }
+    if (!spellable(P->getType(), P->getLocation(), "this parameter"))
+      return false;
+    Parameter Param;
+    Param.Name = P->getNameAsString();
+    Param.IsReference = P->getType()->isReferenceType();
+    Param.Type = typeName(P->getType());
+    if (!Param.IsReference && P->getType().isDestructedType() != QualType::DK_none) {
+      Param.DestroyedOnCompletion = true;
+      CurrentLive = addLiveNode("param_" + Param.Name, "std::destroy_at(&" + Param.Name + ");");
+    }
+    Out.Params.push_back(Param);
+  }
+  Out.StartLive = CurrentLive;
+  return true;
+}
+
+std::optional<LoweredFunction> Lowerer::run() {
+  Out.Name = FD.getNameAsString();
+  Out.FutureName = futureNameOf(FD);
+  Out.File = File.str();
+  Out.Line = SM.getPresumedLoc(SM.getExpansionLoc(FD.getLocation())).getLine();
+  if (!lowerSignature() || !lowerParameters())
+    return std::nullopt;
+
+  const auto *Body = dyn_cast_or_null<CoroutineBodyStmt>(FD.getBody());
+  if (!Body) {
+    report(Diag::NotCoroutine, FD.getLocation());
+    return std::nullopt;
+  }
+  const auto *UserBody = dyn_cast<CompoundStmt>(Body->getBody());
+  if (!UserBody) {
+    report(Diag::FunctionTryBlock, FD.getLocation());
+    return std::nullopt;
+  }
+  Frame.emplace(UserBody);
+  if (!checkBody(FD, *UserBody, *Frame, Ctx))
+    return std::nullopt;
+  Indent = 0;
+  lowerCompound(UserBody, /*Braces=*/false);
+  if (Failed)
+    return std::nullopt;
+  // Falling off the end of an Async<void> function.
+  if (Out.OutputType == "void") {
+    emit("live = Live::" + Out.Live[Out.StartLive].Name + ";");
+    emit("Finish finish{*this, live};");
+    emit("return asyncc::Poll<void>::ready();");
+  }
+  return std::move(Out);
+}
+
+std::optional<LoweredFunction> lowerAsyncFunction(const FunctionDecl &FD, ASTContext &Ctx, StringRef FileName) {
+  return Lowerer(FD, Ctx, FileName).run();
+}
+
+} // namespace asyncc::tool

@@ -1,0 +1,507 @@
+// The lowering of statements: blocks and their frame scopes, control flow
+// (if, loops, switch, break, continue), try and co_return. What a statement
+// stores goes to the layout; what it builds with a destructor to the live set.
+#include "AstQueries.h"
+#include "Lowerer.h"
+
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace clang;
+
+namespace asyncc::tool {
+
+// Anything that needs more than its own text: awaits, co_return, frame
+// variables, and jumps out of a scope that holds frame variables.
+bool Lowerer::needsLowering(const Stmt *S) {
+  bool Needs = Frame->hasFrameStorage(S) || contains<CoreturnStmt>(S);
+  if (Needs)
+    return true;
+  // A break or continue of an enclosing loop or switch must destroy what
+  // this scope built since that statement began.
+  bool Breaks = !BreakLive.empty() && BreakLive.back() != CurrentLive;
+  bool Continues = !ContinueLive.empty() && ContinueLive.back() != CurrentLive;
+  Escapes Jumps = escapesOf(S);
+  return (Breaks && Jumps.Breaks) || (Continues && Jumps.Continues);
+}
+
+void Lowerer::lowerSubStmt(const Stmt *S) {
+  if (isa<CompoundStmt>(S)) {
+    lowerStmt(S);
+    return;
+  }
+  openBlock();
+  lowerStmt(S);
+  closeBlock();
+}
+
+void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
+  // The function's own block is the future itself: its members are direct.
+  bool Body = Layout.atTop();
+  bool HasFrame = !Body && Frame->hasFrameStorage(CS);
+  if (Body) {
+    Layout.pushHome();
+    Layout.openAlternatives();
+  }
+  unsigned LiveAtEntry = CurrentLive;
+  if (Braces)
+    emit("{");
+  ++Indent;
+  // The block's variables are members of its struct; its awaits and nested
+  // blocks, which never coexist, share one union beside them.
+  if (HasFrame) {
+    Layout.openStruct("b" + std::to_string(BlockCount++));
+    Layout.pushHome();
+    Layout.openAlternatives();
+  }
+  for (const Stmt *Child : CS->body()) {
+    lowerStmt(Child);
+    if (Failed)
+      return;
+  }
+  // After a co_return, break or continue, the end of the block is not reached.
+  const Stmt *Last = CS->body_empty() ? nullptr : CS->body_back();
+  if (Last && (isa<CoreturnStmt>(Last) || isa<BreakStmt>(Last) || isa<ContinueStmt>(Last)))
+    CurrentLive = LiveAtEntry;
+  else
+    destroyDownTo(LiveAtEntry);
+  if (HasFrame || Body) {
+    Layout.close();
+    Layout.popHome();
+  }
+  if (HasFrame)
+    Layout.close();
+  --Indent;
+  if (Braces)
+    emit("}");
+}
+
+
+// `Slot = static_cast<bool>(cond);` with the condition's awaits before it,
+// in a block of its own: its Poll results die at the end of the condition.
+bool Lowerer::emitCondition(const Expr *Cond, const std::string &Slot) {
+  return emitWithValue(Cond, [&](const std::string &Value) { return Slot + " = static_cast<bool>(" + Value + ");"; });
+}
+
+// A loop whose condition (or increment) awaits becomes `for (;;)` that
+// evaluates them at its top, where `continue` leads:
+//   while (c) B        ->  for (;;) { cond = c; if (!cond) break; B }
+//   do B while (c)     ->  for (;;) { if (!first) { cond = c; if (!cond) break; } first = false; B }
+//   for (I; c; n) B    ->  I; for (;;) { if (!first) n; first = false; cond = c; if (!cond) break; B }
+void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
+  const auto *While = dyn_cast<WhileStmt>(Loop);
+  const auto *Do = dyn_cast<DoStmt>(Loop);
+  const auto *For = dyn_cast<ForStmt>(Loop);
+  const Expr *Cond = While ? While->getCond() : Do ? Do->getCond() : For->getCond();
+  const Expr *Inc = For ? For->getInc() : nullptr;
+  const Stmt *Body = While ? While->getBody() : Do ? Do->getBody() : For->getBody();
+
+  unsigned LiveAtEntry = CurrentLive;
+  openBlock();
+  auto flat = [&](const Stmt *X) { return X ? oneLine(originalText(X->getSourceRange())) : std::string(); };
+  if (While)
+    emit("// while (" + flat(Cond) + ")");
+  else if (Do)
+    emit("// do ... while (" + flat(Cond) + ")");
+  else
+    emit("// for (" + flat(For->getInit()) + " " + flat(Cond) + "; " + flat(Inc) + ")");
+  Layout.openStruct("s" + std::to_string(BlockCount++));
+  Layout.pushHome();
+  if (For && For->getInit())
+    lowerStmt(For->getInit());
+  std::string First = (Do || For) ? Layout.addSlot("first", "bool", "the first iteration") : "";
+  std::string CondSlot = Cond ? Layout.addSlot("cond", "bool", "the loop condition") : "";
+  Layout.openAlternatives();
+  if (!First.empty())
+    emit(First + " = true;");
+  emit("for (;;)");
+  openBlock();
+  enterLoop();
+  auto test = [&]() {
+    if (!Cond)
+      return true;
+    if (containsAwait(Cond)) {
+      if (!emitCondition(Cond, CondSlot))
+        return false;
+      emit("if (!" + CondSlot + ")");
+    } else {
+      renameIn(Cond);
+      emit("if (!(" + text(Cond->getSourceRange()) + "))");
+    }
+    emit("  break;");
+    return true;
+  };
+  if (Do) {
+    emit("if (!" + First + ")");
+    openBlock();
+    if (!test())
+      return;
+    closeBlock();
+    emit(First + " = false;");
+  } else if (For) {
+    if (Inc) {
+      emit("if (!" + First + ")");
+      openBlock();
+      if (containsAwait(Inc)) {
+        lowerStmt(Inc);
+      } else {
+        renameIn(Inc);
+        emit(text(Inc->getSourceRange()) + ";");
+      }
+      closeBlock();
+    }
+    emit(First + " = false;");
+    if (!test())
+      return;
+  } else if (!test()) {
+    return;
+  }
+  lowerSubStmt(Body);
+  leaveLoop();
+  closeBlock();
+  Layout.close();
+  Layout.close();
+  Layout.popHome();
+  destroyDownTo(LiveAtEntry);
+  closeBlock();
+}
+
+// A switch: its condition, if it awaits, is evaluated into the frame first;
+// the resumption of an await in a case jumps into the body directly.
+void Lowerer::lowerSwitch(const SwitchStmt *SW) {
+  unsigned LiveAtEntry = CurrentLive;
+  const Expr *Cond = SW->getCond();
+  bool CondAwaits = containsAwait(Cond);
+  bool Storage = CondAwaits || (SW->getInit() && Frame->hasFrameStorage(SW->getInit()));
+  openBlock();
+  if (Storage) {
+    Layout.openStruct("s" + std::to_string(BlockCount++));
+    Layout.pushHome();
+  }
+  if (SW->getInit())
+    lowerStmt(SW->getInit());
+  std::string Head;
+  if (CondAwaits) {
+    std::string Slot = Layout.addSlot("cond", typeName(Cond->getType().getUnqualifiedType()),
+                               "switch (" + oneLine(originalText(Cond->getSourceRange())) + ")");
+    Layout.openAlternatives();
+    if (!emitWithValue(Cond, [&](const std::string &Value) { return Slot + " = " + Value + ";"; }))
+      return;
+    Head = Slot;
+  } else {
+    if (Storage)
+      Layout.openAlternatives();
+    renameIn(Cond);
+    Head = SW->getConditionVariableDeclStmt() ? stmtText(SW->getConditionVariableDeclStmt())
+                                              : text(Cond->getSourceRange());
+    if (StringRef(Head).ends_with(";"))
+      Head.pop_back();
+  }
+  emit("switch (" + Head + ")");
+  BreakLive.push_back(CurrentLive);
+  CaseLive.push_back(CurrentLive);
+  lowerSubStmt(SW->getBody());
+  CaseLive.pop_back();
+  BreakLive.pop_back();
+  if (Storage) {
+    Layout.close();
+    Layout.close();
+    Layout.popHome();
+  }
+  destroyDownTo(LiveAtEntry);
+  closeBlock();
+}
+
+// A try block: C++ forbids jumping into one, so a resumption inside it
+// jumps to the label before it, and the dispatch at its top goes on. A
+// handler first destroys what the try block had made in the frame, as
+// unwinding destroys the block's locals before the handler runs.
+void Lowerer::lowerTry(const CXXTryStmt *TS) {
+  unsigned LiveAtEntry = CurrentLive;
+  size_t LiveCount = Out.Live.size();
+  bool Dispatch = containsAwait(TS->getTryBlock());
+  std::string Label;
+  if (Dispatch) {
+    Label = "try" + std::to_string(++TryCount);
+    Tries.push_back({Label, {}});
+    Out.ResumesInsideTry = true;
+    emitLabel(Label + ":");
+  }
+  emit("try");
+  size_t Brace = Out.PollBody.size();  // the try block's '{'
+  lowerCompound(TS->getTryBlock());
+  if (Failed)
+    return;
+  if (Dispatch) {
+    TryScope Scope = std::move(Tries.back());
+    Tries.pop_back();
+    std::string Pad((Indent + 1) * 2, ' ');
+    std::vector<std::string> Lines{Pad + "switch (resuming)", Pad + "{"};
+    for (const auto &[State, Target] : Scope.Targets)
+      Lines.push_back(Pad + "case State::" + State + ":" +
+                      (StringRef(Target).starts_with("resume") ? " resuming = State::Start;" : "") + " goto " +
+                      Target + ";");
+    Lines.push_back(Pad + "default: break;");
+    Lines.push_back(Pad + "}");
+    Out.PollBody.insert(Out.PollBody.begin() + Brace + 1, Lines.begin(), Lines.end());
+    Out.PollBodySourceLines.insert(Out.PollBodySourceLines.begin() + Brace + 1, Lines.size(), 0);
+    if (!Tries.empty())
+      for (const auto &Target : Scope.Targets)
+        Tries.back().Targets.push_back({Target.first, Label});
+  }
+  for (unsigned I = 0; I != TS->getNumHandlers(); ++I) {
+    const CXXCatchStmt *H = TS->getHandler(I);
+    CurrentLive = LiveAtEntry;
+    const VarDecl *Caught = H->getExceptionDecl();
+    emit("catch (" + (Caught ? originalText(Caught->getSourceRange()) : std::string("...")) + ")");
+    openBlock();
+    if (Out.Live.size() != LiveCount) {
+      emit("drop(live, Live::" + Out.Live[LiveAtEntry].Name + ");");
+      emit("live = Live::" + Out.Live[LiveAtEntry].Name + ";");
+    }
+    lowerStmt(H->getHandlerBlock());
+    closeBlock();
+  }
+  CurrentLive = LiveAtEntry;
+}
+
+void Lowerer::lowerReturn(const CoreturnStmt *CR) {
+  const Expr *Operand = CR->getOperand();
+  openBlock();
+  // The value is made first, then the frame is destroyed: the Finish guard
+  // runs after the return value is initialized, and after the last await's
+  // Poll (declared after it), as with native co_return. With an await in the
+  // operand, the guard is declared after that await's resume label and armed
+  // only on the way out, so that a pending return leaves the frame alone.
+  bool Awaits = Operand && containsAwait(Operand);
+  if (Awaits)
+    AfterLastResume = "Finish finish{*this, live, false};";
+  std::string Value;
+  if (Operand && !Operand->getType()->isVoidType()) {
+    const Expr *S = strip(Operand);
+    // `co_return x;` moves a local or a by-value parameter, as C++20 does.
+    bool ImplicitMove = false;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        ImplicitMove = VD->hasLocalStorage() && !VD->getType()->isReferenceType() &&
+                       !VD->getType().isVolatileQualified();
+    auto L = lowerFullExpr(Operand, /*KeepAll=*/false);
+    if (!L)
+      return;
+    Value = ImplicitMove ? "std::move(" + L->Text + ")" : L->Text;
+  } else if (Operand) {
+    auto L = lowerFullExpr(Operand, /*KeepAll=*/false);
+    if (!L)
+      return;
+    emit(L->Text + ";");
+  }
+  emit("live = Live::" + Out.Live[CurrentLive].Name + ";");
+  if (Awaits)
+    emit("finish.armed = true;");
+  else
+    emit("Finish finish{*this, live};");
+  if (Out.OutputType == "void")
+    emit("return asyncc::Poll<void>::ready();");
+  else
+    emit("return asyncc::Poll<Output>::ready(" + Value + ");");
+  closeBlock();
+}
+
+void Lowerer::lowerStmt(const Stmt *S) {
+  if (Failed || !S)
+    return;
+  if (const auto *DS = dyn_cast<DeclStmt>(S);
+      DS && llvm::all_of(DS->decls(), [](const Decl *D) { return isa<TypeDecl>(D); })) {
+    lowerLocalTypes(DS);
+    return;
+  }
+  SourceLine = SM.getExpansionLineNumber(S->getBeginLoc());
+  if (!needsLowering(S)) {
+    if (!isa<NullStmt>(S))
+      emit(stmtText(S));
+    return;
+  }
+  if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
+    lowerCompound(CS);
+  } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+    lowerDecl(DS);
+  } else if (const auto *E = dyn_cast<Expr>(S)) {
+    // A short-circuit alone leaves only its value, which nothing uses.
+    bool Discarded = isShortCircuit(E->IgnoreParenImpCasts());
+    emitWithValue(E, [&](const std::string &Value) {
+      return Discarded ? "static_cast<void>(" + Value + ");" : Value + ";";
+    });
+  } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
+    if (IS->isConstexpr())
+      lowerIfConstexpr(IS);
+    else
+      lowerIf(IS);
+  } else if ((isa<WhileStmt>(S) && containsAwait(cast<WhileStmt>(S)->getCond())) ||
+             (isa<DoStmt>(S) && containsAwait(cast<DoStmt>(S)->getCond())) ||
+             (isa<ForStmt>(S) &&
+              (containsAwait(cast<ForStmt>(S)->getCond()) || containsAwait(cast<ForStmt>(S)->getInc())))) {
+    lowerLoopWithAwaitingHead(S);
+  } else if (const auto *WS = dyn_cast<WhileStmt>(S)) {
+    renameIn(WS->getCond());
+    emit("while (" + (WS->getConditionVariableDeclStmt() ? stmtText(WS->getConditionVariableDeclStmt())
+                                                         : text(WS->getCond()->getSourceRange())) +
+         ")");
+    enterLoop();
+    lowerSubStmt(WS->getBody());
+    leaveLoop();
+  } else if (const auto *DoS = dyn_cast<DoStmt>(S)) {
+    emit("do");
+    enterLoop();
+    lowerSubStmt(DoS->getBody());
+    leaveLoop();
+    renameIn(DoS->getCond());
+    emit("while (" + text(DoS->getCond()->getSourceRange()) + ");");
+  } else if (const auto *FS = dyn_cast<ForStmt>(S)) {
+    lowerFor(FS);
+  } else if (const auto *LS = dyn_cast<LabelStmt>(S)) {
+    emit(std::string(LS->getName()) + ":");
+    lowerStmt(LS->getSubStmt());
+  } else if (const auto *SW = dyn_cast<SwitchStmt>(S)) {
+    lowerSwitch(SW);
+  } else if (const auto *SC = dyn_cast<SwitchCase>(S)) {
+    // Every path to a label has the same live set: C++ forbids jumping
+    // over a declaration, and the cases are direct members of the body.
+    CurrentLive = CaseLive.back();
+    if (const auto *CS = dyn_cast<CaseStmt>(SC))
+      emit("case " + text(CS->getLHS()->getSourceRange()) +
+           (CS->getRHS() ? " ... " + text(CS->getRHS()->getSourceRange()) : "") + ":");
+    else
+      emit("default:");
+    lowerStmt(SC->getSubStmt());
+  } else if (const auto *TS = dyn_cast<CXXTryStmt>(S)) {
+    lowerTry(TS);
+  } else if (const auto *RF = dyn_cast<CXXForRangeStmt>(S)) {
+    if (!containsAwait(RF->getBody())) {
+      report(Diag::RangeForReturnOnly, RF->getBeginLoc());
+      return;
+    }
+    lowerRangeFor(RF);
+  } else if (isa<BreakStmt>(S) || isa<ContinueStmt>(S)) {
+    unsigned Saved = CurrentLive;
+    openBlock();
+    destroyDownTo(isa<BreakStmt>(S) ? BreakLive.back() : ContinueLive.back());
+    emit(isa<BreakStmt>(S) ? "break;" : "continue;");
+    closeBlock();
+    CurrentLive = Saved;
+  } else if (const auto *CR = dyn_cast<CoreturnStmt>(S)) {
+    unsigned Saved = CurrentLive;
+    lowerReturn(CR);
+    CurrentLive = Saved;
+  } else {
+    report(Diag::UnsupportedStatement, S->getBeginLoc()) << S->getStmtClassName();
+  }
+}
+
+// C++ forbids jumping into an `if constexpr`: only the branch its constant
+// condition takes is lowered, in a block with the init.
+void Lowerer::lowerIfConstexpr(const IfStmt *IS) {
+  bool Taken = false;
+  if (!IS->getCond()->EvaluateAsBooleanCondition(Taken, Ctx)) {
+    report(Diag::IfConstexprCondition, IS->getBeginLoc());
+    return;
+  }
+  unsigned LiveAtEntry = CurrentLive;
+  openBlock("{  // if constexpr (" + oneLine(originalText(IS->getCond()->getSourceRange())) + "): the " +
+            (Taken ? "first" : "second") + " branch");
+  lowerStmt(IS->getInit());
+  if (const Stmt *Branch = Taken ? IS->getThen() : IS->getElse())
+    lowerSubStmt(Branch);
+  destroyDownTo(LiveAtEntry);
+  closeBlock();
+}
+
+// An if whose condition awaits evaluates it into a bool of the frame first;
+// an init-statement gets a scope of its own.
+void Lowerer::lowerIf(const IfStmt *IS) {
+  unsigned LiveAtEntry = CurrentLive;
+  bool CondAwaits = containsAwait(IS->getCond());
+  bool Scope = IS->getInit() != nullptr || CondAwaits;
+  bool Storage = CondAwaits || (IS->getInit() && Frame->hasFrameStorage(IS));
+  std::string CondSlot;
+  if (Scope) {
+    openBlock();
+    if (Storage) {
+      Layout.openStruct("s" + std::to_string(BlockCount++));
+      Layout.pushHome();
+    }
+    if (IS->getInit())
+      lowerStmt(IS->getInit());
+    if (CondAwaits)
+      CondSlot = Layout.addSlot("cond", "bool", "if (" + oneLine(originalText(IS->getCond()->getSourceRange())) + ")");
+    if (Storage)
+      Layout.openAlternatives();
+  }
+  if (CondAwaits) {
+    if (!emitCondition(IS->getCond(), CondSlot))
+      return;
+    emit("if (" + CondSlot + ")");
+  } else {
+    renameIn(IS->getCond());
+    std::string Head = IS->isConstexpr() ? "if constexpr (" : "if (";
+    if (IS->getConditionVariableDeclStmt())
+      Head += stmtText(IS->getConditionVariableDeclStmt());
+    else
+      Head += text(IS->getCond()->getSourceRange());
+    if (StringRef(Head).ends_with(";"))
+      Head.pop_back();
+    emit(Head + ")");
+  }
+  lowerSubStmt(IS->getThen());
+  if (IS->getElse()) {
+    emit("else");
+    lowerSubStmt(IS->getElse());
+  }
+  if (Scope) {
+    if (Storage) {
+      Layout.close();
+      Layout.close();
+      Layout.popHome();
+    }
+    destroyDownTo(LiveAtEntry);
+    closeBlock();
+  }
+}
+
+// A for whose head does not await: the init-statement's variables live
+// beside the body's storage.
+void Lowerer::lowerFor(const ForStmt *FS) {
+  unsigned LiveAtEntry = CurrentLive;
+  openBlock();
+  bool Scope = Frame->hasFrameStorage(FS);
+  if (Scope) {
+    Layout.openStruct("s" + std::to_string(BlockCount++));
+    Layout.pushHome();
+  }
+  if (FS->getInit())
+    lowerStmt(FS->getInit());
+  if (Scope)
+    Layout.openAlternatives();
+  std::string Cond, Inc;
+  if (FS->getCond()) {
+    renameIn(FS->getCond());
+    Cond = text(FS->getCond()->getSourceRange());
+  }
+  if (FS->getInc()) {
+    renameIn(FS->getInc());
+    Inc = text(FS->getInc()->getSourceRange());
+  }
+  emit("for (; " + Cond + "; " + Inc + ")");
+  enterLoop();
+  lowerSubStmt(FS->getBody());
+  leaveLoop();
+  if (Scope) {
+    Layout.close();
+    Layout.close();
+    Layout.popHome();
+  }
+  destroyDownTo(LiveAtEntry);
+  closeBlock();
+}
+
+} // namespace asyncc::tool

@@ -1,0 +1,201 @@
+// The lowering of one ASYNC function, shared by its files:
+//   LowerFunction.cpp      the function: signature, parameters, templates, lambdas; text and names
+//   LowerStatements.cpp    statements: blocks, control flow, try, co_return
+//   LowerDeclarations.cpp  variables stored in the frame, range-based for
+//   LowerExpressions.cpp   full-expressions: awaits, values kept across them, && || ?:
+// It reads the frame analysis (Frame.h), builds the layout (Layout.h) and
+// the live-set tree, and emits poll's body.
+#pragma once
+
+#include "Diagnostics.h"
+#include "Frame.h"
+#include "Layout.h"
+#include "StateMachine.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Rewrite/Core/Rewriter.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asyncc::tool {
+
+class Lowerer {
+public:
+  Lowerer(const clang::FunctionDecl &FD, clang::ASTContext &Ctx, llvm::StringRef File);
+
+  std::optional<LoweredFunction> run();
+
+private:
+  // -- diagnostics: every report makes the lowering fail.
+  clang::DiagnosticBuilder report(Diag Id, clang::SourceLocation Loc) {
+    Failed = true;
+    return tool::report(Ctx, Id, Loc);
+  }
+
+  // -- text (LowerFunction.cpp)
+  // The input's text of R, with the renamings made so far.
+  std::string text(clang::SourceRange R);
+  std::string originalText(clang::SourceRange R);
+  // A statement's text with its own trailing semicolon.
+  std::string stmtText(const clang::Stmt *S);
+  std::string typeName(clang::QualType T);
+  // Whether the emitted code can name T (reports it if not).
+  bool spellable(clang::QualType T, clang::SourceLocation Loc, llvm::StringRef What);
+  // Replaces the names of frame variables under S by their place in the
+  // frame, and `this` by the future's `self`.
+  void renameIn(const clang::Stmt *S);
+  // The comment of a variable's slot: its declaration and where it is.
+  std::string declComment(const clang::VarDecl *VD);
+
+  // -- output
+  unsigned SourceLine = 0;  // of the statement being lowered
+  void emit(const std::string &Line);
+  // `{` and `}` around what is emitted between them, one level in.
+  void openBlock(const std::string &Head = "{") {
+    emit(Head);
+    ++Indent;
+  }
+  void closeBlock() {
+    --Indent;
+    emit("}");
+  }
+  // A label, one level out.
+  void emitLabel(const std::string &Label) {
+    --Indent;
+    emit(Label);
+    ++Indent;
+  }
+
+  // -- live set
+  // A value of type T was made at Path: a node when it has a destructor.
+  void construct(const std::string &Path, clang::QualType T) {
+    if (T.isDestructedType() != clang::QualType::DK_none)
+      construct(Path, "std::destroy_at(&" + Path + ");");
+  }
+  void construct(const std::string &Path, const std::string &Destroy);
+  // A node of the live-set tree under the current one; its enumerator is
+  // named after Path, made unique.
+  unsigned addLiveNode(const std::string &Path, const std::string &Destroy);
+  // Destroys what was constructed since the live set was Target.
+  void destroyDownTo(unsigned Target);
+
+  // -- the function (LowerFunction.cpp)
+  bool specialize();
+  bool lowerLambdaHead(const clang::CXXMethodDecl &Call);
+  bool lowerSignature();
+  bool lowerParameters();
+
+  // -- statements (LowerStatements.cpp)
+  void lowerStmt(const clang::Stmt *S);
+  void lowerCompound(const clang::CompoundStmt *CS, bool Braces = true);
+  void lowerSubStmt(const clang::Stmt *S);
+  bool needsLowering(const clang::Stmt *S);
+  void lowerIf(const clang::IfStmt *IS);
+  void lowerIfConstexpr(const clang::IfStmt *IS);
+  void lowerFor(const clang::ForStmt *FS);
+  void lowerLoopWithAwaitingHead(const clang::Stmt *Loop);
+  void lowerSwitch(const clang::SwitchStmt *SW);
+  void lowerTry(const clang::CXXTryStmt *TS);
+  void lowerReturn(const clang::CoreturnStmt *CR);
+  bool emitCondition(const clang::Expr *Cond, const std::string &Slot);
+  std::vector<unsigned> CaseLive;  // live set at the case labels of each enclosing switch
+  // The live set where each enclosing break and continue leads: the entry
+  // of the loop or switch they leave.
+  std::vector<unsigned> BreakLive, ContinueLive;
+  void enterLoop() {
+    BreakLive.push_back(CurrentLive);
+    ContinueLive.push_back(CurrentLive);
+  }
+  void leaveLoop() {
+    BreakLive.pop_back();
+    ContinueLive.pop_back();
+  }
+  // Where a try block re-dispatches a resumption inside it: C++ forbids a
+  // jump into a try block, so the top dispatch jumps to the label before
+  // the outermost one, and each try jumps on to the next.
+  struct TryScope {
+    std::string Label;                                         // tryN
+    std::vector<std::pair<std::string, std::string>> Targets;  // state, label inside
+  };
+  std::vector<TryScope> Tries;
+  unsigned TryCount = 0;
+
+  // -- declarations (LowerDeclarations.cpp)
+  void lowerDecl(const clang::DeclStmt *DS);
+  void lowerVar(const clang::VarDecl *VD);
+  void lowerLocalInit(const clang::VarDecl *VD);
+  void lowerReferenceVar(const clang::VarDecl *VD);
+  void lowerArrayVar(const clang::VarDecl *VD);
+  void bindNames(const clang::VarDecl *VD);
+  std::string slotName(const clang::VarDecl *VD);
+  void lowerRangeFor(const clang::CXXForRangeStmt *RF);
+  void lowerLocalTypes(const clang::DeclStmt *DS);
+
+  // -- expressions (LowerExpressions.cpp)
+  // What lowerFullExpr made of a full-expression: its text with each
+  // co_await replaced by its value, after the awaits it emitted.
+  struct Lowered {
+    std::string Text;
+    std::string LastReady;          // poll-local holding the last await's Poll, if any
+    std::vector<std::string> Kept;  // Polls kept in the frame across later awaits
+    unsigned LiveBefore = 0;
+  };
+  // Emits the awaits of the full-expression E. Poll results of all awaits
+  // but the last are kept in the frame; KeepAll keeps the last one too.
+  std::optional<Lowered> lowerFullExpr(const clang::Expr *E, bool KeepAll);
+  // The end of the full-expression: its awaits' Polls die, the last first,
+  // as the native awaiters do; the live set is what it was before.
+  void endFullExpr(const Lowered &L);
+  // Emits Make(E's text) as one statement after E's awaits, in a block of
+  // its own when E awaits; returns false if E was refused.
+  bool emitWithValue(const clang::Expr *E, const std::function<std::string(const std::string &)> &Make);
+  std::optional<std::string> lowerShortCircuit(const clang::Expr *E, const LayoutBuilder::Open &GroupHome,
+                                               std::vector<std::string> &Kept);
+  // The await of one co_await of a full-expression; returns its Poll.
+  bool lowerAwait(const clang::CoawaitExpr *CA, bool Last, bool KeepAll, const LayoutBuilder::Open &GroupHome,
+                  std::vector<std::string> &KeptReady, std::string &LastReady);
+  // Whether the operand's temporaries may die before the await ends.
+  bool checkTemporaries(const clang::Expr *Operand);
+  std::string futureType(const clang::Expr *Operand);
+  // Emitted right after the resume label of the next full-expression's last
+  // await (a declaration no jump may cross).
+  std::string AfterLastResume;
+  // Reads of scalar variables evaluated before an await of the
+  // full-expression being lowered (Frame.h).
+  std::vector<Hoist> Hoists;
+
+  const clang::FunctionDecl &FD;
+  clang::ASTContext &Ctx;
+  clang::SourceManager &SM;
+  clang::Rewriter Scratch;
+  llvm::StringRef File;
+  clang::PrintingPolicy Policy;
+  LoweredFunction Out;
+  LayoutBuilder Layout{Out.Frame};
+  std::optional<FrameAnalysis> Frame;
+  bool Failed = false;
+
+  llvm::DenseMap<const clang::VarDecl *, std::string> VarPath;
+  llvm::DenseMap<const clang::BindingDecl *, std::string> BindingPath;
+  llvm::StringSet<> HoistedTypes;
+  llvm::StringSet<> LiveNames;
+  llvm::DenseSet<const clang::DeclRefExpr *> Renamed;
+  llvm::DenseSet<const clang::CXXThisExpr *> RenamedThis;
+  unsigned CurrentLive = 0;
+  unsigned Indent = 0;
+  unsigned BlockCount = 0;
+  unsigned GroupCount = 0;
+  unsigned TempCount = 0;
+};
+
+} // namespace asyncc::tool
