@@ -44,10 +44,13 @@ void emitLayout(llvm::raw_string_ostream &OS, const LayoutNode &N, unsigned Inde
 // The lines of poll's body, each preceded by a #line directive where the
 // line it comes from is not the one the compiler would count to.
 void emitPollBody(llvm::raw_string_ostream &OS, const LoweredFunction &F, const EmissionOptions &Options) {
+  std::vector<std::string> Lines;
+  std::vector<unsigned> SourceLines;
+  printPollTree(F.Body, Lines, SourceLines);
   unsigned Next = 0;  // the line the compiler assigns to the next line; 0 outside the input's lines
-  for (size_t I = 0; I != F.PollBody.size(); ++I) {
-    const std::string &Line = F.PollBody[I];
-    unsigned From = I < F.PollBodySourceLines.size() ? F.PollBodySourceLines[I] : 0;
+  for (size_t I = 0; I != Lines.size(); ++I) {
+    const std::string &Line = Lines[I];
+    unsigned From = SourceLines[I];
     if (Options.LineDirectives && From != 0 && From != Next) {
       OS << lineDirective(From, Options.SourcePath) << '\n';
       Next = From;
@@ -143,7 +146,8 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
   OS << "  " << S << "& operator=(" << S << "&&) = delete;\n";
   OS << "  ~" << S << "() { drop(live_at(state_)); }\n\n";
 
-  OS << "  asyncc::Poll<Output> poll(asyncc::Context& cx) {\n";
+  // A function that never awaits has no use for the context.
+  OS << "  asyncc::Poll<Output> poll(asyncc::Context&" << (F.States.empty() ? "" : " cx") << ") {\n";
   OS << "    Live live = Live::" << F.Live[F.StartLive].Name << ";\n";
   if (F.ResumesInsideTry)
     OS << "    State resuming = state_;  // a try block's dispatch goes on from here\n";

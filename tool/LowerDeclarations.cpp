@@ -258,7 +258,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   emit("::new (static_cast<void*>(&" + End + ")) " + typeName(EndVar->getType()) + "(" + call(EndVar, "end") + ");");
   construct(End, EndVar->getType());
   Layout.openAlternatives();
-  emit("for (; " + Begin + " != " + End + "; ++" + Begin + ")");
+  open(PollNode::Loop, "for (; " + Begin + " != " + End + "; ++" + Begin + ")");
   openBlock();
   enterLoop();
   Layout.openStruct("b" + std::to_string(BlockCount++));
@@ -285,6 +285,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   leaveLoop();
   Layout.close();
   closeBlock();
+  close();
   Layout.close();
   Layout.close();
   Layout.popHome();
@@ -300,7 +301,7 @@ void Lowerer::lowerDecl(const DeclStmt *DS) {
       return;
     }
     if (!Frame->isFrameVar(VD) && !(VD->getInit() && containsAwait(VD->getInit()))) {
-      emit(stmtText(DS));
+      emitStatement(DS, stmtText(DS));
       return;
     }
     lowerVar(VD);

@@ -168,8 +168,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, bool KeepAll, const L
   if (!Tries.empty())
     Tries.back().Targets.push_back({State.Name, "resume" + N});
   Out.States.push_back(State);
-  emit("state_ = State::Await" + N + ";");
-  emitLabel("resume" + N + ":");
+  add(PollNode::Await, "").State = Number;
   if (Last && !AfterLastResume.empty()) {
     emit(AfterLastResume);
     AfterLastResume.clear();
@@ -252,11 +251,12 @@ std::optional<std::string> Lowerer::lowerShortCircuit(const Expr *E, const Layou
     std::string Slot = Layout.addSlotTo(GroupHome, "tmp" + N, "bool", "value of " + Flat);
     if (!emitWithValue(BO->getLHS(), toBool(Slot)))
       return std::nullopt;
-    emit(std::string("if (") + (BO->getOpcode() == BO_LAnd ? "" : "!") + Slot + ")");
+    open(PollNode::If, std::string("if (") + (BO->getOpcode() == BO_LAnd ? "" : "!") + Slot + ")");
     openBlock();
     if (!emitWithValue(BO->getRHS(), toBool(Slot)))
       return std::nullopt;
     closeBlock();
+    close();
     return Slot;
   }
   const auto *CO = cast<ConditionalOperator>(E);
@@ -278,16 +278,17 @@ std::optional<std::string> Lowerer::lowerShortCircuit(const Expr *E, const Layou
       return "::new (static_cast<void*>(&" + Slot + ")) " + Type + "(" + Value + ");";
     return Slot + " = " + Value + ";";
   };
-  emit("if (" + Cond + ")");
+  open(PollNode::If, "if (" + Cond + ")");
   openBlock();
   if (!emitWithValue(CO->getTrueExpr(), make))
     return std::nullopt;
   closeBlock();
-  emit("else");
+  elseBranch();
   openBlock();
   if (!emitWithValue(CO->getFalseExpr(), make))
     return std::nullopt;
   closeBlock();
+  close();
   if (Glvalue)
     return "(*" + Slot + ")";
   if (!Object)

@@ -130,17 +130,40 @@ std::string Lowerer::declComment(const VarDecl *VD) {
 
 // ---- Output and the live set ------------------------------------------------
 
-void Lowerer::emit(const std::string &Line) {
-  std::string Prefix(Indent * 2, ' ');
-  SmallVector<StringRef, 8> Lines;
-  StringRef(Line).split(Lines, '\n');
-  size_t FirstIndex = Out.PollBody.size();
-  bool First = true;
-  for (StringRef L : Lines) {
-    Out.PollBodySourceLines.push_back(SourceLine ? SourceLine + Out.PollBody.size() - FirstIndex : 0);
-    Out.PollBody.push_back(First ? Prefix + L.str() : L.str());
-    First = false;
-  }
+PollNode &Lowerer::add(PollNode::Kind K, const std::string &Text) {
+  PollNode N;
+  N.K = K;
+  N.Text = Text;
+  N.Line = SourceLine;
+  OpenNodes.back().Children.push_back(std::move(N));
+  return OpenNodes.back().Children.back();
+}
+
+void Lowerer::open(PollNode::Kind K, const std::string &Text, int Known) {
+  PollNode N;
+  N.K = K;
+  N.Text = Text;
+  N.Line = SourceLine;
+  N.Known = Known;
+  OpenNodes.push_back(std::move(N));
+}
+
+void Lowerer::close(const std::string &Tail) {
+  PollNode N = std::move(OpenNodes.back());
+  OpenNodes.pop_back();
+  if (N.K != PollNode::If)  // an if's EndLine is its `else`
+    N.EndLine = SourceLine;
+  N.Tail = Tail;
+  OpenNodes.back().Children.push_back(std::move(N));
+}
+
+void Lowerer::emitStatement(const Stmt *S, const std::string &Text) {
+  // A case label stays one: the switch's flow leads to it.
+  PollNode &N = add(isa<SwitchCase>(S) ? PollNode::Case : PollNode::Code, Text);
+  Escapes Jumps = escapesOf(S);
+  N.Breaks = Jumps.Breaks;
+  N.Continues = Jumps.Continues;
+  N.FallsThrough = !isa<BreakStmt>(S) && !isa<ContinueStmt>(S) && !endsFlow(S);
 }
 
 unsigned Lowerer::addLiveNode(const std::string &Path, const std::string &Destroy) {
@@ -398,7 +421,7 @@ std::optional<LoweredFunction> Lowerer::run() {
   Frame.emplace(UserBody);
   if (!checkBody(FD, *UserBody, *Frame, Ctx))
     return std::nullopt;
-  Indent = 0;
+  OpenNodes.emplace_back().K = PollNode::Block;  // the top: where poll's dispatch leads
   lowerCompound(UserBody, /*Braces=*/false);
   if (Failed)
     return std::nullopt;
@@ -406,8 +429,13 @@ std::optional<LoweredFunction> Lowerer::run() {
   if (Out.OutputType == "void") {
     emit("live = Live::" + Out.Live[Out.StartLive].Name + ";");
     emit("Finish finish{*this, live};");
-    emit("return asyncc::Poll<void>::ready();");
+    add(PollNode::Return, "return asyncc::Poll<void>::ready();");
   }
+  Out.Body = std::move(OpenNodes.front());
+  std::vector<std::string> StateNames;
+  for (const SuspendState &State : Out.States)
+    StateNames.push_back(State.Name);
+  Out.Transitions = transitionsOf(Out.Body, StateNames);
   return std::move(Out);
 }
 

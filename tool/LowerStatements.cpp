@@ -45,9 +45,7 @@ void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
     Layout.openAlternatives();
   }
   unsigned LiveAtEntry = CurrentLive;
-  if (Braces)
-    emit("{");
-  ++Indent;
+  openBlock(Braces ? "{" : "");
   // The block's variables are members of its struct; its awaits and nested
   // blocks, which never coexist, share one union beside them.
   if (HasFrame) {
@@ -72,9 +70,7 @@ void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
   }
   if (HasFrame)
     Layout.close();
-  --Indent;
-  if (Braces)
-    emit("}");
+  closeBlock();
 }
 
 
@@ -115,7 +111,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   Layout.openAlternatives();
   if (!First.empty())
     emit(First + " = true;");
-  emit("for (;;)");
+  open(PollNode::Loop, "for (;;)", /*Known=*/1);
   openBlock();
   enterLoop();
   auto test = [&]() {
@@ -124,24 +120,26 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
     if (containsAwait(Cond)) {
       if (!emitCondition(Cond, CondSlot))
         return false;
-      emit("if (!" + CondSlot + ")");
+      open(PollNode::If, "if (!" + CondSlot + ")");
     } else {
       renameIn(Cond);
-      emit("if (!(" + text(Cond->getSourceRange()) + "))");
+      open(PollNode::If, "if (!(" + text(Cond->getSourceRange()) + "))");
     }
-    emit("  break;");
+    add(PollNode::Break, "break;");
+    close();
     return true;
   };
   if (Do) {
-    emit("if (!" + First + ")");
+    open(PollNode::If, "if (!" + First + ")");
     openBlock();
     if (!test())
       return;
     closeBlock();
+    close();
     emit(First + " = false;");
   } else if (For) {
     if (Inc) {
-      emit("if (!" + First + ")");
+      open(PollNode::If, "if (!" + First + ")");
       openBlock();
       if (containsAwait(Inc)) {
         lowerStmt(Inc);
@@ -150,6 +148,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
         emit(text(Inc->getSourceRange()) + ";");
       }
       closeBlock();
+      close();
     }
     emit(First + " = false;");
     if (!test())
@@ -160,6 +159,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   lowerSubStmt(Body);
   leaveLoop();
   closeBlock();
+  close();
   Layout.close();
   Layout.close();
   Layout.popHome();
@@ -198,12 +198,13 @@ void Lowerer::lowerSwitch(const SwitchStmt *SW) {
     if (StringRef(Head).ends_with(";"))
       Head.pop_back();
   }
-  emit("switch (" + Head + ")");
+  open(PollNode::Switch, "switch (" + Head + ")");
   BreakLive.push_back(CurrentLive);
   CaseLive.push_back(CurrentLive);
   lowerSubStmt(SW->getBody());
   CaseLive.pop_back();
   BreakLive.pop_back();
+  close();
   if (Storage) {
     Layout.close();
     Layout.close();
@@ -228,24 +229,19 @@ void Lowerer::lowerTry(const CXXTryStmt *TS) {
     Out.ResumesInsideTry = true;
     emitLabel(Label + ":");
   }
-  emit("try");
-  size_t Brace = Out.PollBody.size();  // the try block's '{'
+  open(PollNode::Try);
   lowerCompound(TS->getTryBlock());
   if (Failed)
     return;
   if (Dispatch) {
+    // The try block starts with the dispatch of the resumptions inside it.
     TryScope Scope = std::move(Tries.back());
     Tries.pop_back();
-    std::string Pad((Indent + 1) * 2, ' ');
-    std::vector<std::string> Lines{Pad + "switch (resuming)", Pad + "{"};
-    for (const auto &[State, Target] : Scope.Targets)
-      Lines.push_back(Pad + "case State::" + State + ":" +
-                      (StringRef(Target).starts_with("resume") ? " resuming = State::Start;" : "") + " goto " +
-                      Target + ";");
-    Lines.push_back(Pad + "default: break;");
-    Lines.push_back(Pad + "}");
-    Out.PollBody.insert(Out.PollBody.begin() + Brace + 1, Lines.begin(), Lines.end());
-    Out.PollBodySourceLines.insert(Out.PollBodySourceLines.begin() + Brace + 1, Lines.size(), 0);
+    PollNode Resume;
+    Resume.K = PollNode::Dispatch;
+    Resume.Targets = Scope.Targets;
+    std::vector<PollNode> &Block = OpenNodes.back().Children.back().Children;
+    Block.insert(Block.begin(), std::move(Resume));
     if (!Tries.empty())
       for (const auto &Target : Scope.Targets)
         Tries.back().Targets.push_back({Target.first, Label});
@@ -254,7 +250,7 @@ void Lowerer::lowerTry(const CXXTryStmt *TS) {
     const CXXCatchStmt *H = TS->getHandler(I);
     CurrentLive = LiveAtEntry;
     const VarDecl *Caught = H->getExceptionDecl();
-    emit("catch (" + (Caught ? originalText(Caught->getSourceRange()) : std::string("...")) + ")");
+    open(PollNode::Catch, "catch (" + (Caught ? originalText(Caught->getSourceRange()) : std::string("...")) + ")");
     openBlock();
     if (Out.Live.size() != LiveCount) {
       emit("drop(live, Live::" + Out.Live[LiveAtEntry].Name + ");");
@@ -262,7 +258,9 @@ void Lowerer::lowerTry(const CXXTryStmt *TS) {
     }
     lowerStmt(H->getHandlerBlock());
     closeBlock();
+    close();
   }
+  close();
   CurrentLive = LiveAtEntry;
 }
 
@@ -302,9 +300,9 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
   else
     emit("Finish finish{*this, live};");
   if (Out.OutputType == "void")
-    emit("return asyncc::Poll<void>::ready();");
+    add(PollNode::Return, "return asyncc::Poll<void>::ready();");
   else
-    emit("return asyncc::Poll<Output>::ready(" + Value + ");");
+    add(PollNode::Return, "return asyncc::Poll<Output>::ready(" + Value + ");");
   closeBlock();
 }
 
@@ -319,7 +317,7 @@ void Lowerer::lowerStmt(const Stmt *S) {
   SourceLine = SM.getExpansionLineNumber(S->getBeginLoc());
   if (!needsLowering(S)) {
     if (!isa<NullStmt>(S))
-      emit(stmtText(S));
+      emitStatement(S, stmtText(S));
     return;
   }
   if (const auto *CS = dyn_cast<CompoundStmt>(S)) {
@@ -344,23 +342,27 @@ void Lowerer::lowerStmt(const Stmt *S) {
     lowerLoopWithAwaitingHead(S);
   } else if (const auto *WS = dyn_cast<WhileStmt>(S)) {
     renameIn(WS->getCond());
-    emit("while (" + (WS->getConditionVariableDeclStmt() ? stmtText(WS->getConditionVariableDeclStmt())
-                                                         : text(WS->getCond()->getSourceRange())) +
-         ")");
+    open(PollNode::Loop,
+         "while (" +
+             (WS->getConditionVariableDeclStmt() ? stmtText(WS->getConditionVariableDeclStmt())
+                                                 : text(WS->getCond()->getSourceRange())) +
+             ")",
+         WS->getConditionVariable() ? -1 : knownCondition(WS->getCond(), Ctx));
     enterLoop();
     lowerSubStmt(WS->getBody());
     leaveLoop();
+    close();
   } else if (const auto *DoS = dyn_cast<DoStmt>(S)) {
-    emit("do");
+    open(PollNode::Loop, "do", knownCondition(DoS->getCond(), Ctx));
     enterLoop();
     lowerSubStmt(DoS->getBody());
     leaveLoop();
     renameIn(DoS->getCond());
-    emit("while (" + text(DoS->getCond()->getSourceRange()) + ");");
+    close("while (" + text(DoS->getCond()->getSourceRange()) + ");");
   } else if (const auto *FS = dyn_cast<ForStmt>(S)) {
     lowerFor(FS);
   } else if (const auto *LS = dyn_cast<LabelStmt>(S)) {
-    emit(std::string(LS->getName()) + ":");
+    add(PollNode::Label, std::string(LS->getName()) + ":");
     lowerStmt(LS->getSubStmt());
   } else if (const auto *SW = dyn_cast<SwitchStmt>(S)) {
     lowerSwitch(SW);
@@ -369,10 +371,10 @@ void Lowerer::lowerStmt(const Stmt *S) {
     // over a declaration, and the cases are direct members of the body.
     CurrentLive = CaseLive.back();
     if (const auto *CS = dyn_cast<CaseStmt>(SC))
-      emit("case " + text(CS->getLHS()->getSourceRange()) +
-           (CS->getRHS() ? " ... " + text(CS->getRHS()->getSourceRange()) : "") + ":");
+      add(PollNode::Case, "case " + text(CS->getLHS()->getSourceRange()) +
+                              (CS->getRHS() ? " ... " + text(CS->getRHS()->getSourceRange()) : "") + ":");
     else
-      emit("default:");
+      add(PollNode::Case, "default:");
     lowerStmt(SC->getSubStmt());
   } else if (const auto *TS = dyn_cast<CXXTryStmt>(S)) {
     lowerTry(TS);
@@ -386,7 +388,10 @@ void Lowerer::lowerStmt(const Stmt *S) {
     unsigned Saved = CurrentLive;
     openBlock();
     destroyDownTo(isa<BreakStmt>(S) ? BreakLive.back() : ContinueLive.back());
-    emit(isa<BreakStmt>(S) ? "break;" : "continue;");
+    if (isa<BreakStmt>(S))
+      add(PollNode::Break, "break;");
+    else
+      add(PollNode::Continue, "continue;");
     closeBlock();
     CurrentLive = Saved;
   } else if (const auto *CR = dyn_cast<CoreturnStmt>(S)) {
@@ -440,7 +445,7 @@ void Lowerer::lowerIf(const IfStmt *IS) {
   if (CondAwaits) {
     if (!emitCondition(IS->getCond(), CondSlot))
       return;
-    emit("if (" + CondSlot + ")");
+    open(PollNode::If, "if (" + CondSlot + ")");
   } else {
     renameIn(IS->getCond());
     std::string Head = IS->isConstexpr() ? "if constexpr (" : "if (";
@@ -450,13 +455,15 @@ void Lowerer::lowerIf(const IfStmt *IS) {
       Head += text(IS->getCond()->getSourceRange());
     if (StringRef(Head).ends_with(";"))
       Head.pop_back();
-    emit(Head + ")");
+    open(PollNode::If, Head + ")",
+         IS->getConditionVariable() || IS->isConstexpr() ? -1 : knownCondition(IS->getCond(), Ctx));
   }
   lowerSubStmt(IS->getThen());
   if (IS->getElse()) {
-    emit("else");
+    elseBranch();
     lowerSubStmt(IS->getElse());
   }
+  close();
   if (Scope) {
     if (Storage) {
       Layout.close();
@@ -491,10 +498,12 @@ void Lowerer::lowerFor(const ForStmt *FS) {
     renameIn(FS->getInc());
     Inc = text(FS->getInc()->getSourceRange());
   }
-  emit("for (; " + Cond + "; " + Inc + ")");
+  open(PollNode::Loop, "for (; " + Cond + "; " + Inc + ")",
+       FS->getCond() ? (FS->getConditionVariable() ? -1 : knownCondition(FS->getCond(), Ctx)) : 1);
   enterLoop();
   lowerSubStmt(FS->getBody());
   leaveLoop();
+  close();
   if (Scope) {
     Layout.close();
     Layout.close();

@@ -57,24 +57,24 @@ private:
   // The comment of a variable's slot: its declaration and where it is.
   std::string declComment(const clang::VarDecl *VD);
 
-  // -- output
+  // -- output: poll's body is built as a tree (PollTree.h). Open nodes
+  // are a stack; a closed node becomes the last child of the one below.
   unsigned SourceLine = 0;  // of the statement being lowered
-  void emit(const std::string &Line);
+  std::vector<PollNode> OpenNodes;
+  PollNode &add(PollNode::Kind K, const std::string &Text);
+  void open(PollNode::Kind K, const std::string &Text = "", int Known = -1);
+  void close(const std::string &Tail = "");
+  // Generated code that goes on to the next statement.
+  void emit(const std::string &Line) { add(PollNode::Code, Line); }
+  // A statement of the input, as its text: it may break, continue or end.
+  void emitStatement(const clang::Stmt *S, const std::string &Text);
   // `{` and `}` around what is emitted between them, one level in.
-  void openBlock(const std::string &Head = "{") {
-    emit(Head);
-    ++Indent;
-  }
-  void closeBlock() {
-    --Indent;
-    emit("}");
-  }
+  void openBlock(const std::string &Head = "{") { open(PollNode::Block, Head); }
+  void closeBlock() { close(); }
+  // The `else` of the innermost open if.
+  void elseBranch() { OpenNodes.back().EndLine = SourceLine; }
   // A label, one level out.
-  void emitLabel(const std::string &Label) {
-    --Indent;
-    emit(Label);
-    ++Indent;
-  }
+  void emitLabel(const std::string &Label) { add(PollNode::Label, Label).Outdent = true; }
 
   // -- live set
   // A value of type T was made at Path: a node when it has a destructor.
@@ -192,7 +192,6 @@ private:
   llvm::DenseSet<const clang::DeclRefExpr *> Renamed;
   llvm::DenseSet<const clang::CXXThisExpr *> RenamedThis;
   unsigned CurrentLive = 0;
-  unsigned Indent = 0;
   unsigned BlockCount = 0;
   unsigned GroupCount = 0;
   unsigned TempCount = 0;

@@ -8,15 +8,11 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
-#include "clang/Analysis/CFG.h"
 #include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
-#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 
-#include <functional>
-#include <set>
 
 using namespace clang;
 
@@ -69,97 +65,6 @@ std::optional<QualType> memberType(ASTContext &Ctx, const RecordDecl *RD, llvm::
   return T;
 }
 
-// `state_ = State::X`: X.
-std::optional<std::string> assignedState(const Stmt *S) {
-  const auto *BO = dyn_cast<BinaryOperator>(S);
-  if (!BO || BO->getOpcode() != BO_Assign)
-    return std::nullopt;
-  const auto *ME = dyn_cast<MemberExpr>(BO->getLHS()->IgnoreParenImpCasts());
-  const auto *DRE = dyn_cast<DeclRefExpr>(BO->getRHS()->IgnoreParenImpCasts());
-  if (!ME || !DRE || ME->getMemberDecl()->getName() != "state_" || !isa<EnumConstantDecl>(DRE->getDecl()))
-    return std::nullopt;
-  return DRE->getDecl()->getNameAsString();
-}
-
-bool callsPending(const Stmt *S) {
-  if (!S)
-    return false;
-  if (const auto *CE = dyn_cast<CallExpr>(S))
-    if (const auto *FD = CE->getDirectCallee(); FD && FD->getName() == "pending")
-      return true;
-  for (const Stmt *C : S->children())
-    if (callsPending(C))
-      return true;
-  return false;
-}
-
-// The states poll can leave the future in after resuming at From, besides
-// staying when the awaited future is pending: the first `state_ = State::X`
-// on each path, Done when it returns a value.
-std::vector<std::string> successors(const CFGBlock *From) {
-  std::set<std::string> Next;
-  llvm::SmallPtrSet<const CFGBlock *, 32> Seen;
-  std::function<void(const CFGBlock *)> walk = [&](const CFGBlock *B) {
-    if (!B || !Seen.insert(B).second)
-      return;
-    for (const CFGElement &E : *B) {
-      auto CS = E.getAs<CFGStmt>();
-      if (!CS)
-        continue;
-      if (std::optional<std::string> State = assignedState(CS->getStmt())) {
-        Next.insert(*State);
-        return;
-      }
-      if (const auto *RS = dyn_cast<ReturnStmt>(CS->getStmt())) {
-        if (!callsPending(RS))  // pending: the state stays
-          Next.insert("Done");
-        return;
-      }
-    }
-    for (const CFGBlock::AdjacentBlock &Succ : B->succs())
-      walk(Succ.getReachableBlock());
-  };
-  walk(From);
-  return std::vector<std::string>(Next.begin(), Next.end());
-}
-
-void measureTransitions(ASTContext &Ctx, const CXXRecordDecl *RD, LoweredFunction &F) {
-  const CXXMethodDecl *Poll = nullptr;
-  for (const CXXMethodDecl *MD : RD->methods())
-    if (MD->getName() == "poll" && MD->hasBody())
-      Poll = MD;
-  if (!Poll)
-    return;
-  std::unique_ptr<CFG> Graph = CFG::buildCFG(Poll, Poll->getBody(), &Ctx, CFG::BuildOptions());
-  if (!Graph)
-    return;
-  for (const CFGBlock *B : *Graph) {
-    const Stmt *Label = B->getLabel();
-    if (const auto *CS = dyn_cast_or_null<CaseStmt>(Label)) {
-      // case State::Start: the body runs from its beginning.
-      const auto *DRE = dyn_cast<DeclRefExpr>(CS->getLHS()->IgnoreParenImpCasts());
-      if (DRE && DRE->getDecl()->getName() == "Start")
-        F.Transitions["Start"] = successors(B);
-    } else if (const auto *LS = dyn_cast_or_null<LabelStmt>(Label)) {
-      // resumeN: where the state States[N-1] resumes.
-      unsigned N;
-      llvm::StringRef Name = LS->getName();
-      if (Name.consume_front("resume") && !Name.getAsInteger(10, N) && N >= 1 && N <= F.States.size())
-        F.Transitions[F.States[N - 1].Name] = successors(B);
-    }
-  }
-}
-
-void collectPaths(const LayoutNode &N, const std::string &Prefix, std::vector<std::string> &Out) {
-  if (N.NodeKind == LayoutNode::Slot) {
-    Out.push_back(Prefix + N.Name);
-    return;
-  }
-  std::string Inner = N.NodeKind == LayoutNode::Struct && !N.Name.empty() ? Prefix + N.Name + "." : Prefix;
-  for (const LayoutNode &C : N.Children)
-    collectPaths(C, Inner, Out);
-}
-
 class MeasureConsumer : public ASTConsumer {
 public:
   explicit MeasureConsumer(std::vector<LoweredFunction> &Functions) : Functions(Functions) {}
@@ -175,11 +80,10 @@ public:
       std::vector<std::string> Paths;
       for (const Parameter &P : F.Params)
         Paths.push_back(P.Name);
-      collectPaths(F.Frame, "", Paths);
+      forEachSlot(F.Frame, [&](const std::string &Path, const LayoutNode &) { Paths.push_back(Path); });
       for (const std::string &Path : Paths)
         if (std::optional<QualType> T = memberType(Ctx, RD, Path); T && !(*T)->isIncompleteType())
           F.MemberSizes[Path] = Ctx.getTypeSizeInChars(*T).getQuantity();
-      measureTransitions(Ctx, RD, F);
     }
   }
 

@@ -1,5 +1,6 @@
 #include "PollTree.h"
 
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <set>
@@ -145,8 +146,14 @@ public:
       return Id;
     }
     case PollNode::Case: {
+      // A label, or a statement of the input that begins with one.
       int Id = add();
-      edge(Id, Next);
+      if (N.FallsThrough)
+        edge(Id, Next);
+      if (N.Breaks)
+        edge(Id, BreakTo);
+      if (N.Continues)
+        edge(Id, ContinueTo);
       if (Sw) {
         Sw->Cases.push_back(Id);
         Sw->HasDefault |= llvm::StringRef(N.Text).starts_with("default");
@@ -208,11 +215,18 @@ public:
       return Id;
     }
     case PollNode::Try: {
-      // A handler runs only when something throws, which the flow does
-      // not follow (as Clang's CFG without exception edges).
+      // Whatever the try block runs may throw (a constructor, a poll, the
+      // input's code): each of its nodes may lead to each handler.
+      std::vector<int> Handlers;
       for (size_t I = 1; I < N.Children.size(); ++I)
-        build(N.Children[I], Next, BreakTo, ContinueTo, Sw);
-      return build(N.Children[0], Next, BreakTo, ContinueTo, Sw);
+        Handlers.push_back(build(N.Children[I], Next, BreakTo, ContinueTo, Sw));
+      int Entry = add();
+      int First = Entry;
+      edge(Entry, build(N.Children[0], Next, BreakTo, ContinueTo, Sw));
+      for (int Id = First; Id != static_cast<int>(Nodes.size()); ++Id)
+        for (int Handler : Handlers)
+          edge(Id, Handler);
+      return Entry;
     }
     case PollNode::Catch:
       return build(N.Children[0], Next, BreakTo, ContinueTo, Sw);
@@ -248,7 +262,9 @@ public:
 } // namespace
 
 void printPollTree(const PollNode &Body, std::vector<std::string> &Lines, std::vector<unsigned> &SourceLines) {
-  Printer(Lines, SourceLines).print(Body, 0);
+  Printer P(Lines, SourceLines);
+  for (const PollNode &N : Body.Children)
+    P.print(N, 0);
 }
 
 std::map<std::string, std::vector<std::string>> transitionsOf(const PollNode &Body,

@@ -21,7 +21,7 @@ struct PollNode {
     If,        // Text: the head; Children: then, and else if any
     Loop,      // Text: the head; Children: the body; Tail: `while (c);` of a do loop
     Switch,    // Text: the head; Children: the body, whose Case nodes are its labels
-    Case,      // Text: "case 1:", "default:"
+    Case,      // Text: "case 1:", "default:", or an input statement with its label (flags as Code)
     Try,       // Children: the try block, then one Catch per handler
     Catch,     // Text: the head; Children: the handler's block
     Dispatch,  // a try block's resumption switch: Targets
@@ -44,6 +44,7 @@ struct PollNode {
 };
 
 // poll's body as lines, each with the input line it comes from (0: none).
+// Body is the top: its children stand at the outermost level of poll.
 void printPollTree(const PollNode &Body, std::vector<std::string> &Lines, std::vector<unsigned> &SourceLines);
 
 // For Start and each suspension state (State names: Await1, ...): the

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "Layout.h"
+#include "PollTree.h"
 
 #include <cstdint>
 #include <map>
@@ -74,23 +75,21 @@ struct LoweredFunction {
   std::vector<LiveNode> Live;  // Live[0] is the empty set
   unsigned StartLive = 0;      // alive before the first poll: parameters
   LayoutNode Frame;            // the top union
-  std::vector<std::string> PollBody;  // lines, indented relative to the body
+  PollNode Body;                      // poll's body, as a tree (PollTree.h)
   bool ResumesInsideTry = false;      // poll keeps the state being resumed in `resuming`
   // Types declared in the body (local classes, enums, aliases), as written:
   // members of the future's struct, so that the frame can name them.
   std::vector<std::string> LocalTypes;
-  // For each line of PollBody, the line of the input it comes from (the
-  // statement being lowered), or 0 for lines that come from no statement.
-  std::vector<unsigned> PollBodySourceLines;
+
+  // For each state, the states a poll that resumes there can leave the
+  // future in when its awaited future is ready (a suspension state stays
+  // itself while it is pending): read from Body.
+  std::map<std::string, std::vector<std::string>> Transitions;
 
   // Measured on the emitted struct by Clang (Measure.h), for --dump; empty
   // when it was not measured.
   std::optional<std::uint64_t> FutureSize;           // sizeof the future
   std::map<std::string, std::uint64_t> MemberSizes;  // by member path: b0.content
-  // For each state, the states a poll that resumes there can leave the
-  // future in when its awaited future is ready (a suspension state
-  // stays itself while it is pending).
-  std::map<std::string, std::vector<std::string>> Transitions;
 };
 
 } // namespace asyncc::tool

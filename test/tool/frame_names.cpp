@@ -1,0 +1,29 @@
+// Names in the frame never collide: a local named like the flattened path of
+// a nested one (`b0_x_y` beside block b0's `x_y`) gets a live-set enumerator
+// of its own, and the output compiles.
+//
+// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
+// RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
+// RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
+// RUN: g++ -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
+#include <asyncc/async.hpp>
+
+#include <string>
+
+ASYNC asyncc::Async<int> one() { co_return 1; }
+
+ASYNC asyncc::Async<int> collide() {
+  std::string b0_x_y = "outer";
+  {
+    std::string x_y = "inner";
+    co_await one();
+    b0_x_y += x_y;
+  }
+  co_await one();
+  co_return static_cast<int>(b0_x_y.size());
+}
+// CHECK-LABEL: struct collide_future {
+// CHECK:      enum class Live : std::uint8_t {
+// CHECK-NEXT:   None,
+// CHECK-NEXT:   b0_x_y,
+// CHECK-NEXT:   b0_x_y_2,
