@@ -46,12 +46,10 @@ std::string sizeText(const LoweredFunction &F, const std::string &Path) {
 
 // Where a poll resuming at State can leave the future.
 std::string nextText(const LoweredFunction &F, const std::string &State) {
-  auto It = F.Transitions.find(State);
-  if (It == F.Transitions.end())
-    return "not known (the emitted code was not measured)";
   std::string Out;
-  for (const std::string &N : It->second)
-    Out += (Out.empty() ? "" : ", ") + N;
+  if (auto It = F.Transitions.find(State); It != F.Transitions.end())
+    for (const std::string &N : It->second)
+      Out += (Out.empty() ? "" : ", ") + N;
   return (State == "Start" ? "" : "pending -> " + State + "; ready -> ") + Out;
 }
 
@@ -237,21 +235,11 @@ void printDot(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
         OS << "    \"" << P << St.Name << "\" [label=\""
            << label(St.Name, St.SourceText + "  line " + std::to_string(St.Line), St.Live) << "\"];\n";
       OS << "    \"" << P << "Done\" [label=\"Done\"];\n";
-      if (!F.Transitions.empty()) {
-        for (const auto &[From, To] : F.Transitions) {
-          if (From != "Start")
-            OS << "    \"" << P << From << "\" -> \"" << P << From << "\" [label=\"pending\", style=dotted];\n";
-          for (const std::string &N : To)
-            OS << "    \"" << P << From << "\" -> \"" << P << N << "\";\n";
-        }
-      } else {
-        // Not measured: source order, dashed.
-        std::string Prev = "Start";
-        for (const SuspendState &St : F.States) {
-          OS << "    \"" << P << Prev << "\" -> \"" << P << St.Name << "\" [style=dashed];\n";
-          Prev = St.Name;
-        }
-        OS << "    \"" << P << Prev << "\" -> \"" << P << "Done\" [style=dashed];\n";
+      for (const auto &[From, To] : F.Transitions) {
+        if (From != "Start")
+          OS << "    \"" << P << From << "\" -> \"" << P << From << "\" [label=\"pending\", style=dotted];\n";
+        for (const std::string &N : To)
+          OS << "    \"" << P << From << "\" -> \"" << P << N << "\";\n";
       }
       OS << "  }\n";
     }
