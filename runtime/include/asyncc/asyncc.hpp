@@ -13,6 +13,7 @@
 #include <asyncc/net.hpp>
 #include <asyncc/reactor.hpp>
 #include <asyncc/result.hpp>
+#include <asyncc/runtime.hpp>
 #include <asyncc/select.hpp>
 #include <asyncc/socket_addr.hpp>
 #include <asyncc/time.hpp>

@@ -1,0 +1,677 @@
+#include <asyncc/runtime.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace asyncc::detail {
+
+namespace {
+
+// Every this many tasks a worker looks at the injection queue first, and
+// polls the driver without waiting.
+constexpr std::uint64_t kGlobalQueueInterval = 31;
+constexpr std::uint64_t kDriverInterval = 61;
+// How many times in a row a task may take the LIFO slot.
+constexpr unsigned kMaxLifoPolls = 3;
+// At most this many tasks move from the injection queue at once.
+constexpr std::size_t kInjectBatch = 64;
+
+// Where a parked worker waits: in the driver (epoll) if it could take it,
+// on a condition variable otherwise. unpark() leaves a permit, so an unpark
+// that comes before the park is not lost.
+class Parker {
+ public:
+  void park(std::mutex& driver_mutex, Reactor& driver) {
+    int expected = kNotified;
+    if (state_.compare_exchange_strong(expected, kEmpty, std::memory_order_acq_rel)) return;
+    if (driver_mutex.try_lock()) {
+      expected = kEmpty;
+      if (state_.compare_exchange_strong(expected, kParkedDriver, std::memory_order_acq_rel)) {
+        try {
+          ReactorAccess::turn(driver, true);
+        } catch (...) {
+          // epoll_wait failed: nothing to do but try again later.
+        }
+      }
+      state_.exchange(kEmpty, std::memory_order_acq_rel);
+      driver_mutex.unlock();
+      return;
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    expected = kEmpty;
+    if (!state_.compare_exchange_strong(expected, kParkedCondvar, std::memory_order_acq_rel)) {
+      state_.store(kEmpty, std::memory_order_release);  // notified meanwhile
+      return;
+    }
+    for (;;) {
+      condvar_.wait(lock);
+      expected = kNotified;
+      if (state_.compare_exchange_strong(expected, kEmpty, std::memory_order_acq_rel)) return;
+    }
+  }
+
+  void unpark(Reactor& driver) {
+    switch (state_.exchange(kNotified, std::memory_order_acq_rel)) {
+      case kParkedCondvar: {
+        { std::lock_guard<std::mutex> lock(mutex_); }
+        condvar_.notify_one();
+        break;
+      }
+      case kParkedDriver:
+        driver.notifier()->notify();
+        break;
+      default:  // not parked: the permit is enough
+        break;
+    }
+  }
+
+ private:
+  static constexpr int kEmpty = 0;
+  static constexpr int kParkedCondvar = 1;
+  static constexpr int kParkedDriver = 2;
+  static constexpr int kNotified = 3;
+  std::atomic<int> state_{kEmpty};
+  std::mutex mutex_;
+  std::condition_variable condvar_;
+};
+
+// A mutex-guarded queue of tasks with a length readable without the lock.
+// The length is updated with sequentially consistent operations, the
+// workers' idle counts too: a producer that pushes and then finds no idle
+// worker, and a worker that goes idle and then finds no task, cannot both
+// miss each other.
+class TaskQueue {
+ public:
+  void push(TaskHeader* task) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    tasks_.push_back(task);
+    length_.fetch_add(1, std::memory_order_seq_cst);
+  }
+  TaskHeader* pop() {
+    if (length_.load(std::memory_order_relaxed) == 0) return nullptr;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (tasks_.empty()) return nullptr;
+    TaskHeader* task = tasks_.front();
+    tasks_.pop_front();
+    length_.fetch_sub(1, std::memory_order_seq_cst);
+    return task;
+  }
+  // Moves up to `max` tasks from the front (at least half, rounded up, if
+  // `half`) into `out`.
+  void take(std::vector<TaskHeader*>& out, std::size_t max, bool half) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t n = tasks_.size();
+    if (half) n -= n / 2;
+    n = std::min(n, max);
+    out.insert(out.end(), tasks_.begin(), tasks_.begin() + static_cast<std::ptrdiff_t>(n));
+    tasks_.erase(tasks_.begin(), tasks_.begin() + static_cast<std::ptrdiff_t>(n));
+    length_.fetch_sub(n, std::memory_order_seq_cst);
+  }
+  void push_all(const std::vector<TaskHeader*>& tasks, std::size_t from) {
+    if (from >= tasks.size()) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    tasks_.insert(tasks_.end(), tasks.begin() + static_cast<std::ptrdiff_t>(from), tasks.end());
+    length_.fetch_add(tasks.size() - from, std::memory_order_seq_cst);
+  }
+  std::size_t length() const noexcept { return length_.load(std::memory_order_seq_cst); }
+  bool maybe_empty() const noexcept { return length_.load(std::memory_order_relaxed) == 0; }
+
+ private:
+  std::mutex mutex_;
+  std::deque<TaskHeader*> tasks_;
+  std::atomic<std::size_t> length_{0};
+};
+
+}  // namespace
+
+class BlockingPool;
+
+struct Worker {
+  RuntimeCore* core = nullptr;
+  std::size_t index = 0;
+  // Touched by the worker's own thread only.
+  TaskHeader* lifo = nullptr;
+  unsigned lifo_polls = 0;
+  bool searching = false;
+  std::uint64_t tick = 0;
+  std::uint32_t rng = 0;
+  std::vector<TaskHeader*> batch;
+  // Shared with the other workers.
+  TaskQueue queue;
+  Parker parker;
+  std::thread thread;
+
+  std::uint32_t next_random() noexcept {
+    // xorshift32
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
+  }
+};
+
+namespace {
+thread_local Worker* current_worker = nullptr;
+thread_local SchedulerBase* current_pool = nullptr;
+}  // namespace
+
+// The threads of spawn_blocking. Tasks wait in a FIFO queue; a thread is
+// started when a call waits and no thread is idle, up to the bound.
+class BlockingPool final : public SchedulerBase {
+ public:
+  BlockingPool(std::size_t max_threads, bool owned) : max_threads_(max_threads), owned_(owned) {}
+
+  void submit(TaskHeader* task) noexcept override {
+    // The live reference is released when the call finishes or is dropped.
+    schedule(task);
+  }
+
+  void schedule(TaskHeader* task) noexcept override {
+    task->retain();
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (closed_) {
+      lock.unlock();
+      task->release();
+      return;
+    }
+    queue_.push_back(task);
+    if (idle_ > 0) {
+      --idle_;  // claimed: the next call waits for another thread
+      ++wakeups_;
+      lock.unlock();
+      condvar_.notify_one();
+      return;
+    }
+    if (threads_ >= max_threads_) return;  // waits for a busy thread
+    // Started under the lock, so that shut_down() sees every thread to join;
+    // the thread itself begins by taking the lock.
+    try {
+      std::thread thread([this] { thread_main(); });
+      ++threads_;
+      if (owned_)
+        handles_.push_back(std::move(thread));
+      else
+        thread.detach();
+    } catch (...) {
+      // No thread: the call waits for one that exists (or, with none, for
+      // the next call to try again).
+    }
+  }
+
+  // Drops the calls not yet started, waits for those running.
+  void shut_down() noexcept {
+    std::deque<TaskHeader*> waiting;
+    std::vector<std::thread> handles;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closed_ = true;
+      waiting.swap(queue_);
+    }
+    condvar_.notify_all();
+    for (TaskHeader* task : waiting) drop(task);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      handles.swap(handles_);
+    }
+    for (std::thread& thread : handles) thread.join();
+  }
+
+ private:
+  ~BlockingPool() override = default;
+
+  static void drop(TaskHeader* task) noexcept {
+    TaskState expected = TaskState::Scheduled;
+    if (task->state.compare_exchange_strong(expected, TaskState::Complete, std::memory_order_acq_rel)) {
+      task->cancel();
+      task->finish(true);
+      task->release();  // the live reference
+    }
+    task->release();  // the queue's
+  }
+
+  void thread_main() {
+    current_pool = this;
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      if (!queue_.empty()) {
+        TaskHeader* task = queue_.front();
+        queue_.pop_front();
+        lock.unlock();
+        run(task);
+        lock.lock();
+        continue;
+      }
+      if (closed_) break;
+      ++idle_;
+      bool timed_out = false;
+      if (owned_) {
+        condvar_.wait(lock, [&] { return wakeups_ > 0 || closed_; });
+      } else {
+        timed_out = !condvar_.wait_for(lock, std::chrono::seconds(10), [&] { return wakeups_ > 0 || closed_; });
+      }
+      if (wakeups_ > 0) {
+        --wakeups_;  // schedule() took this thread off the idle count
+      } else {
+        --idle_;
+        if (timed_out) break;
+      }
+    }
+    --threads_;
+  }
+
+  static void run(TaskHeader* task) {
+    const Waker waker = task->adopt_as_waker();  // the queue's reference
+    TaskState expected = TaskState::Scheduled;
+    if (!task->state.compare_exchange_strong(expected, TaskState::Running, std::memory_order_acq_rel)) return;
+    Context cx(waker);
+    task->poll_or_abort(cx);  // a blocking call finishes in its only poll
+    task->finish(true);
+    task->release();  // the live reference
+  }
+
+  std::mutex mutex_;
+  std::condition_variable condvar_;
+  std::deque<TaskHeader*> queue_;
+  std::size_t threads_ = 0;
+  std::size_t idle_ = 0;
+  std::size_t wakeups_ = 0;
+  const std::size_t max_threads_;
+  const bool owned_;  // threads joined at shut_down; detached otherwise
+  bool closed_ = false;
+  std::vector<std::thread> handles_;
+};
+
+class RuntimeCore final : public SchedulerBase {
+ public:
+  explicit RuntimeCore(const RuntimeConfig& config)
+      : driver_(ReactorAccess::create_shared()),
+        blocking_(new BlockingPool(config.max_blocking_threads, true)),
+        on_task_exception_(config.on_task_exception) {
+    std::size_t n = config.worker_threads;
+    if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+    workers_.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      workers_.push_back(std::make_unique<Worker>());
+      workers_[i]->core = this;
+      workers_[i]->index = i;
+      workers_[i]->rng = static_cast<std::uint32_t>(0x9e3779b9u * (i + 1));
+    }
+  }
+
+  void start() {
+    for (auto& worker : workers_) {
+      Worker* w = worker.get();
+      w->thread = std::thread([this, w] { worker_main(w); });
+    }
+  }
+
+  void shut_down() noexcept {
+    if (current_worker && current_worker->core == this)
+      contract_violation("a Runtime was destroyed on one of its own worker threads");
+    shutdown_.store(true, std::memory_order_seq_cst);
+    for (auto& worker : workers_) worker->parker.unpark(*driver_);
+    for (auto& worker : workers_)
+      if (worker->thread.joinable()) worker->thread.join();
+    blocking_->shut_down();
+    blocking_->release();
+    blocking_ = nullptr;
+  }
+
+  std::size_t worker_count() const noexcept { return workers_.size(); }
+  Reactor* driver() const noexcept { return driver_.get(); }
+  BlockingPool* blocking_pool() const noexcept { return blocking_; }
+
+  void submit(TaskHeader* task) noexcept override {
+    bool accepted;
+    {
+      std::lock_guard<std::mutex> lock(live_mutex_);
+      accepted = !live_closed_;
+      if (accepted) link(task);
+    }
+    if (!accepted) {
+      // Spawned while the runtime shuts down: dropped at once.
+      task->state.store(TaskState::Complete, std::memory_order_release);
+      task->cancel();
+      task->finish(true);
+      task->release();
+      return;
+    }
+    schedule(task);
+  }
+
+  void schedule(TaskHeader* task) noexcept override {
+    task->retain();
+    Worker* w = current_worker;
+    if (w && w->core == this) {
+      // The LIFO slot; what it held goes to the queue, where others may steal it.
+      TaskHeader* displaced = std::exchange(w->lifo, task);
+      if (displaced) {
+        w->queue.push(displaced);
+        notify_parked();
+      }
+      return;
+    }
+    if (!push_inject(task)) return;
+    notify_parked();
+  }
+
+  void report_failure(TaskHeader& task) noexcept override {
+    if (!on_task_exception_) return report_task_failure(task.error, task.site);
+    try {
+      on_task_exception_(task.error, task.site);
+    } catch (...) {
+      report_task_failure(std::current_exception(), task.site);
+    }
+  }
+
+ private:
+  ~RuntimeCore() override = default;
+
+  // ---- the list of live tasks (for shutdown) ----
+  void link(TaskHeader* task) noexcept {
+    task->prev = nullptr;
+    task->next = live_head_;
+    if (live_head_) live_head_->prev = task;
+    live_head_ = task;
+  }
+  void unlink(TaskHeader* task) noexcept {
+    std::lock_guard<std::mutex> lock(live_mutex_);
+    (task->prev ? task->prev->next : live_head_) = task->next;
+    if (task->next) task->next->prev = task->prev;
+    task->prev = task->next = nullptr;
+  }
+
+  // ---- queues ----
+  bool push_inject(TaskHeader* task) noexcept {
+    {
+      std::lock_guard<std::mutex> lock(inject_mutex_);
+      if (!inject_closed_) {
+        inject_.push_back(task);
+        inject_length_.fetch_add(1, std::memory_order_seq_cst);
+        return true;
+      }
+    }
+    task->release();  // the runtime is gone; so is the task's future
+    return false;
+  }
+
+  // Takes a batch from the injection queue: one to run, the rest to `w`'s queue.
+  TaskHeader* pop_inject(Worker* w) {
+    if (inject_length_.load(std::memory_order_relaxed) == 0) return nullptr;
+    w->batch.clear();
+    {
+      std::lock_guard<std::mutex> lock(inject_mutex_);
+      std::size_t n = inject_.size();
+      if (n == 0) return nullptr;
+      n = std::min(kInjectBatch, std::max<std::size_t>(1, n / workers_.size()));
+      w->batch.insert(w->batch.end(), inject_.begin(), inject_.begin() + static_cast<std::ptrdiff_t>(n));
+      inject_.erase(inject_.begin(), inject_.begin() + static_cast<std::ptrdiff_t>(n));
+      inject_length_.fetch_sub(n, std::memory_order_seq_cst);
+    }
+    w->queue.push_all(w->batch, 1);
+    if (w->batch.size() > 1) notify_parked();
+    return w->batch.front();
+  }
+
+  TaskHeader* next_task(Worker* w) {
+    if (w->tick % kGlobalQueueInterval == 0) {
+      if (TaskHeader* task = pop_inject(w)) return task;
+    }
+    if (w->lifo) {
+      if (w->lifo_polls < kMaxLifoPolls) {
+        ++w->lifo_polls;
+        return std::exchange(w->lifo, nullptr);
+      }
+      w->queue.push(std::exchange(w->lifo, nullptr));
+      notify_parked();
+    }
+    w->lifo_polls = 0;
+    if (TaskHeader* task = w->queue.pop()) return task;
+    return pop_inject(w);
+  }
+
+  TaskHeader* steal_work(Worker* w) {
+    if (!w->searching) {
+      // At most half the workers search at once.
+      if (2 * num_searching_.load(std::memory_order_seq_cst) >= workers_.size()) return nullptr;
+      w->searching = true;
+      num_searching_.fetch_add(1, std::memory_order_seq_cst);
+    }
+    const std::size_t n = workers_.size();
+    const std::size_t start = w->next_random() % n;
+    for (std::size_t i = 0; i < n; ++i) {
+      Worker* victim = workers_[(start + i) % n].get();
+      if (victim == w || victim->queue.maybe_empty()) continue;
+      w->batch.clear();
+      victim->queue.take(w->batch, 256, true);
+      if (w->batch.empty()) continue;
+      w->queue.push_all(w->batch, 1);
+      return w->batch.front();
+    }
+    return pop_inject(w);
+  }
+
+  // A searching worker found work: if it was the last one searching, wake
+  // another to look for more.
+  void stop_searching(Worker* w) {
+    w->searching = false;
+    if (num_searching_.fetch_sub(1, std::memory_order_seq_cst) == 1) notify_parked();
+  }
+
+  // Wakes one parked worker, unless one is already searching.
+  void notify_parked() noexcept {
+    if (num_searching_.load(std::memory_order_seq_cst) != 0 || num_idle_.load(std::memory_order_seq_cst) == 0)
+      return;
+    Worker* w = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(idle_mutex_);
+      if (num_searching_.load(std::memory_order_seq_cst) != 0 || sleepers_.empty()) return;
+      w = sleepers_.back();
+      sleepers_.pop_back();
+      num_idle_.fetch_sub(1, std::memory_order_seq_cst);
+      // It wakes up searching.
+      num_searching_.fetch_add(1, std::memory_order_seq_cst);
+    }
+    w->parker.unpark(*driver_);
+  }
+
+  bool has_work(Worker* w) const noexcept {
+    if (w->lifo || inject_length_.load(std::memory_order_seq_cst) != 0) return true;
+    for (const auto& worker : workers_)
+      if (worker->queue.length() != 0) return true;
+    return false;
+  }
+
+  void park(Worker* w) {
+    {
+      std::lock_guard<std::mutex> lock(idle_mutex_);
+      sleepers_.push_back(w);
+      num_idle_.fetch_add(1, std::memory_order_seq_cst);
+      if (w->searching) {
+        w->searching = false;
+        num_searching_.fetch_sub(1, std::memory_order_seq_cst);
+      }
+    }
+    // Look once more: work queued before this worker counted as idle was
+    // queued by a producer that may not have seen it idle.
+    if (!has_work(w) && !shutdown_.load(std::memory_order_seq_cst)) w->parker.park(driver_mutex_, *driver_);
+    std::lock_guard<std::mutex> lock(idle_mutex_);
+    auto it = std::find(sleepers_.begin(), sleepers_.end(), w);
+    if (it != sleepers_.end()) {
+      sleepers_.erase(it);
+      num_idle_.fetch_sub(1, std::memory_order_seq_cst);
+    } else {
+      w->searching = true;  // woken by notify_parked, which counted it searching
+    }
+  }
+
+  // Polls the driver without waiting, if no other worker has it.
+  void poll_driver() {
+    if (!driver_mutex_.try_lock()) return;
+    try {
+      ReactorAccess::turn(*driver_, false);
+    } catch (...) {
+    }
+    driver_mutex_.unlock();
+  }
+
+  void run_task(Worker* w, TaskHeader* task) {
+    if (w->searching) stop_searching(w);
+    // The queue's reference becomes the waker's for this poll.
+    const Waker waker = task->adopt_as_waker();
+    TaskState queued = TaskState::Scheduled;
+    if (!task->state.compare_exchange_strong(queued, TaskState::Running, std::memory_order_acq_rel)) return;
+    Context cx(waker);
+    if (task->poll_or_abort(cx)) {
+      unlink(task);
+      task->finish(true);
+      task->release();  // the live list's reference
+      return;
+    }
+    TaskState expected = TaskState::Running;
+    if (!task->state.compare_exchange_strong(expected, TaskState::Idle, std::memory_order_acq_rel)) {
+      // Woken during its own poll (a yield): behind the tasks already queued.
+      task->state.store(TaskState::Scheduled, std::memory_order_release);
+      task->retain();
+      w->queue.push(task);
+      notify_parked();
+    }
+  }
+
+  void worker_main(Worker* w) {
+    current_worker = w;
+    current_pool = blocking_;
+    EnterScheduler enter(this);
+    ReactorAccess::enter(driver_.get());
+    while (!shutdown_.load(std::memory_order_acquire)) {
+      ++w->tick;
+      if (w->tick % kDriverInterval == 0) poll_driver();
+      TaskHeader* task = next_task(w);
+      if (!task) task = steal_work(w);
+      if (task) {
+        run_task(w, task);
+        continue;
+      }
+      park(w);
+    }
+    if (exited_.fetch_add(1, std::memory_order_acq_rel) + 1 == workers_.size()) drop_all_tasks();
+    ReactorAccess::enter(nullptr);
+    current_pool = nullptr;
+    current_worker = nullptr;
+  }
+
+  // On the last worker to stop: every unfinished task's future is dropped,
+  // then what the queues still hold.
+  void drop_all_tasks() noexcept {
+    std::deque<TaskHeader*> injected;
+    {
+      std::lock_guard<std::mutex> lock(inject_mutex_);
+      inject_closed_ = true;
+      injected.swap(inject_);
+      inject_length_.store(0, std::memory_order_seq_cst);
+    }
+    for (TaskHeader* task : injected) task->release();
+    {
+      std::lock_guard<std::mutex> lock(live_mutex_);
+      live_closed_ = true;
+    }
+    for (;;) {
+      TaskHeader* task;
+      {
+        std::lock_guard<std::mutex> lock(live_mutex_);
+        task = live_head_;
+        if (!task) break;
+        live_head_ = task->next;
+        if (live_head_) live_head_->prev = nullptr;
+        task->prev = task->next = nullptr;
+      }
+      // The futures dropped here may wake or spawn tasks: a wake queues a
+      // task on this worker (dropped below), a spawn is refused.
+      task->state.exchange(TaskState::Complete, std::memory_order_acq_rel);
+      task->cancel();
+      task->finish(true);
+      task->release();  // the live list's reference
+    }
+    for (auto& worker : workers_) {
+      if (TaskHeader* task = std::exchange(worker->lifo, nullptr)) task->release();
+      while (TaskHeader* task = worker->queue.pop()) task->release();
+    }
+  }
+
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<Reactor> driver_;
+  std::mutex driver_mutex_;  // held by the worker parked in, or polling, the driver
+  BlockingPool* blocking_;
+  TaskFailureHandler on_task_exception_;
+
+  std::mutex inject_mutex_;
+  std::deque<TaskHeader*> inject_;
+  std::atomic<std::size_t> inject_length_{0};
+  bool inject_closed_ = false;  // guarded by inject_mutex_
+
+  std::mutex idle_mutex_;
+  std::vector<Worker*> sleepers_;
+  std::atomic<std::size_t> num_idle_{0};
+  std::atomic<std::size_t> num_searching_{0};
+
+  std::mutex live_mutex_;
+  TaskHeader* live_head_ = nullptr;
+  bool live_closed_ = false;  // guarded by live_mutex_
+
+  std::atomic<bool> shutdown_{false};
+  std::atomic<std::size_t> exited_{0};
+};
+
+RuntimeCore* create_runtime(const RuntimeConfig& config) {
+  auto* core = new RuntimeCore(config);
+  try {
+    core->start();
+  } catch (...) {
+    destroy_runtime(core);
+    throw;
+  }
+  return core;
+}
+
+void destroy_runtime(RuntimeCore* core) noexcept {
+  core->shut_down();
+  core->release();
+}
+
+SchedulerBase* runtime_scheduler(RuntimeCore* core) noexcept { return core; }
+
+std::size_t runtime_worker_count(const RuntimeCore* core) noexcept { return core->worker_count(); }
+
+RuntimeEnter::RuntimeEnter(RuntimeCore* core) : scheduler_(core) {
+  if (current_worker)
+    contract_violation(
+        "Runtime::block_on was called on a worker of a Runtime (it would block the worker; await the future "
+        "instead)");
+  previous_reactor_ = ReactorAccess::enter(nullptr);
+  own_ = &Reactor::current();
+  ReactorAccess::enter(core->driver());
+  previous_pool_ = std::exchange(current_pool, core->blocking_pool());
+}
+
+RuntimeEnter::~RuntimeEnter() {
+  ReactorAccess::enter(previous_reactor_);
+  current_pool = previous_pool_;
+}
+
+SchedulerBase* current_blocking_pool() {
+  if (current_pool) return current_pool;
+  // Outside any Runtime: a process-wide pool whose idle threads exit after
+  // ten seconds. Never destroyed: a detached thread may still be using it.
+  static BlockingPool* global = new BlockingPool(512, false);
+  return global;
+}
+
+}  // namespace asyncc::detail
