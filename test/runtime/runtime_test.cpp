@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -401,6 +402,474 @@ TEST(RuntimeDeathTest, BlockOnInsideATaskTerminates) {
         rt.block_on(rt.spawn(Nested{}));
       },
       "inside a Runtime");
+}
+
+}  // namespace
+
+namespace {
+
+// ---- spawn: the free function and callables ---------------------------------------
+
+// Spawns `count` children with the free spawn() and sums their outputs.
+class SpawnChildren {
+ public:
+  using Output = long long;
+  explicit SpawnChildren(int count) : count_(count) {}
+  Poll<long long> poll(Context& cx) {
+    if (children_.empty() && count_ > 0) {
+      for (int i = 0; i < count_; ++i) children_.push_back(asyncc::spawn(PendingFor<int>(i % 3, i)));
+      count_ = 0;
+    }
+    while (!children_.empty()) {
+      auto r = children_.back().poll(cx);
+      if (r.is_pending()) return Poll<long long>::pending();
+      sum_ += r.value();
+      children_.pop_back();
+    }
+    return Poll<long long>::ready(sum_);
+  }
+
+ private:
+  int count_;
+  std::vector<JoinHandle<int>> children_;
+  long long sum_ = 0;
+};
+
+TEST(Spawn, InsideARuntimeTask) {
+  Runtime rt = make_runtime(2);
+  EXPECT_EQ(rt.block_on(rt.spawn(SpawnChildren(100))), 99LL * 100 / 2);
+  // block_on's own future spawns on the runtime too.
+  EXPECT_EQ(rt.block_on(SpawnChildren(10)), 45);
+}
+
+TEST(Spawn, InsideALocalExecutorTask) {
+  asyncc::LocalExecutor executor;
+  auto parent = executor.spawn(SpawnChildren(20));
+  executor.run();
+  EXPECT_EQ(asyncc::block_on(std::move(parent)), 190);
+  EXPECT_EQ(executor.block_on(SpawnChildren(5)), 10);
+}
+
+TEST(Spawn, ACallableIsKeptAliveWithItsFuture) {
+  // The future refers to the callable's own state, as an ASYNC lambda's
+  // refers to its captures.
+  struct Callable {
+    std::string text;
+    struct Fut {
+      using Output = std::string;
+      const std::string* text;
+      int yields = 2;
+      Poll<std::string> poll(Context& cx) {
+        if (yields-- > 0) {
+          cx.waker().wake_by_ref();
+          return Poll<std::string>::pending();
+        }
+        return Poll<std::string>::ready(*text + "!");
+      }
+    };
+    Fut operator()() const { return Fut{&text}; }
+  };
+  Runtime rt = make_runtime(2);
+  auto handle = rt.spawn(Callable{std::string(100, 'x')});
+  EXPECT_EQ(rt.block_on(std::move(handle)), std::string(100, 'x') + "!");
+  asyncc::LocalExecutor executor;
+  auto local = executor.spawn(Callable{"local"});
+  EXPECT_EQ(executor.block_on(std::move(local)), "local!");
+}
+
+#if defined(__cpp_impl_coroutine)
+TEST(Spawn, AnAsyncLambdaWithCaptures) {
+  Runtime rt = make_runtime(2);
+  std::string name = "task";
+  auto handle = rt.spawn([name, n = 3] ASYNC () -> asyncc::Async<std::string> {
+    std::string out = name;
+    for (int i = 0; i < n; ++i) {
+      co_await asyncc::yield_now();
+      auto child = asyncc::spawn([i] ASYNC () -> asyncc::Async<int> { co_return i; });
+      out += std::to_string(co_await std::move(child));
+    }
+    co_await asyncc::sleep(1ms);
+    co_return out;
+  });
+  EXPECT_EQ(rt.block_on(std::move(handle)), "task012");
+}
+#endif
+
+TEST(SpawnDeathTest, OutsideAnyExecutorTerminates) {
+  EXPECT_DEATH(asyncc::spawn(Ready<int>(1)), "outside a Runtime or LocalExecutor");
+}
+
+// ---- JoinHandle::abort --------------------------------------------------------------
+
+TEST(Abort, DropsAPendingTaskAtItsNextPoll) {
+  Census census;
+  Runtime rt = make_runtime(2);
+  auto handle = rt.spawn(TrackedForever(&census));
+  rt.block_on(asyncc::sleep(1ms));
+  handle.abort();
+  EXPECT_THROW(rt.block_on(std::move(handle)), asyncc::task_cancelled);
+  EXPECT_EQ(census.destroyed.load(), 1);
+  EXPECT_EQ(census.destroyed_on.count(std::this_thread::get_id()), 0u);
+}
+
+TEST(Abort, OnALocalExecutor) {
+  Census census;
+  asyncc::LocalExecutor executor;
+  auto handle = executor.spawn(TrackedForever(&census));
+  auto other = executor.spawn(PendingFor<int>(3, 7));
+  handle.abort();
+  handle.abort();  // twice is once
+  executor.run();
+  EXPECT_EQ(census.destroyed.load(), 1);
+  EXPECT_THROW(asyncc::block_on(std::move(handle)), asyncc::task_cancelled);
+  EXPECT_EQ(asyncc::block_on(std::move(other)), 7);
+}
+
+TEST(Abort, AfterCompletionKeepsTheOutput) {
+  Runtime rt = make_runtime(1);
+  auto handle = rt.spawn(Ready<int>(5));
+  while (!handle.is_finished()) std::this_thread::yield();
+  handle.abort();
+  EXPECT_EQ(rt.block_on(std::move(handle)), 5);
+}
+
+TEST(Abort, RacingCompletion) {
+  Census census;
+  Runtime rt = make_runtime(3);
+  struct Yielding {
+    using Output = int;
+    Tracked tracked;
+    int yields;
+    Poll<int> poll(Context& cx) {
+      if (yields-- > 0) {
+        cx.waker().wake_by_ref();
+        return Poll<int>::pending();
+      }
+      return Poll<int>::ready(1);
+    }
+  };
+  constexpr int kTasks = 300;
+  std::vector<JoinHandle<int>> handles;
+  for (int i = 0; i < kTasks; ++i) handles.push_back(rt.spawn(Yielding{Tracked(&census), i % 5}));
+  std::thread aborter([&] {
+    for (int i = 0; i < kTasks; i += 2) handles[i].abort();
+  });
+  aborter.join();
+  struct Outcomes {
+    using Output = std::pair<int, int>;  // finished, cancelled
+    std::vector<JoinHandle<int>>* handles;
+    std::size_t next = 0;
+    int finished = 0, cancelled = 0;
+    Poll<Output> poll(Context& cx) {
+      while (next < handles->size()) {
+        try {
+          auto r = (*handles)[next].poll(cx);
+          if (r.is_pending()) return Poll<Output>::pending();
+          ++finished;
+        } catch (const asyncc::task_cancelled&) {
+          ++cancelled;
+        }
+        ++next;
+      }
+      return Poll<Output>::ready(std::make_pair(finished, cancelled));
+    }
+  };
+  auto [finished, cancelled] = rt.block_on(Outcomes{&handles});
+  EXPECT_EQ(finished + cancelled, kTasks);
+  EXPECT_LE(cancelled, kTasks / 2);
+  EXPECT_EQ(census.destroyed.load(), kTasks) << "every future dropped exactly once";
+  EXPECT_EQ(census.constructed.load(), kTasks);
+}
+
+// ---- JoinSet ------------------------------------------------------------------------
+
+TEST(JoinSet, YieldsEveryOutputThenEmpty) {
+  Runtime rt = make_runtime(2);
+  struct Collect {
+    using Output = std::vector<int>;
+    asyncc::JoinSet<int> set;
+    std::optional<asyncc::JoinSet<int>::JoinNext> next;
+    std::vector<int> got;
+    bool spawned = false;
+    Poll<Output> poll(Context& cx) {
+      if (!spawned) {
+        spawned = true;
+        for (int i = 0; i < 50; ++i) set.spawn(PendingFor<int>(50 - i, i));
+      }
+      for (;;) {
+        if (!next) next.emplace(set.join_next());
+        auto r = next->poll(cx);
+        if (r.is_pending()) return Poll<Output>::pending();
+        next.reset();
+        if (!r.value()) return Poll<Output>::ready(std::move(got));
+        got.push_back(*r.value());
+      }
+    }
+  };
+  std::vector<int> got = rt.block_on(rt.spawn(Collect{}));
+  std::sort(got.begin(), got.end());
+  std::vector<int> expected(50);
+  for (int i = 0; i < 50; ++i) expected[i] = i;
+  EXPECT_EQ(got, expected);
+}
+
+// Waits for an event, then yields its text.
+struct WaitThen {
+  using Output = std::string;
+  Event::Wait wait;
+  std::string text;
+  Poll<std::string> poll(Context& cx) {
+    return wait.poll(cx).is_ready() ? Poll<std::string>::ready(std::move(text)) : Poll<std::string>::pending();
+  }
+};
+
+TEST(JoinSet, InOrderOfCompletion) {
+  asyncc::LocalExecutor executor;
+  asyncc::JoinSet<std::string> set;
+  Event first, second;
+  set.insert(executor.spawn(WaitThen{second.wait(), "slow"}));
+  set.insert(executor.spawn(PendingFor<std::string>(2, "fast")));
+  EXPECT_EQ(set.size(), 2u);
+  auto a = executor.block_on(set.join_next());
+  ASSERT_TRUE(a);
+  EXPECT_EQ(*a, "fast");
+  second.set();
+  auto b = executor.block_on(set.join_next());
+  ASSERT_TRUE(b);
+  EXPECT_EQ(*b, "slow");
+  EXPECT_FALSE(executor.block_on(set.join_next()));
+  EXPECT_TRUE(set.is_empty());
+}
+
+TEST(JoinSet, AFailedTaskThrowsFromJoinNextAndLeaves) {
+  asyncc::LocalExecutor executor;
+  asyncc::JoinSet<int> set;
+  struct Throws {
+    using Output = int;
+    Poll<int> poll(Context&) { throw std::runtime_error("no"); }
+  };
+  set.insert(executor.spawn(Throws{}));
+  EXPECT_THROW(executor.block_on(set.join_next()), std::runtime_error);
+  EXPECT_TRUE(set.is_empty());
+}
+
+TEST(JoinSet, DroppingTheSetAbortsItsTasks) {
+  Census census;
+  Runtime rt = make_runtime(2);
+  {
+    asyncc::JoinSet<int> set;
+    for (int i = 0; i < 20; ++i) set.insert(rt.spawn(TrackedForever(&census)));
+    rt.block_on(asyncc::sleep(2ms));
+  }
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (census.destroyed.load() < 20 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(census.destroyed.load(), 20);
+  EXPECT_EQ(census.destroyed_on.count(std::this_thread::get_id()), 0u);
+}
+
+TEST(JoinSet, AbortAllThenJoinReportsCancellation) {
+  Census census;
+  Runtime rt = make_runtime(2);
+  asyncc::JoinSet<int> set;
+  for (int i = 0; i < 5; ++i) set.insert(rt.spawn(TrackedForever(&census)));
+  set.abort_all();
+  int cancelled = 0;
+  for (;;) {
+    try {
+      if (!rt.block_on(set.join_next())) break;
+    } catch (const asyncc::task_cancelled&) {
+      ++cancelled;
+    }
+  }
+  EXPECT_EQ(cancelled, 5);
+  EXPECT_EQ(census.destroyed.load(), 5);
+}
+
+// ---- spawn_blocking ------------------------------------------------------------------
+
+TEST(SpawnBlocking, ReturnsTheResult) {
+  Runtime rt = make_runtime(1);
+  auto main_thread = std::this_thread::get_id();
+  auto handle = asyncc::spawn_blocking([] { return std::this_thread::get_id(); });
+  EXPECT_NE(asyncc::block_on(std::move(handle)), main_thread);
+  EXPECT_EQ(rt.block_on(asyncc::spawn_blocking([] { return 6 * 7; })), 42);
+  struct AwaitBlocking {
+    using Output = std::string;
+    std::optional<JoinHandle<std::string>> handle;
+    Poll<std::string> poll(Context& cx) {
+      if (!handle) handle.emplace(asyncc::spawn_blocking([] { return std::string("from the pool"); }));
+      return handle->poll(cx);
+    }
+  };
+  EXPECT_EQ(rt.block_on(rt.spawn(AwaitBlocking{})), "from the pool");
+}
+
+TEST(SpawnBlocking, ExceptionsReachTheHandle) {
+  Runtime rt = make_runtime(1);
+  EXPECT_THROW(rt.block_on(asyncc::spawn_blocking([]() -> int { throw std::logic_error("bad"); })), std::logic_error);
+}
+
+// Spawns 24 blocking calls that each take 2 ms, recording how many ran at once.
+struct SpawnSaturating {
+  using Output = int;
+  std::vector<JoinHandle<int>>* handles;
+  std::atomic<int>* running;
+  std::atomic<int>* most;
+  Poll<int> poll(Context&) {
+    for (int i = 0; i < 24; ++i)
+      handles->push_back(asyncc::spawn_blocking([running = running, most = most, i] {
+        int now = ++*running;
+        int seen = most->load();
+        while (now > seen && !most->compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(2ms);
+        --*running;
+        return i;
+      }));
+    return Poll<int>::ready(0);
+  }
+};
+
+TEST(SpawnBlocking, SaturationWaitsForAFreeThread) {
+  Runtime rt = Runtime::builder().worker_threads(2).max_blocking_threads(3).build();
+  std::atomic<int> running{0}, most{0};
+  std::vector<JoinHandle<int>> handles;
+  rt.block_on(SpawnSaturating{&handles, &running, &most});
+  EXPECT_EQ(rt.block_on(SumAll<int>(std::move(handles))), 23 * 24 / 2);
+  EXPECT_LE(most.load(), 3);
+  EXPECT_GE(most.load(), 1);
+}
+
+// Calls spawn_blocking(fn) in its poll, inside the runtime.
+template <class R>
+struct SpawnBlockingOf {
+  using Output = JoinHandle<R>;
+  std::function<R()> fn;
+  template <class Fn>
+  explicit SpawnBlockingOf(Fn f) : fn(std::move(f)) {}
+  Poll<Output> poll(Context&) { return Poll<Output>::ready(asyncc::spawn_blocking(std::move(fn))); }
+};
+
+TEST(SpawnBlocking, AbortBeforeItStartsDropsTheCall) {
+  Runtime rt = Runtime::builder().worker_threads(1).max_blocking_threads(1).build();
+  std::atomic<bool> release{false};
+  std::atomic<bool> ran{false};
+  auto blocker = rt.block_on(SpawnBlockingOf<void>([&release] {
+    while (!release.load()) std::this_thread::sleep_for(1ms);
+  }));
+  auto dropped = rt.block_on(SpawnBlockingOf<void>([&ran] { ran = true; }));
+  dropped.abort();
+  release = true;
+  rt.block_on(std::move(blocker));
+  EXPECT_THROW(rt.block_on(std::move(dropped)), asyncc::task_cancelled);
+  EXPECT_FALSE(ran.load());
+}
+
+// ---- failures of detached tasks --------------------------------------------------------
+
+struct Throws {
+  using Output = int;
+  Poll<int> poll(Context&) { throw std::runtime_error("detached failure"); }
+};
+
+TEST(DetachedFailure, GoesToTheBuildersHandlerWithTheSpawnSite) {
+  std::mutex mutex;
+  std::vector<std::string> reports;
+  std::atomic<int> count{0};
+  {
+    Runtime rt = Runtime::builder()
+                     .worker_threads(2)
+                     .on_task_exception([&](std::exception_ptr error, const asyncc::SpawnSite& site) {
+                       std::string what;
+                       try {
+                         std::rethrow_exception(error);
+                       } catch (const std::exception& e) {
+                         what = e.what();
+                       }
+                       std::lock_guard<std::mutex> lock(mutex);
+                       reports.push_back(what + " @" + (site.file ? site.file : "?") + ":" + std::to_string(site.line));
+                       ++count;
+                     })
+                     .build();
+    const int line = __LINE__ + 1;
+    rt.spawn(Throws{});
+    // A failure whose handle is kept and awaited is not reported.
+    auto kept = rt.spawn(Throws{});
+    EXPECT_THROW(rt.block_on(std::move(kept)), std::runtime_error);
+    // Nor one whose handle is dropped after it took the output.
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (count.load() < 1 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    std::lock_guard<std::mutex> lock(mutex);
+    ASSERT_EQ(reports.size(), 1u);
+    EXPECT_NE(reports[0].find("detached failure"), std::string::npos) << reports[0];
+    EXPECT_NE(reports[0].find("runtime_test.cpp:" + std::to_string(line)), std::string::npos) << reports[0];
+  }
+  EXPECT_EQ(count.load(), 1);
+}
+
+TEST(DetachedFailure, AHandleDroppedAfterTheFailureReportsIt) {
+  std::atomic<int> count{0};
+  Runtime rt = Runtime::builder()
+                   .worker_threads(1)
+                   .on_task_exception([&](std::exception_ptr, const asyncc::SpawnSite&) { ++count; })
+                   .build();
+  {
+    auto handle = rt.spawn(Throws{});
+    while (!handle.is_finished()) std::this_thread::yield();
+    EXPECT_EQ(count.load(), 0);
+  }
+  EXPECT_EQ(count.load(), 1);
+}
+
+TEST(DetachedFailure, DefaultsToStderr) {
+  ::testing::internal::CaptureStderr();
+  {
+    asyncc::LocalExecutor executor;
+    executor.spawn(Throws{});
+    executor.run();
+  }
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("detached task spawned at"), std::string::npos) << err;
+  EXPECT_NE(err.find("runtime_test.cpp"), std::string::npos) << err;
+  EXPECT_NE(err.find("detached failure"), std::string::npos) << err;
+}
+
+// ---- oneshot -------------------------------------------------------------------------------
+
+TEST(Oneshot, SendsOneValueAcrossThreads) {
+  Runtime rt = make_runtime(2);
+  auto [tx, rx] = asyncc::oneshot<std::string>();
+  std::thread sender([tx = std::move(tx)]() mutable {
+    std::this_thread::sleep_for(2ms);
+    EXPECT_TRUE(tx.send("hello"));
+  });
+  auto got = rt.block_on(rt.spawn(std::move(rx)));
+  sender.join();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, "hello");
+}
+
+TEST(Oneshot, ADroppedSenderGivesNothing) {
+  auto [tx, rx] = asyncc::oneshot<int>();
+  asyncc::LocalExecutor executor;
+  auto receiver = executor.spawn(std::move(rx));
+  executor.block_on(PendingFor<int>(2, 0));
+  { auto dropped = std::move(tx); }
+  EXPECT_FALSE(executor.block_on(std::move(receiver)).has_value());
+}
+
+TEST(Oneshot, SendingToADroppedReceiverFails) {
+  auto [tx, rx] = asyncc::oneshot<std::unique_ptr<int>>();
+  EXPECT_FALSE(tx.is_closed());
+  { auto dropped = std::move(rx); }
+  EXPECT_TRUE(tx.is_closed());
+  EXPECT_FALSE(tx.send(std::make_unique<int>(1)));
+}
+
+TEST(Oneshot, SentBeforePolled) {
+  auto [tx, rx] = asyncc::oneshot<int>();
+  EXPECT_TRUE(tx.send(3));
+  EXPECT_EQ(asyncc::block_on(std::move(rx)), std::optional<int>(3));
 }
 
 }  // namespace

@@ -39,6 +39,9 @@
 // first used outside the Runtime (on another thread's reactor) stays
 // registered there: create or first use it inside the Runtime.
 //
+// The task API around it: asyncc::spawn (executor.hpp), JoinHandle::abort,
+// JoinSet (join_set.hpp), oneshot (oneshot.hpp), and spawn_blocking here.
+//
 // Blocking calls: spawn_blocking(fn) runs fn on a bounded pool of threads
 // (max_blocking_threads) and returns a JoinHandle, a future of its result.
 //
@@ -54,6 +57,8 @@
 
 #include <asyncc/executor.hpp>
 #include <asyncc/future.hpp>
+#include <asyncc/join_set.hpp>
+#include <asyncc/oneshot.hpp>
 #include <asyncc/reactor.hpp>
 
 #include <cstddef>
