@@ -167,10 +167,25 @@ thread_local SchedulerBase* current_pool = nullptr;
 // started when a call waits and no thread is idle, up to the bound.
 class BlockingPool final : public SchedulerBase {
  public:
-  BlockingPool(std::size_t max_threads, bool owned) : max_threads_(max_threads), owned_(owned) {}
+  // `spawner`: where spawn() on the pool's threads goes (null: nowhere).
+  BlockingPool(std::size_t max_threads, bool owned, SchedulerBase* spawner)
+      : max_threads_(max_threads), owned_(owned), spawner_(spawner) {}
 
   void submit(TaskHeader* task) noexcept override {
     // The live reference is released when the call finishes or is dropped.
+    bool closed;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closed = closed_;
+    }
+    if (closed) {
+      // The runtime is shutting down: the call is dropped at once.
+      task->state.store(TaskState::Complete, std::memory_order_release);
+      task->cancel();
+      task->finish(true);
+      task->release();
+      return;
+    }
     schedule(task);
   }
 
@@ -206,10 +221,9 @@ class BlockingPool final : public SchedulerBase {
     }
   }
 
-  // Drops the calls not yet started, waits for those running.
-  void shut_down() noexcept {
+  // Refuses new calls and drops those not yet started.
+  void close() noexcept {
     std::deque<TaskHeader*> waiting;
-    std::vector<std::thread> handles;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       closed_ = true;
@@ -217,6 +231,12 @@ class BlockingPool final : public SchedulerBase {
     }
     condvar_.notify_all();
     for (TaskHeader* task : waiting) drop(task);
+  }
+
+  // Closes the pool and waits for the calls running on its threads.
+  void shut_down() noexcept {
+    close();
+    std::vector<std::thread> handles;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       handles.swap(handles_);
@@ -239,6 +259,7 @@ class BlockingPool final : public SchedulerBase {
 
   void thread_main() {
     current_pool = this;
+    EnterScheduler enter(spawner_);
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       if (!queue_.empty()) {
@@ -285,6 +306,7 @@ class BlockingPool final : public SchedulerBase {
   std::size_t wakeups_ = 0;
   const std::size_t max_threads_;
   const bool owned_;  // threads joined at shut_down; detached otherwise
+  SchedulerBase* const spawner_;
   bool closed_ = false;
   std::vector<std::thread> handles_;
 };
@@ -293,7 +315,7 @@ class RuntimeCore final : public SchedulerBase {
  public:
   explicit RuntimeCore(const RuntimeConfig& config)
       : driver_(ReactorAccess::create_shared()),
-        blocking_(new BlockingPool(config.max_blocking_threads, true)),
+        blocking_(new BlockingPool(config.max_blocking_threads, true, this)),
         on_task_exception_(config.on_task_exception) {
     std::size_t n = config.worker_threads;
     if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
@@ -569,7 +591,7 @@ class RuntimeCore final : public SchedulerBase {
   }
 
   // On the last worker to stop: every unfinished task's future is dropped,
-  // then what the queues still hold.
+  // then what the queues still hold, then the blocking calls not started.
   void drop_all_tasks() noexcept {
     std::deque<TaskHeader*> injected;
     {
@@ -604,6 +626,7 @@ class RuntimeCore final : public SchedulerBase {
       if (TaskHeader* task = std::exchange(worker->lifo, nullptr)) task->release();
       while (TaskHeader* task = worker->queue.pop()) task->release();
     }
+    blocking_->close();
   }
 
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -670,7 +693,7 @@ SchedulerBase* current_blocking_pool() {
   if (current_pool) return current_pool;
   // Outside any Runtime: a process-wide pool whose idle threads exit after
   // ten seconds. Never destroyed: a detached thread may still be using it.
-  static BlockingPool* global = new BlockingPool(512, false);
+  static BlockingPool* global = new BlockingPool(512, false, nullptr);
   return global;
 }
 
