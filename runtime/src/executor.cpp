@@ -87,22 +87,27 @@ TaskHeader::TaskHeader(const TaskVTable* vt, SchedulerBase* s, std::uint32_t ini
 
 TaskHeader::~TaskHeader() { scheduler->release(); }
 
+std::optional<Waker> TaskHeader::take_join_waker() noexcept {
+  std::optional<Waker> join;
+  lock_join();
+  if (join_waker) {
+    join.emplace(std::move(*join_waker));
+    join_waker.reset();
+  }
+  unlock_join();
+  return join;
+}
+
 void TaskHeader::finish(bool wake_joiner) noexcept {
   state.store(TaskState::Complete, std::memory_order_release);
-  lock_join();
-  std::optional<Waker> join = std::move(join_waker);
-  join_waker.reset();
-  unlock_join();
+  std::optional<Waker> join = take_join_waker();
   if ((join_flags.fetch_or(kJoinDone, std::memory_order_acq_rel) & kJoinDetached) && error)
     scheduler->report_failure(*this);
   if (join && wake_joiner) std::move(*join).wake();
 }
 
 void TaskHeader::detach(bool output_taken) noexcept {
-  lock_join();
-  std::optional<Waker> join = std::move(join_waker);
-  join_waker.reset();
-  unlock_join();
+  std::optional<Waker> join = take_join_waker();
   if ((join_flags.fetch_or(kJoinDetached, std::memory_order_acq_rel) & kJoinDone) && error && !output_taken)
     scheduler->report_failure(*this);
 }

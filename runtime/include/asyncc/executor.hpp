@@ -252,6 +252,7 @@ struct TaskHeader {
     }
   }
   void unlock_join() noexcept { join_lock.store(false, std::memory_order_release); }
+  std::optional<Waker> take_join_waker() noexcept;
   // The JoinHandle is gone: a failure the task had or will have is reported.
   void detach(bool output_taken) noexcept;
 };
