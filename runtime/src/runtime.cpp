@@ -354,9 +354,15 @@ class RuntimeCore final : public SchedulerBase {
   void submit(TaskHeader* task) noexcept override {
     bool accepted;
     {
-      std::lock_guard<std::mutex> lock(live_mutex_);
-      accepted = !live_closed_;
-      if (accepted) link(task);
+      LiveShard& shard = shard_of(task);
+      std::lock_guard<std::mutex> lock(shard.mutex);
+      accepted = !shard.closed;
+      if (accepted) {
+        task->prev = nullptr;
+        task->next = shard.head;
+        if (shard.head) shard.head->prev = task;
+        shard.head = task;
+      }
     }
     if (!accepted) {
       // Spawned while the runtime shuts down: dropped at once.
@@ -397,16 +403,20 @@ class RuntimeCore final : public SchedulerBase {
  private:
   ~RuntimeCore() override = default;
 
-  // ---- the list of live tasks (for shutdown) ----
-  void link(TaskHeader* task) noexcept {
-    task->prev = nullptr;
-    task->next = live_head_;
-    if (live_head_) live_head_->prev = task;
-    live_head_ = task;
+  // ---- the lists of live tasks (for shutdown), sharded by address ----
+  static constexpr std::size_t kLiveShards = 32;
+  struct alignas(64) LiveShard {
+    std::mutex mutex;
+    TaskHeader* head = nullptr;
+    bool closed = false;
+  };
+  LiveShard& shard_of(const TaskHeader* task) noexcept {
+    return live_[(reinterpret_cast<std::uintptr_t>(task) >> 6) % kLiveShards];
   }
   void unlink(TaskHeader* task) noexcept {
-    std::lock_guard<std::mutex> lock(live_mutex_);
-    (task->prev ? task->prev->next : live_head_) = task->next;
+    LiveShard& shard = shard_of(task);
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    (task->prev ? task->prev->next : shard.head) = task->next;
     if (task->next) task->next->prev = task->prev;
     task->prev = task->next = nullptr;
   }
@@ -601,26 +611,28 @@ class RuntimeCore final : public SchedulerBase {
       inject_length_.store(0, std::memory_order_seq_cst);
     }
     for (TaskHeader* task : injected) task->release();
-    {
-      std::lock_guard<std::mutex> lock(live_mutex_);
-      live_closed_ = true;
+    for (LiveShard& shard : live_) {
+      std::lock_guard<std::mutex> lock(shard.mutex);
+      shard.closed = true;
     }
-    for (;;) {
-      TaskHeader* task;
-      {
-        std::lock_guard<std::mutex> lock(live_mutex_);
-        task = live_head_;
-        if (!task) break;
-        live_head_ = task->next;
-        if (live_head_) live_head_->prev = nullptr;
-        task->prev = task->next = nullptr;
+    for (LiveShard& shard : live_) {
+      for (;;) {
+        TaskHeader* task;
+        {
+          std::lock_guard<std::mutex> lock(shard.mutex);
+          task = shard.head;
+          if (!task) break;
+          shard.head = task->next;
+          if (shard.head) shard.head->prev = nullptr;
+          task->prev = task->next = nullptr;
+        }
+        // The futures dropped here may wake or spawn tasks: a wake queues a
+        // task on this worker (dropped below), a spawn is refused.
+        task->state.exchange(TaskState::Complete, std::memory_order_acq_rel);
+        task->cancel();
+        task->finish(true);
+        task->release();  // the live list's reference
       }
-      // The futures dropped here may wake or spawn tasks: a wake queues a
-      // task on this worker (dropped below), a spawn is refused.
-      task->state.exchange(TaskState::Complete, std::memory_order_acq_rel);
-      task->cancel();
-      task->finish(true);
-      task->release();  // the live list's reference
     }
     for (auto& worker : workers_) {
       if (TaskHeader* task = std::exchange(worker->lifo, nullptr)) task->release();
@@ -645,9 +657,7 @@ class RuntimeCore final : public SchedulerBase {
   std::atomic<std::size_t> num_idle_{0};
   std::atomic<std::size_t> num_searching_{0};
 
-  std::mutex live_mutex_;
-  TaskHeader* live_head_ = nullptr;
-  bool live_closed_ = false;  // guarded by live_mutex_
+  LiveShard live_[kLiveShards];
 
   std::atomic<bool> shutdown_{false};
   std::atomic<std::size_t> exited_{0};

@@ -359,6 +359,53 @@ TEST(Runtime, DroppingTheRuntimeDropsEveryPendingFutureOnceOnItsThreads) {
   EXPECT_THROW(asyncc::block_on(std::move(*kept)), asyncc::task_cancelled);
 }
 
+// Rung from any thread, any number of times: wakes the task waiting on it.
+class Doorbell {
+ public:
+  void ring() {
+    std::optional<Waker> waker;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      waker = waker_;
+    }
+    if (waker) waker->wake_by_ref();
+  }
+  // Never ready: pending after each ring, waiting for the next.
+  struct Wait {
+    using Output = int;
+    Tracked tracked;
+    Doorbell* bell;
+    Poll<int> poll(Context& cx) {
+      std::lock_guard<std::mutex> lock(bell->mutex_);
+      bell->waker_ = cx.waker();
+      return Poll<int>::pending();
+    }
+  };
+
+ private:
+  std::mutex mutex_;
+  std::optional<Waker> waker_;
+};
+
+TEST(Runtime, DroppedWhileItsTasksAreWokenFromAnotherThread) {
+  Census census;
+  std::vector<Doorbell> bells(300);
+  std::atomic<bool> stop{false};
+  std::thread ringer;
+  {
+    Runtime rt = make_runtime(3);
+    for (auto& bell : bells) rt.spawn(Doorbell::Wait{Tracked(&census), &bell});
+    ringer = std::thread([&] {
+      for (std::size_t i = 0; !stop.load(); i = (i + 1) % bells.size()) bells[i].ring();
+    });
+    std::this_thread::sleep_for(2ms);
+  }
+  stop = true;
+  ringer.join();
+  EXPECT_EQ(census.destroyed.load(), census.constructed.load());
+  EXPECT_EQ(census.destroyed_on.count(std::this_thread::get_id()), 0u);
+}
+
 TEST(Runtime, WakersOutlivingTheRuntimeAreHarmless) {
   std::optional<Waker> late;
   std::mutex mutex;

@@ -168,9 +168,10 @@ class JoinSet {
       e->release();
     }
     size_ = 0;
+    std::optional<Waker> waker;  // dropped after unlocking
     std::lock_guard<std::mutex> lock(shared_->mutex);
     shared_->closed = false;
-    shared_->waker.reset();
+    waker.swap(shared_->waker);
   }
 
   // A future of the output of the next task to finish: empty once the set
