@@ -775,6 +775,15 @@ TEST(SpawnBlocking, SpawnInsideABlockingCallReachesTheRuntime) {
   EXPECT_EQ(rt.block_on(std::move(inner)), 8);
 }
 
+TEST(SpawnBlocking, ABlockingCallMayBlockOnAFuture) {
+  Runtime rt = make_runtime(1);
+  auto handle = rt.block_on(SpawnBlockingOf<int>([] {
+    asyncc::block_on(asyncc::sleep(2ms));  // on the pool thread's own reactor
+    return 3;
+  }));
+  EXPECT_EQ(rt.block_on(std::move(handle)), 3);
+}
+
 TEST(SpawnBlocking, ExceptionsReachTheHandle) {
   Runtime rt = make_runtime(1);
   EXPECT_THROW(rt.block_on(asyncc::spawn_blocking([]() -> int { throw std::logic_error("bad"); })), std::logic_error);

@@ -205,7 +205,8 @@ struct ReactorAccess {
 // A file descriptor's registration with the calling thread's reactor: its
 // readiness in both directions and the wakers waiting for it. Registered
 // lazily, by the first operation, so an I/O object may be created on one
-// thread and used on another; from then on, use and drop it on that thread.
+// thread and used on another; from then on, use and drop it on that thread
+// (or, registered by a task of a Runtime, on any of the Runtime's threads).
 // Dropping it removes the descriptor from epoll (before its owner closes it).
 class Registration {
  public:

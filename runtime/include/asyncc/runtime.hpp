@@ -14,9 +14,12 @@
 // is empty steals half the queue of another worker, then takes from the
 // injection queue. Idle workers park and are woken one at a time: a worker
 // is woken only when no other is already searching for work, and a searching
-// worker that finds some wakes the next. Every 61 tasks a worker looks at the
-// injection queue first, and at timers and I/O; a task can take the LIFO slot
-// three times in a row before the queue gets its turn.
+// worker that finds some wakes the next; at most half the workers search at
+// once. Every 31 tasks a worker looks at the injection queue first, every 61
+// it polls timers and I/O; a task can take the LIFO slot three times in a row
+// before the queue gets its turn. The queues are guarded by mutexes (a
+// worker's own is contended only by thieves), and so is the list of live
+// tasks kept for shutdown, in 32 shards.
 //
 // Timers and I/O. The workers share one reactor (the "driver"), polled by one
 // idle worker at a time; the others park on a condition variable. On a worker
