@@ -83,51 +83,111 @@ class Parker {
   std::condition_variable condvar_;
 };
 
-// A mutex-guarded queue of tasks with a length readable without the lock.
-// The length is updated with sequentially consistent operations, the
-// workers' idle counts too: a producer that pushes and then finds no idle
-// worker, and a worker that goes idle and then finds no task, cannot both
-// miss each other.
-class TaskQueue {
+// A worker's run queue, in the manner of Tokio's: a ring of 256 slots that
+// its owner pushes to and pops from without locks, and from which other
+// workers steal half at a time. `head_` packs two indices: `real`, the next
+// task to take, and `steal`, where a thief that is still copying began (equal
+// to `real` when no thief is at work); slots from `steal` on are not reused
+// until the thief is done. The owner alone writes `tail_`. Indices wrap.
+// The owner's pushes, and the lengths others read, are sequentially
+// consistent: a producer that pushes and then finds no idle worker, and a
+// worker that goes idle and then finds no task, cannot both miss each other.
+class LocalQueue {
  public:
-  void push(TaskHeader* task) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    tasks_.push_back(task);
-    length_.fetch_add(1, std::memory_order_seq_cst);
+  static constexpr std::uint32_t kCapacity = 256;
+
+  // Owner only. False if the queue is full.
+  bool try_push(TaskHeader* task) noexcept {
+    const std::uint32_t tail = tail_.load(std::memory_order_relaxed);
+    const std::uint32_t steal = steal_of(head_.load(std::memory_order_acquire));
+    if (tail - steal >= kCapacity) return false;
+    slots_[tail & kMask].store(task, std::memory_order_relaxed);
+    tail_.store(tail + 1, std::memory_order_seq_cst);
+    return true;
   }
-  TaskHeader* pop() {
-    if (length_.load(std::memory_order_relaxed) == 0) return nullptr;
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (tasks_.empty()) return nullptr;
-    TaskHeader* task = tasks_.front();
-    tasks_.pop_front();
-    length_.fetch_sub(1, std::memory_order_seq_cst);
+
+  // Owner only, on a full queue with no thief at work: takes the oldest half
+  // into `out`. False if a thief came meanwhile (there is room again, or
+  // soon will be).
+  bool take_half_for_overflow(std::vector<TaskHeader*>& out) noexcept {
+    std::uint64_t head = head_.load(std::memory_order_acquire);
+    const std::uint32_t real = real_of(head);
+    if (steal_of(head) != real) return false;
+    constexpr std::uint32_t half = kCapacity / 2;
+    if (!head_.compare_exchange_strong(head, pack(real + half, real + half), std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
+      return false;
+    for (std::uint32_t i = 0; i < half; ++i) out.push_back(slots_[(real + i) & kMask].load(std::memory_order_relaxed));
+    return true;
+  }
+
+  // Owner only (or anyone once the owner is gone).
+  TaskHeader* pop() noexcept {
+    std::uint64_t head = head_.load(std::memory_order_acquire);
+    for (;;) {
+      const std::uint32_t steal = steal_of(head), real = real_of(head);
+      if (real == tail_.load(std::memory_order_relaxed)) return nullptr;
+      const std::uint32_t next_real = real + 1;
+      const std::uint64_t next = steal == real ? pack(next_real, next_real) : pack(steal, next_real);
+      if (head_.compare_exchange_weak(head, next, std::memory_order_acq_rel, std::memory_order_acquire))
+        return slots_[real & kMask].load(std::memory_order_relaxed);
+    }
+  }
+
+  // Another worker, the owner of `dst`: moves half of this queue (rounded
+  // up) into `dst` and returns one of them to run, or null.
+  TaskHeader* steal_into(LocalQueue& dst) noexcept {
+    const std::uint32_t dst_tail = dst.tail_.load(std::memory_order_relaxed);
+    if (dst_tail - dst.steal_of(dst.head_.load(std::memory_order_acquire)) > kCapacity / 2) return nullptr;
+    std::uint64_t head = head_.load(std::memory_order_acquire);
+    std::uint32_t n, first;
+    for (;;) {
+      const std::uint32_t steal = steal_of(head), real = real_of(head);
+      if (steal != real) return nullptr;  // another thief is at work
+      const std::uint32_t tail = tail_.load(std::memory_order_acquire);
+      n = tail - real;
+      n -= n / 2;
+      if (n == 0) return nullptr;
+      if (n > kCapacity / 2) n = kCapacity / 2;
+      if (head_.compare_exchange_weak(head, pack(steal, real + n), std::memory_order_acq_rel,
+                                      std::memory_order_acquire)) {
+        first = steal;
+        break;
+      }
+    }
+    for (std::uint32_t i = 0; i < n; ++i)
+      dst.slots_[(dst_tail + i) & kMask].store(slots_[(first + i) & kMask].load(std::memory_order_relaxed),
+                                               std::memory_order_relaxed);
+    // Done copying: the slots may be reused.
+    head = pack(first, first + n);
+    for (;;) {
+      const std::uint64_t done = pack(real_of(head), real_of(head));
+      if (head_.compare_exchange_weak(head, done, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+    }
+    TaskHeader* task = dst.slots_[(dst_tail + n - 1) & kMask].load(std::memory_order_relaxed);
+    if (n > 1) dst.tail_.store(dst_tail + n - 1, std::memory_order_seq_cst);
     return task;
   }
-  // Moves up to `max` tasks from the front (at least half, rounded up, if
-  // `half`) into `out`.
-  void take(std::vector<TaskHeader*>& out, std::size_t max, bool half) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::size_t n = tasks_.size();
-    if (half) n -= n / 2;
-    n = std::min(n, max);
-    out.insert(out.end(), tasks_.begin(), tasks_.begin() + static_cast<std::ptrdiff_t>(n));
-    tasks_.erase(tasks_.begin(), tasks_.begin() + static_cast<std::ptrdiff_t>(n));
-    length_.fetch_sub(n, std::memory_order_seq_cst);
+
+  std::uint32_t length() const noexcept {
+    const std::uint32_t real = real_of(head_.load(std::memory_order_seq_cst));
+    return tail_.load(std::memory_order_seq_cst) - real;
   }
-  void push_all(const std::vector<TaskHeader*>& tasks, std::size_t from) {
-    if (from >= tasks.size()) return;
-    std::lock_guard<std::mutex> lock(mutex_);
-    tasks_.insert(tasks_.end(), tasks.begin() + static_cast<std::ptrdiff_t>(from), tasks.end());
-    length_.fetch_add(tasks.size() - from, std::memory_order_seq_cst);
+  std::uint32_t room() const noexcept {
+    return kCapacity - (tail_.load(std::memory_order_relaxed) - steal_of(head_.load(std::memory_order_acquire)));
   }
-  std::size_t length() const noexcept { return length_.load(std::memory_order_seq_cst); }
-  bool maybe_empty() const noexcept { return length_.load(std::memory_order_relaxed) == 0; }
 
  private:
-  std::mutex mutex_;
-  std::deque<TaskHeader*> tasks_;
-  std::atomic<std::size_t> length_{0};
+  static constexpr std::uint32_t kMask = kCapacity - 1;
+  static constexpr std::uint64_t pack(std::uint32_t steal, std::uint32_t real) noexcept {
+    return (static_cast<std::uint64_t>(steal) << 32) | real;
+  }
+  static constexpr std::uint32_t steal_of(std::uint64_t head) noexcept { return static_cast<std::uint32_t>(head >> 32); }
+  static constexpr std::uint32_t real_of(std::uint64_t head) noexcept { return static_cast<std::uint32_t>(head); }
+
+  std::atomic<std::uint64_t> head_{0};
+  std::atomic<std::uint32_t> tail_{0};
+  std::atomic<TaskHeader*> slots_[kCapacity] = {};
 };
 
 }  // namespace
@@ -144,8 +204,9 @@ struct Worker {
   std::uint64_t tick = 0;
   std::uint32_t rng = 0;
   std::vector<TaskHeader*> batch;
+  std::vector<TaskHeader*> overflow;
   // Shared with the other workers.
-  TaskQueue queue;
+  LocalQueue queue;
   Parker parker;
   std::thread thread;
 
@@ -382,7 +443,7 @@ class RuntimeCore final : public SchedulerBase {
       // The LIFO slot; what it held goes to the queue, where others may steal it.
       TaskHeader* displaced = std::exchange(w->lifo, task);
       if (displaced) {
-        w->queue.push(displaced);
+        push_local(w, displaced);
         notify_parked();
       }
       return;
@@ -422,6 +483,39 @@ class RuntimeCore final : public SchedulerBase {
   }
 
   // ---- queues ----
+  // Queues a task on `w`'s own queue; when that is full, half of it (and the
+  // task) goes to the injection queue.
+  void push_local(Worker* w, TaskHeader* task) noexcept {
+    for (;;) {
+      if (w->queue.try_push(task)) return;
+      w->overflow.clear();
+      if (w->queue.take_half_for_overflow(w->overflow)) {
+        w->overflow.push_back(task);
+        push_inject_batch(w->overflow);
+        return;
+      }
+      // A thief is copying: this one task goes to the injection queue.
+      if (w->queue.room() == 0) {
+        w->overflow.clear();
+        w->overflow.push_back(task);
+        push_inject_batch(w->overflow);
+        return;
+      }
+    }
+  }
+
+  void push_inject_batch(const std::vector<TaskHeader*>& tasks) noexcept {
+    {
+      std::lock_guard<std::mutex> lock(inject_mutex_);
+      if (!inject_closed_) {
+        inject_.insert(inject_.end(), tasks.begin(), tasks.end());
+        inject_length_.fetch_add(tasks.size(), std::memory_order_seq_cst);
+        return;
+      }
+    }
+    for (TaskHeader* task : tasks) task->release();
+  }
+
   bool push_inject(TaskHeader* task) noexcept {
     {
       std::lock_guard<std::mutex> lock(inject_mutex_);
@@ -444,11 +538,12 @@ class RuntimeCore final : public SchedulerBase {
       std::size_t n = inject_.size();
       if (n == 0) return nullptr;
       n = std::min(kInjectBatch, std::max<std::size_t>(1, n / workers_.size()));
+      n = std::min<std::size_t>(n, w->queue.room() + 1);
       w->batch.insert(w->batch.end(), inject_.begin(), inject_.begin() + static_cast<std::ptrdiff_t>(n));
       inject_.erase(inject_.begin(), inject_.begin() + static_cast<std::ptrdiff_t>(n));
       inject_length_.fetch_sub(n, std::memory_order_seq_cst);
     }
-    w->queue.push_all(w->batch, 1);
+    for (std::size_t i = 1; i < w->batch.size(); ++i) push_local(w, w->batch[i]);
     if (w->batch.size() > 1) notify_parked();
     return w->batch.front();
   }
@@ -462,7 +557,7 @@ class RuntimeCore final : public SchedulerBase {
         ++w->lifo_polls;
         return std::exchange(w->lifo, nullptr);
       }
-      w->queue.push(std::exchange(w->lifo, nullptr));
+      push_local(w, std::exchange(w->lifo, nullptr));
       notify_parked();
     }
     w->lifo_polls = 0;
@@ -481,12 +576,8 @@ class RuntimeCore final : public SchedulerBase {
     const std::size_t start = w->next_random() % n;
     for (std::size_t i = 0; i < n; ++i) {
       Worker* victim = workers_[(start + i) % n].get();
-      if (victim == w || victim->queue.maybe_empty()) continue;
-      w->batch.clear();
-      victim->queue.take(w->batch, 256, true);
-      if (w->batch.empty()) continue;
-      w->queue.push_all(w->batch, 1);
-      return w->batch.front();
+      if (victim == w) continue;
+      if (TaskHeader* task = victim->queue.steal_into(w->queue)) return task;
     }
     return pop_inject(w);
   }
@@ -573,7 +664,7 @@ class RuntimeCore final : public SchedulerBase {
       // Woken during its own poll (a yield): behind the tasks already queued.
       task->state.store(TaskState::Scheduled, std::memory_order_release);
       task->retain();
-      w->queue.push(task);
+      push_local(w, task);
       notify_parked();
     }
   }

@@ -93,6 +93,31 @@ class TrackedForever {
   Tracked tracked_;
 };
 
+// Spawns `count` children with the free spawn() and sums their outputs.
+class SpawnChildren {
+ public:
+  using Output = long long;
+  explicit SpawnChildren(int count) : count_(count) {}
+  Poll<long long> poll(Context& cx) {
+    if (children_.empty() && count_ > 0) {
+      for (int i = 0; i < count_; ++i) children_.push_back(asyncc::spawn(PendingFor<int>(i % 3, i)));
+      count_ = 0;
+    }
+    while (!children_.empty()) {
+      auto r = children_.back().poll(cx);
+      if (r.is_pending()) return Poll<long long>::pending();
+      sum_ += r.value();
+      children_.pop_back();
+    }
+    return Poll<long long>::ready(sum_);
+  }
+
+ private:
+  int count_;
+  std::vector<JoinHandle<int>> children_;
+  long long sum_ = 0;
+};
+
 // ---- Runtime basics -----------------------------------------------------------
 
 TEST(Runtime, BuilderMakesTheWorkersAsked) {
@@ -223,6 +248,16 @@ TEST(Runtime, IdleWorkersStealFromABusyOne) {
   auto ids = rt.block_on(CollectIds{&children, {}});
   EXPECT_GE(ids.size(), 1u);
   EXPECT_EQ(ran.load(), 16);
+}
+
+// More children than a worker's queue holds (256): the rest overflow to the
+// injection queue, and the other workers steal and take them from there.
+TEST(Runtime, ManyChildrenOverflowTheLocalQueue) {
+  Runtime rt = make_runtime(3);
+  EXPECT_EQ(rt.block_on(rt.spawn(SpawnChildren(5000))), 4999LL * 5000 / 2);
+  std::vector<JoinHandle<long long>> parents;
+  for (int i = 0; i < 8; ++i) parents.push_back(rt.spawn(SpawnChildren(1000)));
+  EXPECT_EQ(rt.block_on(SumAll<long long>(std::move(parents))), 8 * (999LL * 1000 / 2));
 }
 
 TEST(Runtime, TimersFireForTasksOnTheWorkers) {
@@ -456,31 +491,6 @@ TEST(RuntimeDeathTest, BlockOnInsideATaskTerminates) {
 namespace {
 
 // ---- spawn: the free function and callables ---------------------------------------
-
-// Spawns `count` children with the free spawn() and sums their outputs.
-class SpawnChildren {
- public:
-  using Output = long long;
-  explicit SpawnChildren(int count) : count_(count) {}
-  Poll<long long> poll(Context& cx) {
-    if (children_.empty() && count_ > 0) {
-      for (int i = 0; i < count_; ++i) children_.push_back(asyncc::spawn(PendingFor<int>(i % 3, i)));
-      count_ = 0;
-    }
-    while (!children_.empty()) {
-      auto r = children_.back().poll(cx);
-      if (r.is_pending()) return Poll<long long>::pending();
-      sum_ += r.value();
-      children_.pop_back();
-    }
-    return Poll<long long>::ready(sum_);
-  }
-
- private:
-  int count_;
-  std::vector<JoinHandle<int>> children_;
-  long long sum_ = 0;
-};
 
 TEST(Spawn, InsideARuntimeTask) {
   Runtime rt = make_runtime(2);
