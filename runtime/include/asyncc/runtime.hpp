@@ -17,9 +17,11 @@
 // worker that finds some wakes the next; at most half the workers search at
 // once. Every 31 tasks a worker looks at the injection queue first, every 61
 // it polls timers and I/O; a task can take the LIFO slot three times in a row
-// before the queue gets its turn. The queues are guarded by mutexes (a
-// worker's own is contended only by thieves), and so is the list of live
-// tasks kept for shutdown, in 32 shards.
+// before the queue gets its turn. A worker's queue is a lock-free ring of
+// 256 tasks (its owner pushes and pops without locks, a thief claims half
+// with a compare-and-swap; a full ring moves half to the injection queue);
+// the injection queue and the list of live tasks kept for shutdown (in 32
+// shards) are guarded by mutexes.
 //
 // Timers and I/O. The workers share one reactor (the "driver"), polled by one
 // idle worker at a time; the others park on a condition variable. On a worker
