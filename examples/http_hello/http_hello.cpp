@@ -1,13 +1,16 @@
 // An HTTP/1.1 server that answers every request with "Hello world!".
-//   http_hello [port] [--idle-timeout-ms N] [--address HOST]
+//   http_hello [port] [--idle-timeout-ms N] [--address HOST] [--threads N]
 // Listens on 127.0.0.1 (port 0, the default, picks a free one) and prints
-// "listening on ADDRESS:PORT". Connections are kept alive, pipelined requests
+// "listening on ADDRESS:PORT". With --threads N (N >= 1) connections are
+// served by a multi-threaded asyncc::Runtime of N workers; without it (or
+// with 0), by a LocalExecutor on the main thread. Connections are kept alive, pipelined requests
 // are answered in order, and a connection is closed after a malformed
 // request (400), a request head larger than the buffer (431), or when the
 // client neither sends nor reads for the idle timeout (5 s by default).
 #include <asyncc/async.hpp>
 #include <asyncc/executor.hpp>
 #include <asyncc/net.hpp>
+#include <asyncc/runtime.hpp>
 #include <asyncc/time.hpp>
 
 #include <chrono>
@@ -76,9 +79,9 @@ ASYNC asyncc::Async<void> serve_connection(asyncc::TcpStream stream, std::chrono
   }
 }
 
-// Accepts connections forever, each served by a task of its own.
-ASYNC asyncc::Async<void> accept_connections(asyncc::TcpListener& listener, asyncc::LocalExecutor& executor,
-                                             std::chrono::milliseconds idle_timeout) {
+// Accepts connections forever, each served by a task of its own, spawned on
+// the executor that runs this one.
+ASYNC asyncc::Async<void> accept_connections(asyncc::TcpListener& listener, std::chrono::milliseconds idle_timeout) {
   for (;;) {
     asyncc::Result<std::pair<asyncc::TcpStream, asyncc::SocketAddr>> accepted = co_await listener.accept();
     if (!accepted) {
@@ -89,7 +92,7 @@ ASYNC asyncc::Async<void> accept_connections(asyncc::TcpListener& listener, asyn
     }
     asyncc::Result<void> nodelay = accepted->first.set_nodelay(true);
     (void)nodelay;
-    executor.spawn(serve_connection(std::move(accepted->first), idle_timeout));
+    asyncc::spawn(serve_connection(std::move(accepted->first), idle_timeout));
   }
 }
 
@@ -97,16 +100,19 @@ int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   std::string port = "0";
   long idle_timeout_ms = 5000;
+  long threads = 0;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--idle-timeout-ms" && i + 1 < argc) {
       idle_timeout_ms = std::atol(argv[++i]);
+    } else if (arg == "--threads" && i + 1 < argc) {
+      threads = std::atol(argv[++i]);
     } else if (arg == "--address" && i + 1 < argc) {
       host = argv[++i];
     } else if (!arg.empty() && arg[0] != '-') {
       port = std::string(arg);
     } else {
-      std::fprintf(stderr, "usage: http_hello [port] [--idle-timeout-ms N] [--address HOST]\n");
+      std::fprintf(stderr, "usage: http_hello [port] [--idle-timeout-ms N] [--address HOST] [--threads N]\n");
       return 2;
     }
   }
@@ -118,8 +124,15 @@ int main(int argc, char** argv) {
   }
   std::printf("listening on %s\n", listener->local_addr()->to_string().c_str());
   std::fflush(stdout);
+  const std::chrono::milliseconds idle_timeout(idle_timeout_ms);
+  if (threads > 0) {
+    asyncc::Runtime runtime =
+        asyncc::Runtime::builder().worker_threads(static_cast<std::size_t>(threads)).build();
+    runtime.block_on(runtime.spawn(accept_connections(*listener, idle_timeout)));
+    return 0;
+  }
   asyncc::LocalExecutor executor;
-  executor.spawn(accept_connections(*listener, executor, std::chrono::milliseconds(idle_timeout_ms)));
+  executor.spawn(accept_connections(*listener, idle_timeout));
   executor.run();
   return 0;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks an http_hello binary as an HTTP client would: starts it on an
 ephemeral port with a short idle timeout, runs each check on fresh
-connections, and stops it.  Usage: test_http_hello.py SERVER_BINARY"""
+connections, and stops it.  Usage: test_http_hello.py SERVER_BINARY [SERVER_ARGS...]
+(e.g. --threads 2)"""
 import re
 import socket
 import subprocess
@@ -53,8 +54,8 @@ def expect_closed(sock, buffer=b"", within=2.0):
 
 
 class Server:
-    def __init__(self, binary):
-        self.process = subprocess.Popen([binary, "0", "--idle-timeout-ms", str(IDLE_TIMEOUT_MS)],
+    def __init__(self, binary, extra_args=()):
+        self.process = subprocess.Popen([binary, "0", "--idle-timeout-ms", str(IDLE_TIMEOUT_MS), *extra_args],
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         line = self.process.stdout.readline().decode()
         match = re.match(r"listening on ([\d.]+):(\d+)", line)
@@ -235,7 +236,7 @@ CHECKS = [check_simple_get, check_pipelined, check_many_pipelined, check_keep_al
 
 
 def main():
-    server = Server(sys.argv[1])
+    server = Server(sys.argv[1], sys.argv[2:])
     failures = 0
     try:
         for check in CHECKS:

@@ -1,12 +1,36 @@
 #include <asyncc/executor.hpp>
 
+#include <cstdio>
+#include <string>
+#include <typeinfo>
+
+namespace asyncc {
+
+void report_task_failure(std::exception_ptr error, const SpawnSite& site) noexcept {
+  std::string what = "an exception that is not a std::exception";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    what = std::string(e.what()) + " (" + typeid(e).name() + ")";
+  } catch (...) {
+  }
+  if (site.file)
+    std::fprintf(stderr, "asyncc: a detached task spawned at %s:%u in %s failed: %s\n", site.file, site.line,
+                 site.function ? site.function : "?", what.c_str());
+  else
+    std::fprintf(stderr, "asyncc: a detached task failed: %s\n", what.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace asyncc
+
 namespace asyncc::detail {
 
 namespace {
 
-// The scheduler whose tasks, when woken on this thread, go straight to its
-// local queue.
-thread_local Scheduler* current_scheduler = nullptr;
+// The scheduler whose task runs on this thread: LocalExecutor's tasks woken
+// here go straight to its local queue, and the free spawn() goes to it.
+thread_local SchedulerBase* current = nullptr;
 
 const TaskHeader* task_of(const void* data) noexcept { return static_cast<const TaskHeader*>(data); }
 TaskHeader* mutable_task_of(const void* data) noexcept {
@@ -44,17 +68,49 @@ constexpr RawWakerVTable kWakeFlagVTable{
 
 }  // namespace
 
+SchedulerBase* current_scheduler() noexcept { return current; }
+
+EnterScheduler::EnterScheduler(SchedulerBase* s) noexcept : previous_(current) { current = s; }
+EnterScheduler::~EnterScheduler() { current = previous_; }
+
+void SchedulerBase::report_failure(TaskHeader& task) noexcept { report_task_failure(task.error, task.site); }
+
 Waker WakeFlag::waker() {
   retain();
   return Waker(RawWaker{this, &kWakeFlagVTable});
 }
 
-TaskHeader::TaskHeader(const TaskVTable* vt, Scheduler* s, std::uint32_t initial_refs) noexcept
+TaskHeader::TaskHeader(const TaskVTable* vt, SchedulerBase* s, std::uint32_t initial_refs) noexcept
     : refs(initial_refs), vtable(vt), scheduler(s) {
   scheduler->retain();
 }
 
 TaskHeader::~TaskHeader() { scheduler->release(); }
+
+std::optional<Waker> TaskHeader::take_join_waker() noexcept {
+  std::optional<Waker> join;
+  lock_join();
+  if (join_waker) {
+    join.emplace(std::move(*join_waker));
+    join_waker.reset();
+  }
+  unlock_join();
+  return join;
+}
+
+void TaskHeader::finish(bool wake_joiner) noexcept {
+  state.store(TaskState::Complete, std::memory_order_release);
+  std::optional<Waker> join = take_join_waker();
+  if ((join_flags.fetch_or(kJoinDone, std::memory_order_acq_rel) & kJoinDetached) && error)
+    scheduler->report_failure(*this);
+  if (join && wake_joiner) std::move(*join).wake();
+}
+
+void TaskHeader::detach(bool output_taken) noexcept {
+  std::optional<Waker> join = take_join_waker();
+  if ((join_flags.fetch_or(kJoinDetached, std::memory_order_acq_rel) & kJoinDone) && error && !output_taken)
+    scheduler->report_failure(*this);
+}
 
 Waker TaskHeader::adopt_as_waker() noexcept { return Waker(RawWaker{this, &kTaskWakerVTable}); }
 
@@ -64,7 +120,7 @@ void TaskHeader::schedule() noexcept {
     switch (s) {
       case TaskState::Idle:
         if (state.compare_exchange_weak(s, TaskState::Scheduled, std::memory_order_acq_rel)) {
-          scheduler->push(this);
+          scheduler->schedule(this);
           return;
         }
         break;
@@ -81,14 +137,10 @@ Scheduler::Scheduler() : notifier_(Reactor::current().notifier()) { notifier_->r
 
 Scheduler::~Scheduler() { notifier_->release(); }
 
-void Scheduler::release() noexcept {
-  if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+void Scheduler::submit(TaskHeader* task) noexcept {
+  link(task);
+  push(task);
 }
-
-bool Scheduler::is_current() const noexcept { return current_scheduler == this; }
-
-Scheduler::Enter::Enter(Scheduler* s) noexcept : previous_(current_scheduler) { current_scheduler = s; }
-Scheduler::Enter::~Enter() { current_scheduler = previous_; }
 
 void Scheduler::push(TaskHeader* task) noexcept {
   task->retain();
@@ -145,13 +197,10 @@ void Scheduler::run_task(TaskHeader* task) {
   if (!task->state.compare_exchange_strong(queued, TaskState::Running, std::memory_order_acq_rel))
     return;  // cancelled while queued
   Context cx(waker);
-  if (task->vtable->poll(task, cx)) {
-    task->state.store(TaskState::Complete, std::memory_order_release);
+  if (task->poll_or_abort(cx)) {
     unlink(task);
-    std::optional<Waker> join = std::move(task->join_waker);
-    task->join_waker.reset();
+    task->finish(true);
     task->release();  // the live list's reference
-    if (join) std::move(*join).wake();
     return;
   }
   TaskState expected = TaskState::Running;
@@ -167,13 +216,12 @@ void Scheduler::shut_down() noexcept {
     std::lock_guard<std::mutex> lock(remote_mutex_);
     closed_ = true;
   }
-  Enter not_current(nullptr);  // wake-ups from dying futures must not queue
+  EnterScheduler not_current(nullptr);  // wake-ups from dying futures must not queue
   while (TaskHeader* task = live_head_) {
     unlink(task);
     task->state.store(TaskState::Complete, std::memory_order_release);
-    task->cancelled = true;
-    task->vtable->cancel(task);
-    task->join_waker.reset();
+    task->cancel();
+    task->finish(false);
     task->release();
   }
   for (std::vector<TaskHeader*>* queue : {&local_, &batch_, &remote_}) {

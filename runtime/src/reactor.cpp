@@ -52,12 +52,23 @@ void Notifier::notify() noexcept {
 
 }  // namespace detail
 
+namespace {
+thread_local Reactor* entered_reactor = nullptr;
+}  // namespace
+
+Reactor* detail::ReactorAccess::enter(Reactor* reactor) noexcept {
+  return std::exchange(entered_reactor, reactor);
+}
+
 Reactor& Reactor::current() {
+  if (entered_reactor) return *entered_reactor;
   static thread_local Reactor reactor;
   return reactor;
 }
 
-Reactor::Reactor() : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)), notifier_(nullptr) {
+Reactor::Reactor() : Reactor(false) {}
+
+Reactor::Reactor(bool shared) : shared_(shared), epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)), notifier_(nullptr) {
   if (epoll_fd_ < 0) throw_errno("asyncc: epoll_create1");
   to_wake_.reserve(64);
   try {
@@ -84,6 +95,7 @@ Reactor::~Reactor() {
   for (HeapSlot& slot : heap_) slot.entry->heap_index = detail::TimerEntry::kNotQueued;
   // Likewise for registrations: they drop their wakers but no longer touch epoll.
   for (detail::IoSlot* slot = io_head_; slot; slot = slot->next) slot->reactor = nullptr;
+  for (detail::IoSlot* slot : released_) delete slot;
   ::close(epoll_fd_);
   notifier_->release();
 }
@@ -120,12 +132,51 @@ void Reactor::sift_down(std::size_t index, HeapSlot slot) noexcept {
 }
 
 void Reactor::add_timer(detail::TimerEntry& entry, Clock::time_point deadline, const Waker& waker) {
-  if (entry.heap_index != detail::TimerEntry::kNotQueued) remove_timer(entry);
-  entry.deadline = deadline;
-  entry.fired = false;
-  entry.waker = waker;
-  heap_.push_back(HeapSlot{});
-  sift_up(heap_.size() - 1, HeapSlot{deadline, next_sequence_++, &entry});
+  std::optional<Waker> old;  // dropped after unlocking
+  bool earliest;
+  {
+    auto guard = lock();
+    if (entry.heap_index != detail::TimerEntry::kNotQueued) remove_at(entry.heap_index);
+    old = std::move(entry.waker);
+    entry.deadline = deadline;
+    entry.fired = false;
+    entry.waker = waker;
+    heap_.push_back(HeapSlot{});
+    sift_up(heap_.size() - 1, HeapSlot{deadline, next_sequence_++, &entry});
+    earliest = heap_.front().entry == &entry;
+  }
+  // A worker parked in a shared reactor waits for the earliest deadline it
+  // knew: wake it to wait for this one instead.
+  if (shared_ && earliest) notifier_->notify();
+}
+
+std::size_t Reactor::timer_count() const noexcept {
+  auto guard = lock();
+  return heap_.size();
+}
+
+std::size_t Reactor::io_count() const noexcept {
+  auto guard = lock();
+  return io_count_;
+}
+
+bool Reactor::poll_timer(detail::TimerEntry& entry, const Waker& waker) {
+  std::optional<Waker> old;  // dropped after unlocking
+  auto guard = lock();
+  if (entry.fired || Clock::now() >= entry.deadline) {
+    if (entry.heap_index != detail::TimerEntry::kNotQueued) remove_at(entry.heap_index);
+    old = std::move(entry.waker);
+    entry.waker.reset();
+    entry.fired = true;
+    guard = {};
+    return true;
+  }
+  if (!entry.waker || !entry.waker->will_wake(waker)) {
+    old = std::move(entry.waker);
+    entry.waker = waker;
+  }
+  guard = {};
+  return false;
 }
 
 void Reactor::remove_at(std::size_t index) noexcept {
@@ -140,9 +191,13 @@ void Reactor::remove_at(std::size_t index) noexcept {
 }
 
 void Reactor::remove_timer(detail::TimerEntry& entry) noexcept {
+  std::optional<Waker> old;  // dropped after unlocking
+  auto guard = lock();
   if (entry.heap_index == detail::TimerEntry::kNotQueued) return;
   remove_at(entry.heap_index);
+  old = std::move(entry.waker);
   entry.waker.reset();
+  guard = {};
 }
 
 int Reactor::timeout_ms(Clock::time_point now) const noexcept {
@@ -155,17 +210,35 @@ int Reactor::timeout_ms(Clock::time_point now) const noexcept {
 }
 
 void Reactor::fire_expired_timers() {
-  if (heap_.empty()) return;
-  const Clock::time_point now = Clock::now();
-  while (!heap_.empty() && heap_.front().deadline <= now) {
-    detail::TimerEntry* entry = heap_.front().entry;
-    remove_at(0);
-    entry->fired = true;
-    // Wake last: the waker may run code that adds or removes timers.
-    std::optional<Waker> waker = std::move(entry->waker);
-    entry->waker.reset();
-    if (waker) std::move(*waker).wake();
+  if (!shared_) {
+    if (heap_.empty()) return;
+    const Clock::time_point now = Clock::now();
+    while (!heap_.empty() && heap_.front().deadline <= now) {
+      detail::TimerEntry* entry = heap_.front().entry;
+      remove_at(0);
+      entry->fired = true;
+      // Wake last: the waker may run code that adds or removes timers.
+      std::optional<Waker> waker = std::move(entry->waker);
+      entry->waker.reset();
+      if (waker) std::move(*waker).wake();
+    }
+    return;
   }
+  // Shared: collect the wakers under the lock, wake them after it.
+  {
+    auto guard = lock();
+    if (heap_.empty()) return;
+    const Clock::time_point now = Clock::now();
+    while (!heap_.empty() && heap_.front().deadline <= now) {
+      detail::TimerEntry* entry = heap_.front().entry;
+      remove_at(0);
+      entry->fired = true;
+      if (entry->waker) timers_to_wake_.push_back(std::move(*entry->waker));
+      entry->waker.reset();
+    }
+  }
+  for (Waker& waker : timers_to_wake_) std::move(waker).wake();
+  timers_to_wake_.clear();
 }
 
 std::error_code Reactor::add_io(detail::IoSlot& slot) noexcept {
@@ -175,6 +248,7 @@ std::error_code Reactor::add_io(detail::IoSlot& slot) noexcept {
   // readability, so a reader sees the end of the stream.
   ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   ev.data.ptr = &slot;
+  auto guard = lock();
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, slot.fd, &ev) < 0) return last_os_error();
   slot.reactor = this;
   slot.prev = nullptr;
@@ -186,6 +260,7 @@ std::error_code Reactor::add_io(detail::IoSlot& slot) noexcept {
 }
 
 void Reactor::remove_io(detail::IoSlot& slot) noexcept {
+  auto guard = lock();
   // Fails only if the descriptor was closed first, which removed it anyway.
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, slot.fd, nullptr);
   (slot.prev ? slot.prev->next : io_head_) = slot.next;
@@ -197,6 +272,7 @@ void Reactor::remove_io(detail::IoSlot& slot) noexcept {
 
 void Reactor::mark_ready(detail::IoSlot::Direction& direction, bool closed) {
   direction.ready = true;
+  ++direction.tick;
   direction.closed = direction.closed || closed;
   if (direction.waker) {
     to_wake_.push_back(std::move(*direction.waker));
@@ -205,14 +281,40 @@ void Reactor::mark_ready(detail::IoSlot::Direction& direction, bool closed) {
 }
 
 void Reactor::park() {
-  notifier_->parked_.store(true, std::memory_order_seq_cst);
-  int timeout = notifier_->notified_.exchange(false, std::memory_order_seq_cst)
-                    ? 0
-                    : timeout_ms(Clock::now());
+  if (shared_)
+    detail::contract_violation(
+        "a Runtime's thread would block: block_on, or LocalExecutor::run or block_on, was called "
+        "inside a Runtime (await the future instead, or use spawn_blocking)");
+  turn(true);
+}
+
+void Reactor::release_io(detail::IoSlot* slot) noexcept {
+  remove_io(*slot);
+  if (!shared_) {
+    delete slot;
+    return;
+  }
+  auto guard = lock();
+  released_.push_back(slot);
+}
+
+void Reactor::turn(bool block) {
+  std::vector<detail::IoSlot*> released;
+  int timeout = 0;
+  if (block) notifier_->parked_.store(true, std::memory_order_seq_cst);
+  {
+    auto guard = lock();
+    // Dropped before this wait began, so no event of it can point at them.
+    released.swap(released_);
+    if (block && !notifier_->notified_.exchange(false, std::memory_order_seq_cst))
+      timeout = timeout_ms(Clock::now());
+  }
+  for (detail::IoSlot* slot : released) delete slot;
   epoll_event events[256];
   int n = ::epoll_wait(epoll_fd_, events, 256, timeout);
   notifier_->parked_.store(false, std::memory_order_relaxed);
   if (n < 0 && errno != EINTR) throw_errno("asyncc: epoll_wait");
+  auto guard = lock();
   for (int i = 0; i < n; ++i) {
     if (events[i].data.ptr == kNotifierToken) {
       std::uint64_t count;
@@ -222,12 +324,14 @@ void Reactor::park() {
       continue;
     }
     auto* slot = static_cast<detail::IoSlot*>(events[i].data.ptr);
+    if (!slot->reactor) continue;  // dropped since the wait returned
     const std::uint32_t flags = events[i].events;
     // Errors and hang-ups wake both directions: the next operation reports them.
     const bool hung_up = flags & (EPOLLHUP | EPOLLERR);
     if (flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) mark_ready(slot->read, hung_up || (flags & EPOLLRDHUP));
     if (flags & (EPOLLOUT | EPOLLHUP | EPOLLERR)) mark_ready(slot->write, hung_up);
   }
+  guard = {};
   for (Waker& waker : to_wake_) std::move(waker).wake();
   to_wake_.clear();
   fire_expired_timers();
@@ -237,6 +341,7 @@ std::error_code Registration::register_fd(int fd) {
   if (slot_ || always_ready_) return {};
   auto* slot = new detail::IoSlot;
   slot->fd = fd;
+  // On a Runtime's thread, the Runtime's shared reactor.
   std::error_code ec = Reactor::current().add_io(*slot);
   if (!ec) {
     slot_ = slot;
@@ -250,9 +355,33 @@ std::error_code Registration::register_fd(int fd) {
   return ec;
 }
 
+Poll<void> Reactor::poll_io_ready(detail::IoSlot& slot, Interest interest, Context& cx, std::uint32_t& tick) {
+  std::optional<Waker> old;  // dropped after unlocking
+  auto guard = lock();
+  detail::IoSlot::Direction& d = interest == Interest::readable ? slot.read : slot.write;
+  if (d.ready) {
+    tick = d.tick;
+    return Poll<void>::ready();
+  }
+  if (!d.waker || !d.waker->will_wake(cx.waker())) {
+    old = std::move(d.waker);
+    d.waker = cx.waker();
+  }
+  guard = {};
+  return Poll<void>::pending();
+}
+
+void Reactor::clear_io_ready(detail::IoSlot& slot, Interest interest, std::uint32_t tick) noexcept {
+  auto guard = lock();
+  detail::IoSlot::Direction& d = interest == Interest::readable ? slot.read : slot.write;
+  if (!d.closed && d.tick == tick) d.ready = false;
+}
+
 Poll<void> Registration::poll_ready(Interest interest, Context& cx) {
   if (always_ready_) return Poll<void>::ready();
   if (!slot_) detail::contract_violation("Registration::poll_ready before register_fd");
+  if (slot_->reactor) return slot_->reactor->poll_io_ready(*slot_, interest, cx, tick(interest));
+  // The reactor is gone: the slot is the registration's alone.
   detail::IoSlot::Direction& d = direction(interest);
   if (d.ready) return Poll<void>::ready();
   if (!d.waker || !d.waker->will_wake(cx.waker())) d.waker = cx.waker();
@@ -261,6 +390,7 @@ Poll<void> Registration::poll_ready(Interest interest, Context& cx) {
 
 void Registration::clear_ready(Interest interest) noexcept {
   if (!slot_) return;
+  if (slot_->reactor) return slot_->reactor->clear_io_ready(*slot_, interest, tick(interest));
   detail::IoSlot::Direction& d = direction(interest);
   if (!d.closed) d.ready = false;
 }
@@ -269,8 +399,10 @@ void Registration::reset() noexcept {
   always_ready_ = false;
   detail::IoSlot* slot = std::exchange(slot_, nullptr);
   if (!slot) return;
-  if (slot->reactor) slot->reactor->remove_io(*slot);
-  delete slot;
+  if (slot->reactor)
+    slot->reactor->release_io(slot);
+  else
+    delete slot;
 }
 
 }  // namespace asyncc

@@ -9,10 +9,13 @@
 #include <asyncc/file_descriptor.hpp>
 #include <asyncc/future.hpp>
 #include <asyncc/join.hpp>
+#include <asyncc/join_set.hpp>
 #include <asyncc/lines.hpp>
 #include <asyncc/net.hpp>
+#include <asyncc/oneshot.hpp>
 #include <asyncc/reactor.hpp>
 #include <asyncc/result.hpp>
+#include <asyncc/runtime.hpp>
 #include <asyncc/select.hpp>
 #include <asyncc/socket_addr.hpp>
 #include <asyncc/time.hpp>

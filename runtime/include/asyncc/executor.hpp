@@ -9,9 +9,11 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -82,19 +84,44 @@ output_of<F> block_on(F future) {
   }
 }
 
-// Raised by a JoinHandle whose task was dropped before it finished.
+// Raised by a JoinHandle whose task was dropped before it finished: aborted,
+// or dropped with its executor.
 class task_cancelled : public std::runtime_error {
  public:
   task_cancelled() : std::runtime_error("asyncc: the task was cancelled before it finished") {}
 };
+
+// Where a task was spawned: the file, line and function of the call to
+// spawn, taken by a default argument (empty where the compiler cannot tell).
+struct SpawnSite {
+  const char* file = nullptr;
+  unsigned line = 0;
+  const char* function = nullptr;
+
+#if defined(__GNUC__) || defined(__clang__)
+  static constexpr SpawnSite current(const char* file = __builtin_FILE(), unsigned line = __builtin_LINE(),
+                                     const char* function = __builtin_FUNCTION()) noexcept {
+    return SpawnSite{file, line, function};
+  }
+#else
+  static constexpr SpawnSite current() noexcept { return SpawnSite{}; }
+#endif
+};
+
+// What is called when a detached task fails: its JoinHandle was dropped, so
+// nobody else will see the exception. Runs on the thread where the task
+// finished (or where its handle was dropped, if that came last).
+using TaskFailureHandler = std::function<void(std::exception_ptr error, const SpawnSite& site)>;
+
+// The default handler: one line on stderr, naming the spawn site and the
+// exception's what().
+void report_task_failure(std::exception_ptr error, const SpawnSite& site) noexcept;
 
 template <class T>
 class JoinHandle;
 class LocalExecutor;
 
 namespace detail {
-
-class Scheduler;
 
 enum class TaskState : std::uint8_t {
   Idle,             // waiting for a wake-up
@@ -105,6 +132,50 @@ enum class TaskState : std::uint8_t {
 };
 
 struct TaskHeader;
+
+// What runs tasks: LocalExecutor's Scheduler, the Runtime, the blocking pool.
+// Reference-counted: tasks and their wakers keep it alive.
+class SchedulerBase {
+ public:
+  SchedulerBase() = default;
+  SchedulerBase(const SchedulerBase&) = delete;
+  SchedulerBase& operator=(const SchedulerBase&) = delete;
+
+  void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void release() noexcept {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+  // Queues a task that was just marked Scheduled; takes a reference.
+  virtual void schedule(TaskHeader* task) noexcept = 0;
+  // Adopts a new task, which holds one reference for the scheduler's list of
+  // live tasks, and queues it. A scheduler that is shutting down cancels it.
+  virtual void submit(TaskHeader* task) noexcept = 0;
+  // Reports the exception of a task nobody joins.
+  virtual void report_failure(TaskHeader& task) noexcept;
+
+ protected:
+  virtual ~SchedulerBase() = default;
+
+ private:
+  std::atomic<std::uint32_t> refs_{1};
+};
+
+// The scheduler whose task runs on the calling thread (null outside any):
+// where the free spawn() puts new tasks.
+SchedulerBase* current_scheduler() noexcept;
+
+// Marks `s` as the calling thread's current scheduler for the guard's life.
+class EnterScheduler {
+ public:
+  explicit EnterScheduler(SchedulerBase* s) noexcept;
+  ~EnterScheduler();
+  EnterScheduler(const EnterScheduler&) = delete;
+  EnterScheduler& operator=(const EnterScheduler&) = delete;
+
+ private:
+  SchedulerBase* previous_;
+};
 
 struct TaskVTable {
   // Polls the future; on completion stores the output (or the exception),
@@ -119,19 +190,26 @@ struct TaskVTable {
 // The type-independent part of a spawned task. The task is allocated once
 // and never moves, so its future stays pinned for its whole life.
 struct TaskHeader {
+  static constexpr std::uint8_t kJoinDetached = 1;  // the JoinHandle is gone
+  static constexpr std::uint8_t kJoinDone = 2;      // the task finished
+
   std::atomic<std::uint32_t> refs;
   std::atomic<TaskState> state{TaskState::Scheduled};
+  std::atomic<bool> abort_requested{false};
+  std::atomic<std::uint8_t> join_flags{0};
+  std::atomic<bool> join_lock{false};  // guards join_waker
   const TaskVTable* vtable;
-  Scheduler* scheduler;
-  // Unfinished tasks, in spawn order, owned by the scheduler.
+  SchedulerBase* scheduler;
+  // Unfinished tasks, owned by the scheduler (guarded by it).
   TaskHeader* prev = nullptr;
   TaskHeader* next = nullptr;
-  // Woken when the task completes; touched only on the executor's thread.
+  // Woken when the task completes.
   std::optional<Waker> join_waker;
   std::exception_ptr error;
   bool cancelled = false;
+  SpawnSite site;
 
-  TaskHeader(const TaskVTable* vt, Scheduler* s, std::uint32_t initial_refs) noexcept;  // retains s
+  TaskHeader(const TaskVTable* vt, SchedulerBase* s, std::uint32_t initial_refs) noexcept;  // retains s
   ~TaskHeader();  // releases the scheduler
   TaskHeader(const TaskHeader&) = delete;
   TaskHeader& operator=(const TaskHeader&) = delete;
@@ -143,6 +221,40 @@ struct TaskHeader {
   // A waker that owns one reference, adopted from the caller.
   Waker adopt_as_waker() noexcept;
   void schedule() noexcept;
+
+  // Polls the future, or drops it if an abort was requested; true once the
+  // task is finished (its future gone).
+  bool poll_or_abort(Context& cx) {
+    if (abort_requested.load(std::memory_order_acquire)) {
+      cancel();
+      return true;
+    }
+    return vtable->poll(this, cx);
+  }
+  // Drops the future of an unfinished task.
+  void cancel() noexcept {
+    cancelled = true;
+    vtable->cancel(this);
+  }
+  // Marks the finished task Complete, wakes its JoinHandle (or drops the
+  // handle's waker), and reports an exception nobody will join.
+  void finish(bool wake_joiner) noexcept;
+
+  // Asks for the task to be dropped at its next poll point.
+  void abort() noexcept {
+    abort_requested.store(true, std::memory_order_release);
+    schedule();
+  }
+
+  void lock_join() noexcept {
+    while (join_lock.exchange(true, std::memory_order_acquire)) {
+      while (join_lock.load(std::memory_order_relaxed)) std::this_thread::yield();
+    }
+  }
+  void unlock_join() noexcept { join_lock.store(false, std::memory_order_release); }
+  std::optional<Waker> take_join_waker() noexcept;
+  // The JoinHandle is gone: a failure the task had or will have is reported.
+  void detach(bool output_taken) noexcept;
 };
 
 // The output slot of a task: T, a reference, or nothing for void.
@@ -180,7 +292,7 @@ struct TaskWithOutput : TaskHeader {
 
 template <class F>
 struct Task final : TaskWithOutput<output_of<F>> {
-  Task(F&& f, Scheduler* s, std::uint32_t refs)
+  Task(F&& f, SchedulerBase* s, std::uint32_t refs)
       : TaskWithOutput<output_of<F>>(&kVTable, s, refs) {
     ::new (static_cast<void*>(&future)) F(std::move(f));
   }
@@ -207,14 +319,94 @@ struct Task final : TaskWithOutput<output_of<F>> {
   };
 };
 
+// The future of a callable that returns one: the callable is kept alive
+// beside its future, which is made by calling it at the first poll. What
+// spawn() makes of an ASYNC lambda, whose captures its future refers to.
+template <class C>
+class CallableFuture {
+  using Fut = std::decay_t<std::invoke_result_t<C&>>;
+
+ public:
+  using Output = output_of<Fut>;
+
+  explicit CallableFuture(C callable) : callable_(std::move(callable)) {}
+  CallableFuture(CallableFuture&& other) : callable_(std::move(other.callable_)) {
+    if (other.started_) contract_violation("a spawned callable's future was moved after its first poll (it is pinned)");
+  }
+  CallableFuture& operator=(CallableFuture&&) = delete;
+  ~CallableFuture() {
+    if (started_) future_.~Fut();  // before the callable it may refer to
+  }
+
+  Poll<Output> poll(Context& cx) {
+    if (!started_) {
+      ::new (static_cast<void*>(&future_)) Fut(std::invoke(callable_));
+      started_ = true;
+    }
+    return future_.poll(cx);
+  }
+
+ private:
+  C callable_;
+  union {
+    Fut future_;
+  };
+  bool started_ = false;
+};
+
+template <class F, class = void>
+struct callable_returns_future : std::false_type {};
+template <class F>
+struct callable_returns_future<F, std::enable_if_t<std::is_invocable_v<F&>>>
+    : std::bool_constant<is_future_v<std::decay_t<std::invoke_result_t<F&>>>> {};
+
+// What spawn(f) runs: f itself if it is a future, or a CallableFuture of f
+// if f is a callable returning a future.
+template <class F, bool = is_future_v<std::decay_t<F>>>
+struct spawned {
+  using type = std::decay_t<F>;
+};
+template <class F>
+struct spawned<F, false> {
+  static_assert(callable_returns_future<std::decay_t<F>>::value,
+                "spawn needs a future (`using Output = ...;` and `Poll<Output> poll(Context&)`) or a callable "
+                "that returns one, such as an ASYNC lambda");
+  using type = CallableFuture<std::decay_t<F>>;
+};
+template <class F>
+using spawned_t = typename spawned<F>::type;
+
+struct JoinHandleAccess {
+  template <class T>
+  static JoinHandle<T> make(TaskWithOutput<T>* task) noexcept {
+    return JoinHandle<T>(task);
+  }
+  template <class T>
+  static TaskWithOutput<T>* task(const JoinHandle<T>& handle) noexcept {
+    return handle.task_;
+  }
+};
+
+// Allocates the task of `f` and gives it to `s`.
+template <class F>
+JoinHandle<output_of<spawned_t<F>>> spawn_on(SchedulerBase* s, F&& f, const SpawnSite& site) {
+  using Fut = spawned_t<F>;
+  // One reference for the scheduler's list of live tasks, one for the handle.
+  auto* task = new Task<Fut>(Fut(std::forward<F>(f)), s, 2);
+  task->site = site;
+  s->submit(task);
+  return JoinHandleAccess::make<output_of<Fut>>(task);
+}
+
 // The state a LocalExecutor shares with its tasks' wakers. Wakers reach the
 // local queue directly on the executor's thread while it runs, and the
 // mutex-protected remote queue from anywhere else.
-class Scheduler {
+class Scheduler final : public SchedulerBase {
  public:
   Scheduler();
-  void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
-  void release() noexcept;
+
+  void schedule(TaskHeader* task) noexcept override { push(task); }
+  void submit(TaskHeader* task) noexcept override;
 
   // Queues a task that was just marked Scheduled; takes a reference.
   void push(TaskHeader* task) noexcept;
@@ -229,25 +421,11 @@ class Scheduler {
 
   bool has_live_tasks() const noexcept { return live_head_ != nullptr; }
   Notifier* notifier() const noexcept { return notifier_; }
-  bool is_current() const noexcept;
-
-  // Marks this scheduler as the one whose tasks wake into the local queue,
-  // for the lifetime of the guard.
-  class Enter {
-   public:
-    explicit Enter(Scheduler* s) noexcept;
-    ~Enter();
-    Enter(const Enter&) = delete;
-    Enter& operator=(const Enter&) = delete;
-
-   private:
-    Scheduler* previous_;
-  };
+  bool is_current() const noexcept { return current_scheduler() == this; }
 
  private:
-  ~Scheduler();
+  ~Scheduler() override;
 
-  std::atomic<std::uint32_t> refs_{1};
   Notifier* notifier_;
   std::vector<TaskHeader*> local_;
   std::vector<TaskHeader*> batch_;
@@ -261,7 +439,8 @@ class Scheduler {
 }  // namespace detail
 
 // A handle to a spawned task, and a future for its output. Dropping it
-// detaches the task, which keeps running. Poll it on the executor's thread.
+// detaches the task, which keeps running. It may be polled, and the task
+// aborted, from any thread.
 template <class T>
 class JoinHandle {
  public:
@@ -281,10 +460,23 @@ class JoinHandle {
     return task_->state.load(std::memory_order_acquire) == detail::TaskState::Complete;
   }
 
+  // Asks for the task to be dropped at its next poll point, on its executor:
+  // its future is destroyed there, unless it finishes first. Awaiting the
+  // handle then throws task_cancelled (or yields the output, if the task
+  // finished before it saw the abort). A no-op once the task has finished.
+  void abort() const noexcept { task_->abort(); }
+
   Poll<T> poll(Context& cx) {
     if (!is_finished()) {
-      if (!task_->join_waker || !task_->join_waker->will_wake(cx.waker())) task_->join_waker = cx.waker();
-      return Poll<T>::pending();
+      std::optional<Waker> old;  // dropped after unlocking
+      task_->lock_join();
+      const bool finished = is_finished();
+      if (!finished && (!task_->join_waker || !task_->join_waker->will_wake(cx.waker()))) {
+        old = std::move(task_->join_waker);
+        task_->join_waker = cx.waker();
+      }
+      task_->unlock_join();
+      if (!finished) return Poll<T>::pending();
     }
     if (task_->taken) detail::contract_violation("a JoinHandle was polled after it returned its output");
     task_->taken = true;
@@ -298,11 +490,11 @@ class JoinHandle {
   }
 
  private:
-  friend class LocalExecutor;
+  friend struct detail::JoinHandleAccess;
   explicit JoinHandle(detail::TaskWithOutput<T>* task) noexcept : task_(task) {}
   void reset() noexcept {
     if (task_) {
-      task_->join_waker.reset();
+      task_->detach(task_->taken);
       task_->release();
       task_ = nullptr;
     }
@@ -310,6 +502,20 @@ class JoinHandle {
 
   detail::TaskWithOutput<T>* task_;
 };
+
+// Spawns `f` on the executor running the current task (a Runtime or a
+// LocalExecutor; also inside Runtime::block_on and LocalExecutor::block_on).
+// `f` is a future, or a callable returning one, such as an ASYNC lambda: the
+// callable is then kept alive, in the task, as long as its future, which
+// makes `spawn([captures] ASYNC () -> Async<T> {...})` safe where
+// `spawn([captures] ASYNC () -> Async<T> {...}())` would dangle.
+// Calling it anywhere else is a contract violation.
+template <class F>
+JoinHandle<output_of<detail::spawned_t<F>>> spawn(F&& f, const SpawnSite& site = SpawnSite::current()) {
+  detail::SchedulerBase* s = detail::current_scheduler();
+  if (!s) detail::contract_violation("asyncc::spawn was called outside a Runtime or LocalExecutor");
+  return detail::spawn_on(s, std::forward<F>(f), site);
+}
 
 // A single-threaded executor. spawn() allocates each task once; run() polls
 // tasks only after they were woken, at most once per batch of wake-ups, and
@@ -325,21 +531,15 @@ class LocalExecutor {
   LocalExecutor(const LocalExecutor&) = delete;
   LocalExecutor& operator=(const LocalExecutor&) = delete;
 
+  // Spawns a future, or a callable returning one (see asyncc::spawn).
   template <class F>
-  JoinHandle<output_of<std::decay_t<F>>> spawn(F&& future) {
-    using Fut = std::decay_t<F>;
-    static_assert(is_future_v<Fut>, "spawn needs a future: `using Output = ...;` and `Poll<Output> poll(Context&)`");
-    // One reference for the scheduler's list of live tasks, one for the
-    // handle; the ready queue takes its own.
-    auto* task = new detail::Task<Fut>(Fut(std::forward<F>(future)), scheduler_, 2);
-    scheduler_->link(task);
-    scheduler_->push(task);
-    return JoinHandle<output_of<Fut>>(task);
+  JoinHandle<output_of<detail::spawned_t<F>>> spawn(F&& future, const SpawnSite& site = SpawnSite::current()) {
+    return detail::spawn_on(scheduler_, std::forward<F>(future), site);
   }
 
   // Runs until every spawned task has finished.
   void run() {
-    detail::Scheduler::Enter enter(scheduler_);
+    detail::EnterScheduler enter(scheduler_);
     Reactor& reactor = Reactor::current();
     while (scheduler_->has_live_tasks()) {
       if (!scheduler_->run_ready()) reactor.park();
@@ -350,7 +550,7 @@ class LocalExecutor {
   template <class F>
   output_of<F> block_on(F future) {
     static_assert(is_future_v<F>, "block_on needs a future: `using Output = ...;` and `Poll<Output> poll(Context&)`");
-    detail::Scheduler::Enter enter(scheduler_);
+    detail::EnterScheduler enter(scheduler_);
     Reactor& reactor = Reactor::current();
     detail::WakeFlagRef flag(reactor.notifier());
     const Waker waker = flag->waker();

@@ -5,7 +5,8 @@
 // The operation futures borrow the socket and the buffer, which must outlive
 // them. One read and one write may wait at a time on a socket (they may be
 // in different tasks of the same thread). A socket belongs to the thread of
-// its first operation.
+// its first operation; on a Runtime, to all its workers, which share a
+// reactor (see runtime.hpp).
 #pragma once
 
 #include <asyncc/async_fd.hpp>

@@ -2,6 +2,11 @@
 // (a 4-ary heap whose earliest deadline is epoll_wait's timeout), the
 // readiness of the file descriptors registered with it, and an eventfd
 // through which any thread can wake it while it is parked.
+//
+// A Runtime (runtime.hpp) has one more reactor, shared by its worker threads:
+// on those threads Reactor::current() is the shared one. Its timers and
+// readiness are guarded by a mutex, so futures may register on one worker and
+// be polled or dropped on another; one idle worker at a time parks in it.
 #pragma once
 
 #include <asyncc/future.hpp>
@@ -11,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <system_error>
 #include <type_traits>
@@ -24,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 class Reactor;
 
 namespace detail {
+struct ReactorAccess;
 
 // Wakes a thread that is parked in its reactor. Reference-counted, because
 // wakers that point at it may outlive the reactor (and the thread).
@@ -76,6 +83,10 @@ struct IoSlot {
     // again. A read that drained the data must still see the end of the
     // stream that arrived with it, and no further edge will announce it.
     bool closed = false;
+    // Counts readiness events: an operation that would block clears
+    // readiness only if no event came since it saw the descriptor ready (on
+    // a shared reactor, the driver may record one meanwhile).
+    std::uint32_t tick = 0;
     std::optional<Waker> waker;
   };
 
@@ -95,7 +106,8 @@ enum class Interest : std::uint8_t { readable, writable };
 
 class Reactor {
  public:
-  // The calling thread's reactor, created on first use.
+  // The calling thread's reactor, created on first use; on a thread of a
+  // Runtime (a worker, or a thread inside Runtime::block_on), the Runtime's.
   static Reactor& current();
 
   Reactor();
@@ -107,19 +119,25 @@ class Reactor {
   void add_timer(detail::TimerEntry& entry, Clock::time_point deadline, const Waker& waker);
   // Removes a queued timer; a no-op for one that fired or was never queued.
   void remove_timer(detail::TimerEntry& entry) noexcept;
-  std::size_t timer_count() const noexcept { return heap_.size(); }
+  std::size_t timer_count() const noexcept;
+  // Ready (true) once `entry` fired or its deadline passed, removing it if it
+  // is still queued; otherwise makes `waker` the one its firing wakes.
+  bool poll_timer(detail::TimerEntry& entry, const Waker& waker);
 
   // Adds `slot.fd` to epoll, edge-triggered, for both directions; the error
   // of epoll_ctl otherwise (EPERM for regular files, which are always ready).
   std::error_code add_io(detail::IoSlot& slot) noexcept;
   // Removes the descriptor from epoll; call it before closing the descriptor.
   void remove_io(detail::IoSlot& slot) noexcept;
-  std::size_t io_count() const noexcept { return io_count_; }
+  std::size_t io_count() const noexcept;
 
   // Waits for the next event: an expired timer, a ready descriptor, a
   // notification. Returns at once if a notification arrived since the last
   // call. Wakes the tasks waiting for the descriptors that became ready and
   // fires every timer whose deadline has passed before returning.
+  // The reactor of a Runtime is parked by its workers only: calling this on
+  // it (block_on or LocalExecutor::run inside a Runtime) is a contract
+  // violation.
   void park();
 
   // Handle for waking this reactor's thread from any thread; retained by the
@@ -142,7 +160,25 @@ class Reactor {
   int timeout_ms(Clock::time_point now) const noexcept;
   void fire_expired_timers();
   void mark_ready(detail::IoSlot::Direction& direction, bool closed);
+  friend class Registration;
+  friend struct detail::ReactorAccess;
+  explicit Reactor(bool shared);
+  // Locks the reactor if it is shared; a no-op lock otherwise.
+  std::unique_lock<std::mutex> lock() const {
+    return shared_ ? std::unique_lock<std::mutex>(mutex_) : std::unique_lock<std::mutex>();
+  }
+  // One wait for events (blocking or not), then the wake-ups.
+  void turn(bool block);
+  void release_io(detail::IoSlot* slot) noexcept;
+  Poll<void> poll_io_ready(detail::IoSlot& slot, Interest interest, Context& cx, std::uint32_t& tick);
+  void clear_io_ready(detail::IoSlot& slot, Interest interest, std::uint32_t tick) noexcept;
 
+  const bool shared_;
+  mutable std::mutex mutex_;  // used only when shared_
+  // Slots dropped while shared: an event already taken from epoll may still
+  // point at them, so they are freed by the next turn, before it waits.
+  std::vector<detail::IoSlot*> released_;
+  std::vector<Waker> timers_to_wake_;
   int epoll_fd_;
   detail::Notifier* notifier_;
   std::vector<HeapSlot> heap_;
@@ -155,21 +191,38 @@ class Reactor {
   std::vector<Waker> to_wake_;
 };
 
+namespace detail {
+// For the Runtime: its shared reactor, and making it the current one.
+struct ReactorAccess {
+  static Reactor* create_shared() { return new Reactor(true); }
+  static void turn(Reactor& reactor, bool block) { reactor.turn(block); }
+  // Makes `reactor` what Reactor::current() returns on the calling thread
+  // (null: the thread's own again); returns the previous one.
+  static Reactor* enter(Reactor* reactor) noexcept;
+};
+}  // namespace detail
+
 // A file descriptor's registration with the calling thread's reactor: its
 // readiness in both directions and the wakers waiting for it. Registered
 // lazily, by the first operation, so an I/O object may be created on one
-// thread and used on another; from then on, use and drop it on that thread.
+// thread and used on another; from then on, use and drop it on that thread
+// (or, registered by a task of a Runtime, on any of the Runtime's threads).
 // Dropping it removes the descriptor from epoll (before its owner closes it).
 class Registration {
  public:
   Registration() noexcept = default;
   Registration(Registration&& other) noexcept
-      : slot_(std::exchange(other.slot_, nullptr)), always_ready_(other.always_ready_) {}
+      : slot_(std::exchange(other.slot_, nullptr)),
+        always_ready_(other.always_ready_),
+        read_tick_(other.read_tick_),
+        write_tick_(other.write_tick_) {}
   Registration& operator=(Registration&& other) noexcept {
     if (this != &other) {
       reset();
       slot_ = std::exchange(other.slot_, nullptr);
       always_ready_ = other.always_ready_;
+      read_tick_ = other.read_tick_;
+      write_tick_ = other.write_tick_;
     }
     return *this;
   }
@@ -220,8 +273,13 @@ class Registration {
     return interest == Interest::readable ? slot_->read : slot_->write;
   }
 
+  std::uint32_t& tick(Interest interest) noexcept { return interest == Interest::readable ? read_tick_ : write_tick_; }
+
   detail::IoSlot* slot_ = nullptr;
   bool always_ready_ = false;
+  // The readiness event each direction last saw (see IoSlot::Direction::tick).
+  std::uint32_t read_tick_ = 0;
+  std::uint32_t write_tick_ = 0;
 };
 
 }  // namespace asyncc

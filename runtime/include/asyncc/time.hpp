@@ -17,7 +17,8 @@ namespace asyncc {
 // Completes once its deadline has passed; never earlier. The first poll
 // registers a timer with the calling thread's reactor, which pins the
 // future: it must then stay where it is, and be polled and dropped on that
-// thread. Dropping a pending Sleep removes its timer.
+// thread (on a Runtime's workers: on any of them, as they share a reactor).
+// Dropping a pending Sleep removes its timer.
 class Sleep {
  public:
   using Output = void;
@@ -34,17 +35,13 @@ class Sleep {
   Clock::time_point deadline() const noexcept { return entry_.deadline; }
 
   Poll<void> poll(Context& cx) {
+    if (reactor_) return reactor_->poll_timer(entry_, cx.waker()) ? Poll<void>::ready() : Poll<void>::pending();
     if (entry_.fired || Clock::now() >= entry_.deadline) {
-      if (reactor_) reactor_->remove_timer(entry_);
       entry_.fired = true;
       return Poll<void>::ready();
     }
-    if (!reactor_) {
-      reactor_ = &Reactor::current();
-      reactor_->add_timer(entry_, entry_.deadline, cx.waker());
-    } else if (!entry_.waker || !entry_.waker->will_wake(cx.waker())) {
-      entry_.waker = cx.waker();
-    }
+    reactor_ = &Reactor::current();
+    reactor_->add_timer(entry_, entry_.deadline, cx.waker());
     return Poll<void>::pending();
   }
 
