@@ -260,4 +260,42 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
   return Text;
 }
 
+std::string emitFunctionTemplate(const TemplateWrapper &W, const std::vector<LoweredFunction> &Specializations,
+                                 const EmissionOptions &Options) {
+  std::string Future = W.Name + "_future";
+  std::string FutureType = Future + W.TemplateArgs;
+  std::string Text = "// ASYNC " + W.Name + ", a function template: one state machine per instantiation (asyncc)\n" +
+                     W.Head + "\nstruct " + Future + ";\n" + W.Head + "\ninline " + FutureType + " " + W.Declarator +
+                     ";\n";
+  for (const LoweredFunction &F : Specializations)
+    Text += emitFuture(F, Options) + "\n";
+  return Text + W.Head + "\ninline " + FutureType + " " + W.Parameters + " {\n  return " + FutureType + "(" +
+         W.Arguments + ");\n}";
+}
+
+std::string emitMethodDeclaration(const TemplateWrapper &W) {
+  std::string Future = W.Name + "_future";
+  return "struct " + Future + ";\n" + (W.IsStatic ? "static " : "") + Future + " " + W.Declarator +
+         (W.IsConst ? " const" : "") + ";";
+}
+
+std::string emitClassTemplateMethod(const TemplateWrapper &W, const std::vector<LoweredFunction> &Specializations,
+                                    const EmissionOptions &Options) {
+  std::string Future = W.Name + "_future";
+  std::string ClassType = W.ClassName + W.TemplateArgs;
+  std::string Text = "\n// ASYNC " + W.ClassName + "::" + W.Name +
+                     ", a method of a class template: one state machine per specialization (asyncc)\n";
+  for (const LoweredFunction &F : Specializations)
+    Text += emitFuture(F, Options) + "\n";
+  std::string Arguments = W.IsStatic ? W.Arguments : W.Arguments.empty() ? "this" : "this, " + W.Arguments;
+  return Text + W.Head + "\ntypename " + ClassType + "::" + Future + " " + ClassType + "::" + W.Parameters +
+         (W.IsConst ? " const" : "") + " {\n  return " + Future + "(" + Arguments + ");\n}";
+}
+
+std::string emitOutOfLineDeclaration(const LoweredFunction &F) {
+  return "struct " + F.FutureName + ";\n" + (F.IsStatic ? "static " : "") + F.FutureName;
+}
+
+std::string inUnnamedNamespace(const std::string &Text) { return "namespace {\n" + Text + "\n} // namespace"; }
+
 } // namespace asyncc::tool

@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
+#include <vector>
 
 namespace asyncc::tool {
 
@@ -27,5 +28,42 @@ std::string lineDirective(unsigned Line, llvm::StringRef Path);
 // The future struct and the function that makes it, replacing the ASYNC
 // function's definition.
 std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options = {});
+
+// What the wrapper of an ASYNC template needs of its pattern: a function
+// template, or a method defined in a class template.
+struct TemplateWrapper {
+  std::string Name;          // f
+  std::string ClassName;     // Box, for a method of a class template
+  std::string Head;          // template <class T>
+  std::string Declarator;    // f(T x, int n = 3): as written, default arguments too
+  std::string Parameters;    // f(T x, int n): types and names only
+  std::string Arguments;     // std::move(x), n: what the future's constructor takes
+  std::string TemplateArgs;  // <T>
+  bool IsStatic = false;
+  bool IsConst = false;
+};
+
+// An ASYNC function template: the struct template, declared; its explicit
+// specialization for each instantiation (Specializations, lowered like
+// functions); then the function template that makes the future.
+std::string emitFunctionTemplate(const TemplateWrapper &W, const std::vector<LoweredFunction> &Specializations,
+                                 const EmissionOptions &Options);
+
+// An ASYNC method defined in a class template: in the class, the future's
+// struct is declared and the method returns it (emitMethodDeclaration);
+// after the class, an explicit specialization of that struct for each
+// specialization of the class, and the method, defined once for all.
+std::string emitMethodDeclaration(const TemplateWrapper &W);
+std::string emitClassTemplateMethod(const TemplateWrapper &W, const std::vector<LoweredFunction> &Specializations,
+                                    const EmissionOptions &Options);
+
+// What replaces the declaration in the class of an out-of-line ASYNC
+// method, up to its name: the future's struct, declared, and its type.
+std::string emitOutOfLineDeclaration(const LoweredFunction &F);
+
+// Text in an unnamed namespace: what a `static` ASYNC function emits keeps
+// its internal linkage there (two files' static functions of one name
+// would otherwise define one struct and one inline wrapper twice).
+std::string inUnnamedNamespace(const std::string &Text);
 
 } // namespace asyncc::tool

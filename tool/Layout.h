@@ -57,6 +57,19 @@ public:
   void pushHome() { Homes.push_back(Opened.back()); }
   void popHome() { Homes.pop_back(); }
   const Open &home() const { return Homes.back(); }
+  // A scope that stores values: a struct for them, their home until the
+  // scope ends; then (openAlternatives) a union of what its nested scopes
+  // and awaits store, which never coexists.
+  void openScope(const std::string &Name) {
+    openStruct(Name);
+    pushHome();
+  }
+  // Ends the scope: its union, its struct.
+  void closeScope() {
+    close();
+    close();
+    popHome();
+  }
   // No scope opened yet: the next block is the function's own.
   bool atTop() const { return Opened.size() == 1 && Homes.empty(); }
 

@@ -204,8 +204,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   unsigned LiveAtEntry = CurrentLive;
   openBlock();
   emit("// " + oneLine(originalText(SourceRange(RF->getBeginLoc(), RF->getRParenLoc()))));
-  Layout.openStruct("s" + std::to_string(BlockCount++));
-  Layout.pushHome();
+  Layout.openScope("s" + std::to_string(BlockCount++));
   if (RF->getInit())
     lowerStmt(RF->getInit());
   const Expr *RangeInit = RF->getRangeInit();
@@ -286,9 +285,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   Layout.close();
   closeBlock();
   close();
-  Layout.close();
-  Layout.close();
-  Layout.popHome();
+  Layout.closeScope();
   destroyDownTo(LiveAtEntry);
   closeBlock();
 }

@@ -49,8 +49,7 @@ void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
   // The block's variables are members of its struct; its awaits and nested
   // blocks, which never coexist, share one union beside them.
   if (HasFrame) {
-    Layout.openStruct("b" + std::to_string(BlockCount++));
-    Layout.pushHome();
+    Layout.openScope("b" + std::to_string(BlockCount++));
     Layout.openAlternatives();
   }
   for (const Stmt *Child : CS->body()) {
@@ -64,12 +63,12 @@ void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
     CurrentLive = LiveAtEntry;
   else
     destroyDownTo(LiveAtEntry);
-  if (HasFrame || Body) {
+  if (HasFrame) {
+    Layout.closeScope();
+  } else if (Body) {
     Layout.close();
     Layout.popHome();
   }
-  if (HasFrame)
-    Layout.close();
   closeBlock();
 }
 
@@ -102,8 +101,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
     emit("// do ... while (" + flat(Cond) + ")");
   else
     emit("// for (" + flat(For->getInit()) + " " + flat(Cond) + "; " + flat(Inc) + ")");
-  Layout.openStruct("s" + std::to_string(BlockCount++));
-  Layout.pushHome();
+  Layout.openScope("s" + std::to_string(BlockCount++));
   if (For && For->getInit())
     lowerStmt(For->getInit());
   std::string First = (Do || For) ? Layout.addSlot("first", "bool", "the first iteration") : "";
@@ -160,9 +158,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   leaveLoop();
   closeBlock();
   close();
-  Layout.close();
-  Layout.close();
-  Layout.popHome();
+  Layout.closeScope();
   destroyDownTo(LiveAtEntry);
   closeBlock();
 }
@@ -176,8 +172,7 @@ void Lowerer::lowerSwitch(const SwitchStmt *SW) {
   bool Storage = CondAwaits || (SW->getInit() && Frame->hasFrameStorage(SW->getInit()));
   openBlock();
   if (Storage) {
-    Layout.openStruct("s" + std::to_string(BlockCount++));
-    Layout.pushHome();
+    Layout.openScope("s" + std::to_string(BlockCount++));
   }
   if (SW->getInit())
     lowerStmt(SW->getInit());
@@ -206,9 +201,7 @@ void Lowerer::lowerSwitch(const SwitchStmt *SW) {
   BreakLive.pop_back();
   close();
   if (Storage) {
-    Layout.close();
-    Layout.close();
-    Layout.popHome();
+    Layout.closeScope();
   }
   destroyDownTo(LiveAtEntry);
   closeBlock();
@@ -432,8 +425,7 @@ void Lowerer::lowerIf(const IfStmt *IS) {
   if (Scope) {
     openBlock();
     if (Storage) {
-      Layout.openStruct("s" + std::to_string(BlockCount++));
-      Layout.pushHome();
+      Layout.openScope("s" + std::to_string(BlockCount++));
     }
     if (IS->getInit())
       lowerStmt(IS->getInit());
@@ -466,9 +458,7 @@ void Lowerer::lowerIf(const IfStmt *IS) {
   close();
   if (Scope) {
     if (Storage) {
-      Layout.close();
-      Layout.close();
-      Layout.popHome();
+      Layout.closeScope();
     }
     destroyDownTo(LiveAtEntry);
     closeBlock();
@@ -482,8 +472,7 @@ void Lowerer::lowerFor(const ForStmt *FS) {
   openBlock();
   bool Scope = Frame->hasFrameStorage(FS);
   if (Scope) {
-    Layout.openStruct("s" + std::to_string(BlockCount++));
-    Layout.pushHome();
+    Layout.openScope("s" + std::to_string(BlockCount++));
   }
   if (FS->getInit())
     lowerStmt(FS->getInit());
@@ -505,9 +494,7 @@ void Lowerer::lowerFor(const ForStmt *FS) {
   leaveLoop();
   close();
   if (Scope) {
-    Layout.close();
-    Layout.close();
-    Layout.popHome();
+    Layout.closeScope();
   }
   destroyDownTo(LiveAtEntry);
   closeBlock();

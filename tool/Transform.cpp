@@ -34,15 +34,11 @@ SourceLocation definitionBegin(const FunctionDecl &FD, const SourceManager &SM) 
   return Begin;
 }
 
-// A `static` function has internal linkage; its future must too, or two
-// files with a static ASYNC function of the same name would define one
-// struct (and one inline wrapper) twice, differently. The unnamed namespace
-// gives both internal linkage, and unqualified and qualified names still
-// find them.
+// A `static` function's future and wrapper keep its internal linkage.
 std::string withLinkageOf(const FunctionDecl &FD, std::string Text) {
   if (isa<CXXMethodDecl>(FD) || FD.getStorageClass() != SC_Static)
     return Text;
-  return "namespace {\n" + Text + "\n} // namespace";
+  return inUnnamedNamespace(Text);
 }
 
 // The emitted text with the line endings of the input.
@@ -67,19 +63,13 @@ std::string sourceText(SourceLocation B, SourceLocation E, const ASTContext &Ctx
       .str();
 }
 
-// What a template's wrapper, defined after the specializations, needs of its
-// pattern F: its head with the parameters' types and names only (the
-// default arguments stay on the declaration), the arguments that hand them
-// to the future's constructor, and the template's parameters.
-struct WrapperParts {
-  std::string Head;          // template <class T>
-  std::string Parameters;    // name(T x, int n)
-  std::string Arguments;     // std::move(x), n
-  std::string TemplateArgs;  // <T>
-};
-WrapperParts wrapperParts(const FunctionDecl &F, const TemplateParameterList &Params, const ASTContext &Ctx) {
-  WrapperParts W;
+// What the wrapper of a template, defined after the specializations, needs
+// of its pattern F (Emission.h).
+TemplateWrapper wrapperOf(const FunctionDecl &F, const TemplateParameterList &Params, const ASTContext &Ctx) {
+  TemplateWrapper W;
+  W.Name = F.getNameAsString();
   W.Head = sourceText(Params.getTemplateLoc(), Params.getRAngleLoc(), Ctx);
+  W.Declarator = sourceText(F.getLocation(), F.getFunctionTypeLoc().getRParenLoc(), Ctx);
   std::vector<std::string> Parameters, Arguments, Names;
   for (const ParmVarDecl *P : F.parameters()) {
     Parameters.push_back(sourceText(P->getBeginLoc(), P->getLocation(), Ctx));
@@ -88,9 +78,13 @@ WrapperParts wrapperParts(const FunctionDecl &F, const TemplateParameterList &Pa
   }
   for (const NamedDecl *P : Params)
     Names.push_back(P->getNameAsString());
-  W.Parameters = F.getNameAsString() + "(" + llvm::join(Parameters, ", ") + ")";
+  W.Parameters = W.Name + "(" + llvm::join(Parameters, ", ") + ")";
   W.Arguments = llvm::join(Arguments, ", ");
   W.TemplateArgs = "<" + llvm::join(Names, ", ") + ">";
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(&F)) {
+    W.IsStatic = Method->isStatic();
+    W.IsConst = Method->isConst();
+  }
   return W;
 }
 
@@ -118,12 +112,12 @@ public:
       if (const auto *Method = dyn_cast<CXXMethodDecl>(FD);
           Method && Method->getParent()->getDescribedClassTemplate() && !Method->getDescribedFunctionTemplate() &&
           !Method->isOutOfLine()) {
-        if (!emitClassTemplateMethod(*Method, Ctx, CRLF, Edits))
+        if (!transformClassTemplateMethod(*Method, Ctx, CRLF, Edits))
           Ok = false;
         continue;
       }
       if (const FunctionTemplateDecl *Template = FD->getDescribedFunctionTemplate()) {
-        std::optional<std::string> Future = emitTemplate(*Template, Ctx);
+        std::optional<std::string> Future = transformFunctionTemplate(*Template, Ctx);
         if (!Future) {
           Ok = false;
           continue;
@@ -150,9 +144,7 @@ public:
         SourceLocation ReturnEnd = Lexer::getLocForEndOfToken(
             SM.getExpansionLoc(InClass->getReturnTypeSourceRange().getEnd()), 0, SM, Ctx.getLangOpts());
         Edits.push_back({SM.getFileOffset(definitionBegin(*InClass, SM)), SM.getFileOffset(ReturnEnd),
-                         withLineEndings("struct " + F->FutureName + ";\n" + (F->IsStatic ? "static " : "") +
-                                             F->FutureName,
-                                         CRLF)});
+                         withLineEndings(emitOutOfLineDeclaration(*F), CRLF)});
       }
       Out.Functions.push_back(std::move(*F));
     }
@@ -181,83 +173,58 @@ private:
   // struct is declared and the method returns it; after the class, each
   // specialization of the class this file uses gets an explicit
   // specialization of that struct, and the method is defined once, for all.
-  bool emitClassTemplateMethod(const CXXMethodDecl &Method, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
+  bool transformClassTemplateMethod(const CXXMethodDecl &Method, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
     const SourceManager &SM = Ctx.getSourceManager();
     const ClassTemplateDecl *Class = Method.getParent()->getDescribedClassTemplate();
-    std::string Name = Method.getNameAsString();
-    std::string Future = Name + "_future";
-    std::string Declarator = sourceText(Method.getLocation(), Method.getFunctionTypeLoc().getRParenLoc(), Ctx);
-    std::string Qualifiers = Method.isConst() ? " const" : "";
+    TemplateWrapper W = wrapperOf(Method, *Class->getTemplateParameters(), Ctx);
+    W.ClassName = Class->getNameAsString();
     Edits.push_back({SM.getFileOffset(definitionBegin(Method, SM)),
                      SM.getFileOffset(SM.getExpansionLoc(Method.getEndLoc())) + 1,
-                     withLineEndings("struct " + Future + ";\n" + (Method.isStatic() ? "static " : "") + Future +
-                                         " " + Declarator + Qualifiers + ";",
-                                     CRLF)});
-    WrapperParts W = wrapperParts(Method, *Class->getTemplateParameters(), Ctx);
-    std::string ClassType = Class->getNameAsString() + W.TemplateArgs;
-    std::string Text = "\n// ASYNC " + Class->getNameAsString() + "::" + Name +
-                       ", a method of a class template: one state machine per specialization (asyncc)\n";
+                     withLineEndings(emitMethodDeclaration(W), CRLF)});
+    std::vector<LoweredFunction> Specializations;
     bool Ok = true;
     for (const ClassTemplateSpecializationDecl *Spec : Class->specializations())
       for (const NamedDecl *D : Spec->lookup(Method.getDeclName())) {
         const auto *Instance = dyn_cast<CXXMethodDecl>(D);
         if (!Instance || Instance->getTemplateInstantiationPattern() != &Method || !Instance->hasBody())
           continue;
-        std::optional<LoweredFunction> F = lowerAsyncFunction(*Instance, Ctx, Options.DisplayName);
-        if (!F) {
+        if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Instance, Ctx, Options.DisplayName))
+          Specializations.push_back(std::move(*F));
+        else
           Ok = false;
-          continue;
-        }
-        Text += emitFuture(*F, Options.Emission) + "\n";
-        Out.Functions.push_back(std::move(*F));
       }
     if (!Ok)
       return false;
-    std::string Arguments = Method.isStatic() ? W.Arguments
-                            : W.Arguments.empty() ? "this"
-                                                  : "this, " + W.Arguments;
-    Text += W.Head + "\ntypename " + ClassType + "::" + Future + " " + ClassType + "::" + W.Parameters + Qualifiers +
-            " {\n  return " + Future + "(" + Arguments + ");\n}";
     // After the class template's closing `};`.
     SourceLocation AfterClass = Lexer::findLocationAfterToken(SM.getExpansionLoc(Class->getEndLoc()), tok::semi, SM,
                                                               Ctx.getLangOpts(), false);
     if (AfterClass.isInvalid())
       return false;
     unsigned At = SM.getFileOffset(AfterClass);
-    Edits.push_back({At, At, withLineEndings(Text, CRLF)});
+    Edits.push_back({At, At, withLineEndings(emitClassTemplateMethod(W, Specializations, Options.Emission), CRLF)});
+    Out.Functions.insert(Out.Functions.end(), Specializations.begin(), Specializations.end());
     return true;
   }
 
   // An ASYNC function template: the struct template, declared; its explicit
   // specialization for each instantiation this file uses, each lowered like
   // a function; then the function template that makes the future.
-  std::optional<std::string> emitTemplate(const FunctionTemplateDecl &Template, ASTContext &Ctx) {
-    const FunctionDecl &Pattern = *Template.getTemplatedDecl();
-    WrapperParts W = wrapperParts(Pattern, *Template.getTemplateParameters(), Ctx);
-    std::string Name = Pattern.getNameAsString();
-    std::string Future = Name + "_future";
-    // The declaration as written (default arguments too) comes first.
-    std::string Declarator = sourceText(Pattern.getLocation(), Pattern.getFunctionTypeLoc().getRParenLoc(), Ctx);
-    std::string FutureType = Future + W.TemplateArgs;
-    std::string Text = "// ASYNC " + Name + ", a function template: one state machine per instantiation (asyncc)\n" +
-                       W.Head + "\nstruct " + Future + ";\n" + W.Head + "\ninline " + FutureType + " " + Declarator +
-                       ";\n";
+  std::optional<std::string> transformFunctionTemplate(const FunctionTemplateDecl &Template, ASTContext &Ctx) {
+    TemplateWrapper W = wrapperOf(*Template.getTemplatedDecl(), *Template.getTemplateParameters(), Ctx);
+    std::vector<LoweredFunction> Specializations;
     bool Ok = true;
     for (const FunctionDecl *Spec : Template.specializations()) {
       if (!Spec->hasBody())
         continue;
-      std::optional<LoweredFunction> F = lowerAsyncFunction(*Spec, Ctx, Options.DisplayName);
-      if (!F) {
+      if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Spec, Ctx, Options.DisplayName))
+        Specializations.push_back(std::move(*F));
+      else
         Ok = false;
-        continue;
-      }
-      Text += emitFuture(*F, Options.Emission) + "\n";
-      Out.Functions.push_back(std::move(*F));
     }
     if (!Ok)
       return std::nullopt;
-    Text += W.Head + "\ninline " + FutureType + " " + W.Parameters + " {\n  return " + FutureType + "(" +
-            W.Arguments + ");\n}";
+    std::string Text = emitFunctionTemplate(W, Specializations, Options.Emission);
+    Out.Functions.insert(Out.Functions.end(), Specializations.begin(), Specializations.end());
     return Text;
   }
 

@@ -1,0 +1,56 @@
+// What the state machines asyncc generates name from the runtime, beside
+// Poll and Context (future.hpp): the whole contract between the tool's output
+// and the runtime is here. Names in asyncc::detail are for generated code.
+#pragma once
+
+#include <asyncc/future.hpp>
+
+#include <cstdint>  // the State and Live enums
+#include <cstdio>
+#include <cstdlib>
+#include <memory>  // std::destroy_at, std::addressof
+#include <new>     // placement new
+#include <utility>
+
+namespace asyncc {
+
+namespace detail {
+
+// The Poll a future of type F returns.
+template <class F>
+using poll_result_t = Poll<output_of<F>>;
+
+// T itself: lets a member of array type be declared `type_t<int[3]> name;`.
+template <class T>
+using type_t = T;
+
+// The value of `co_await f`, taken from f's ready Poll: by value, moved out,
+// as the native co_await yields it.
+template <class T>
+T take(Poll<T>& ready) {
+  return std::move(ready).value();
+}
+
+// The end of the full-expression of a co_await: its Poll (holding the
+// moved-from value) dies here, as the native awaiter does.
+template <class T>
+void discard(Poll<T>& ready) noexcept {
+  PollAccess::reset(ready);
+}
+
+[[noreturn]] inline void polled_after_completion(const char* function) noexcept {
+  std::fprintf(stderr, "asyncc: the future of async function '%s' was polled after it completed\n", function);
+  std::fflush(stderr);
+  std::abort();
+}
+
+[[noreturn]] inline void moved_after_first_poll(const char* function) noexcept {
+  std::fprintf(stderr, "asyncc: the future of async function '%s' was moved after its first poll (it is pinned)\n",
+               function);
+  std::fflush(stderr);
+  std::abort();
+}
+
+}  // namespace detail
+
+}  // namespace asyncc
