@@ -389,7 +389,7 @@ struct JoinHandleAccess {
 
 // Allocates the task of `f` and gives it to `s`.
 template <class F>
-JoinHandle<output_of<spawned_t<F>>> spawn_on(SchedulerBase* s, F&& f, const SpawnSite& site) {
+JoinHandle<output_of<spawned_t<F>>> spawn_on(SchedulerBase* s, F&& f, SpawnSite site) {
   using Fut = spawned_t<F>;
   // One reference for the scheduler's list of live tasks, one for the handle.
   auto* task = new Task<Fut>(Fut(std::forward<F>(f)), s, 2);
@@ -511,7 +511,7 @@ class JoinHandle {
 // `spawn([captures] ASYNC () -> Async<T> {...}())` would dangle.
 // Calling it anywhere else is a contract violation.
 template <class F>
-JoinHandle<output_of<detail::spawned_t<F>>> spawn(F&& f, const SpawnSite& site = SpawnSite::current()) {
+JoinHandle<output_of<detail::spawned_t<F>>> spawn(F&& f, SpawnSite site = SpawnSite::current()) {
   detail::SchedulerBase* s = detail::current_scheduler();
   if (!s) detail::contract_violation("asyncc::spawn was called outside a Runtime or LocalExecutor");
   return detail::spawn_on(s, std::forward<F>(f), site);
@@ -533,7 +533,7 @@ class LocalExecutor {
 
   // Spawns a future, or a callable returning one (see asyncc::spawn).
   template <class F>
-  JoinHandle<output_of<detail::spawned_t<F>>> spawn(F&& future, const SpawnSite& site = SpawnSite::current()) {
+  JoinHandle<output_of<detail::spawned_t<F>>> spawn(F&& future, SpawnSite site = SpawnSite::current()) {
     return detail::spawn_on(scheduler_, std::forward<F>(future), site);
   }
 

@@ -125,7 +125,7 @@ class JoinSet {
   // Spawns `f` (a future, or a callable returning one) on the executor
   // running the current task, as asyncc::spawn, and adds it to the set.
   template <class F>
-  void spawn(F&& f, const SpawnSite& site = SpawnSite::current()) {
+  void spawn(F&& f, SpawnSite site = SpawnSite::current()) {
     insert(asyncc::spawn(std::forward<F>(f), site));
   }
 

@@ -175,7 +175,7 @@ class Runtime {
   // Spawns a future, or a callable returning one (see asyncc::spawn), on the
   // workers. Callable from any thread.
   template <class F>
-  JoinHandle<output_of<detail::spawned_t<F>>> spawn(F&& future, const SpawnSite& site = SpawnSite::current()) {
+  JoinHandle<output_of<detail::spawned_t<F>>> spawn(F&& future, SpawnSite site = SpawnSite::current()) {
     return detail::spawn_on(detail::runtime_scheduler(core_), std::forward<F>(future), site);
   }
 
@@ -209,7 +209,7 @@ class Runtime {
 // drops fn; once fn runs, it runs to the end.
 template <class Fn>
 JoinHandle<std::invoke_result_t<std::decay_t<Fn>&>> spawn_blocking(Fn&& fn,
-                                                                   const SpawnSite& site = SpawnSite::current()) {
+                                                                   SpawnSite site = SpawnSite::current()) {
   return detail::spawn_on(detail::current_blocking_pool(),
                           detail::BlockingCall<std::decay_t<Fn>>(std::forward<Fn>(fn)), site);
 }
