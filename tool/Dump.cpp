@@ -16,26 +16,12 @@ struct Stored {
   std::string Comment;
 };
 
-// The slots of the frame by the name of the live node that constructs them
-// (the member path with '.' as '_'), and the parameters as param_<name>.
-llvm::StringMap<Stored> storedByLiveName(const LoweredFunction &F) {
+// What the frame stores, by member path: the slots and the parameters.
+llvm::StringMap<Stored> storedByPath(const LoweredFunction &F) {
   llvm::StringMap<Stored> Out;
   for (const Parameter &P : F.Params)
-    Out["param_" + P.Name] = {P.Name, P.Type, "parameter"};
-  std::function<void(const LayoutNode &, const std::string &)> walk = [&](const LayoutNode &N,
-                                                                          const std::string &Prefix) {
-    if (N.NodeKind == LayoutNode::Slot) {
-      std::string Path = Prefix + N.Name;
-      std::string Live = Path;
-      std::replace(Live.begin(), Live.end(), '.', '_');
-      Out[Live] = {Path, N.Type, N.Comment};
-      return;
-    }
-    std::string Inner = N.NodeKind == LayoutNode::Struct && !N.Name.empty() ? Prefix + N.Name + "." : Prefix;
-    for (const LayoutNode &C : N.Children)
-      walk(C, Inner);
-  };
-  walk(F.Frame, "");
+    Out[P.Name] = {P.Name, P.Type, "parameter"};
+  forEachSlot(F.Frame, [&](const std::string &Path, const LayoutNode &N) { Out[Path] = {Path, N.Type, N.Comment}; });
   return Out;
 }
 
@@ -54,25 +40,25 @@ std::string nextText(const LoweredFunction &F, const std::string &State) {
 }
 
 // What is alive in live set At, outermost first.
-std::vector<Stored> alive(const LoweredFunction &F, unsigned At, const llvm::StringMap<Stored> &ByLive) {
+std::vector<Stored> alive(const LoweredFunction &F, unsigned At, const llvm::StringMap<Stored> &ByPath) {
   std::vector<Stored> Out;
   for (; At != 0; At = F.Live[At].Parent) {
-    auto It = ByLive.find(F.Live[At].Name);
-    Out.push_back(It != ByLive.end() ? It->second : Stored{F.Live[At].Name, "", ""});
+    auto It = ByPath.find(F.Live[At].Path);
+    Out.push_back(It != ByPath.end() ? It->second : Stored{F.Live[At].Path, "", ""});
   }
   std::reverse(Out.begin(), Out.end());
   return Out;
 }
 
 void printStates(llvm::raw_ostream &OS, const DumpedFile &File, const LoweredFunction &F) {
-  auto ByLive = storedByLiveName(F);
+  auto ByPath = storedByPath(F);
   OS << F.Name << " (" << File.File << ':' << F.Line << "): struct " << F.FutureName << ", Output = "
      << F.OutputType << ", " << F.States.size() + 2 << " states";
   if (F.FutureSize)
     OS << ", sizeof " << *F.FutureSize << " bytes";
   OS << '\n';
   auto printAlive = [&](unsigned Live) {
-    std::vector<Stored> A = alive(F, Live, ByLive);
+    std::vector<Stored> A = alive(F, Live, ByPath);
     if (A.empty())
       OS << "    alive: nothing with a destructor\n";
     for (const Stored &S : A)
@@ -90,20 +76,12 @@ void printStates(llvm::raw_ostream &OS, const DumpedFile &File, const LoweredFun
   OS << "  frame:\n";
   for (const Parameter &P : F.Params)
     OS << "    " << P.Name << " : " << P.Type << sizeText(F, P.Name) << "  // parameter\n";
-  std::function<void(const LayoutNode &, const std::string &)> walk = [&](const LayoutNode &N,
-                                                                          const std::string &Prefix) {
-    if (N.NodeKind == LayoutNode::Slot) {
-      OS << "    " << Prefix << N.Name << " : " << N.Type << sizeText(F, Prefix + N.Name);
-      if (!N.Comment.empty())
-        OS << "  // " << N.Comment;
-      OS << '\n';
-      return;
-    }
-    std::string Inner = N.NodeKind == LayoutNode::Struct && !N.Name.empty() ? Prefix + N.Name + "." : Prefix;
-    for (const LayoutNode &C : N.Children)
-      walk(C, Inner);
-  };
-  walk(F.Frame, "");
+  forEachSlot(F.Frame, [&](const std::string &Path, const LayoutNode &N) {
+    OS << "    " << Path << " : " << N.Type << sizeText(F, Path);
+    if (!N.Comment.empty())
+      OS << "  // " << N.Comment;
+    OS << '\n';
+  });
 }
 
 void printJson(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
@@ -141,10 +119,10 @@ void printJson(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
           J.attribute("file", File.File);
           J.attributeArray("functions", [&] {
             for (const LoweredFunction &F : File.Functions) {
-              auto ByLive = storedByLiveName(F);
+              auto ByPath = storedByPath(F);
               auto stateDetails = [&](const std::string &Name, unsigned Live) {
                 J.attributeArray("alive", [&] {
-                  for (const Stored &S : alive(F, Live, ByLive))
+                  for (const Stored &S : alive(F, Live, ByPath))
                     J.object([&] {
                       J.attribute("name", S.Name);
                       J.attribute("type", S.Type);
@@ -220,10 +198,10 @@ void printDot(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
   for (const DumpedFile &File : Files)
     for (const LoweredFunction &F : File.Functions) {
       std::string P = F.Name + "_";
-      auto ByLive = storedByLiveName(F);
+      auto ByPath = storedByPath(F);
       auto label = [&](const std::string &Name, const std::string &Text, unsigned Live) {
         std::string L = Name + (Text.empty() ? "" : "\\n" + dotEscape(Text));
-        for (const Stored &S : alive(F, Live, ByLive))
+        for (const Stored &S : alive(F, Live, ByPath))
           L += "\\l  " + dotEscape(S.Name + " : " + S.Type + sizeText(F, S.Name));
         return L + "\\l";
       };

@@ -23,7 +23,7 @@ namespace asyncc::tool {
 Lowerer::Lowerer(const FunctionDecl &FD, ASTContext &Ctx, StringRef File)
     : FD(FD), Ctx(Ctx), SM(Ctx.getSourceManager()), Scratch(SM, Ctx.getLangOpts()), File(File),
       Policy(emittedPolicy(Ctx)) {
-  Out.Live.push_back(LiveNode{"None", 0, ""});
+  Out.Live.push_back(LiveNode{"None", "", 0, ""});
   LiveNames.insert("None");
   Out.Frame.NodeKind = LayoutNode::Struct;
 }
@@ -174,7 +174,7 @@ unsigned Lowerer::addLiveNode(const std::string &Path, const std::string &Destro
   std::string Name = Base;
   for (unsigned N = 2; !LiveNames.insert(Name).second; ++N)
     Name = Base + "_" + std::to_string(N);
-  Out.Live.push_back(LiveNode{Name, CurrentLive, Destroy});
+  Out.Live.push_back(LiveNode{Name, Path, CurrentLive, Destroy});
   return Out.Live.size() - 1;
 }
 
@@ -393,6 +393,7 @@ bool Lowerer::lowerParameters() {
     if (!Param.IsReference && P->getType().isDestructedType() != QualType::DK_none) {
       Param.DestroyedOnCompletion = true;
       CurrentLive = addLiveNode("param_" + Param.Name, "std::destroy_at(&" + Param.Name + ");");
+      Out.Live.back().Path = Param.Name;
     }
     Out.Params.push_back(Param);
   }

@@ -124,7 +124,10 @@ public:
   // Returns the entry of N, which goes on to Next.
   int build(const PollNode &N, int Next, int BreakTo, int ContinueTo, Switch *Sw) {
     switch (N.K) {
-    case PollNode::Code: {
+    case PollNode::Code:
+    case PollNode::Case: {
+      // A case label, or an input statement that begins with one, is where
+      // the switch's head leads.
       int Id = add();
       if (N.FallsThrough)
         edge(Id, Next);
@@ -132,6 +135,10 @@ public:
         edge(Id, BreakTo);
       if (N.Continues)
         edge(Id, ContinueTo);
+      if (N.K == PollNode::Case && Sw) {
+        Sw->Cases.push_back(Id);
+        Sw->HasDefault |= llvm::StringRef(N.Text).starts_with("default");
+      }
       return Id;
     }
     case PollNode::Return: {
@@ -143,21 +150,6 @@ public:
     case PollNode::Continue: {
       int Id = add();
       edge(Id, N.K == PollNode::Break ? BreakTo : ContinueTo);
-      return Id;
-    }
-    case PollNode::Case: {
-      // A label, or a statement of the input that begins with one.
-      int Id = add();
-      if (N.FallsThrough)
-        edge(Id, Next);
-      if (N.Breaks)
-        edge(Id, BreakTo);
-      if (N.Continues)
-        edge(Id, ContinueTo);
-      if (Sw) {
-        Sw->Cases.push_back(Id);
-        Sw->HasDefault |= llvm::StringRef(N.Text).starts_with("default");
-      }
       return Id;
     }
     case PollNode::Label:

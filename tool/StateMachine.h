@@ -26,7 +26,8 @@ struct SuspendState {
 // What is alive is a path in a tree: each construction of a slot with a
 // destructor adds a node under the current one.
 struct LiveNode {
-  std::string Name;     // enumerator of the Live enum
+  std::string Name;     // enumerator of the Live enum, unique
+  std::string Path;     // the member it constructs (b0.content), or the parameter's name
   unsigned Parent = 0;  // 0 is the empty set
   std::string Destroy;  // statement that destroys the node's slot
 };
