@@ -108,11 +108,13 @@ TEST(Timers, RepollingWithANewWakerReplacesTheOld) {
   asyncc::Waker w1 = first.waker();
   asyncc::Waker w2 = second.waker();
   Context cx1(w1), cx2(w2);
-  Sleep sleep = asyncc::sleep(5ms);
+  // Long enough that both polls come before the deadline on a loaded
+  // machine under a sanitizer.
+  Sleep sleep = asyncc::sleep(200ms);
   EXPECT_TRUE(sleep.poll(cx1).is_pending());
   EXPECT_TRUE(sleep.poll(cx2).is_pending());
   EXPECT_EQ(first.live(), 1);  // only w1 itself
-  asyncc::block_on(asyncc::sleep(20ms));
+  asyncc::block_on(asyncc::sleep(300ms));
   EXPECT_EQ(first.wakes(), 0);
   EXPECT_EQ(second.wakes(), 1);
   EXPECT_TRUE(sleep.poll(cx2).is_ready());
