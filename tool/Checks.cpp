@@ -11,6 +11,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -216,12 +217,76 @@ private:
   const SourceManager &SM;
 };
 
+// `[x] ASYNC () -> Async<T> {...}()`: the closure is a temporary of the
+// full-expression, and the future holds references to its captures. Awaited
+// in the same full-expression that is fine; given to spawn, or kept in a
+// variable, the future outlives the closure.
+class DanglingLambdaChecker : public RecursiveASTVisitor<DanglingLambdaChecker> {
+public:
+  explicit DanglingLambdaChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
+  bool VisitCallExpr(CallExpr *Call) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (!Callee || Callee->getName() != "spawn")
+      return true;
+    for (const Expr *Arg : Call->arguments())
+      if (const CXXOperatorCallExpr *Invoked = invokedLambda(Arg))
+        warn(Invoked, /*FixIt=*/true);
+    return true;
+  }
+
+  bool VisitVarDecl(VarDecl *VD) {
+    if (const CXXOperatorCallExpr *Invoked = VD->getInit() ? invokedLambda(VD->getInit()) : nullptr)
+      warn(Invoked, /*FixIt=*/false);
+    return true;
+  }
+
+private:
+  // E, if it is the call of a capturing ASYNC lambda written in place.
+  static const CXXOperatorCallExpr *invokedLambda(const Expr *E) {
+    E = E->IgnoreImplicit()->IgnoreParens();
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(E); Construct && Construct->getNumArgs() == 1)
+      E = Construct->getArg(0)->IgnoreImplicit()->IgnoreParens();
+    const auto *Call = dyn_cast<CXXOperatorCallExpr>(E);
+    if (!Call || Call->getOperator() != OO_Call)
+      return nullptr;
+    const auto *Lambda = dyn_cast<LambdaExpr>(Call->getArg(0)->IgnoreImplicit()->IgnoreParens());
+    if (!Lambda || Lambda->capture_size() == 0 || !isAsync(*Lambda->getCallOperator()))
+      return nullptr;
+    return Call;
+  }
+
+  void warn(const CXXOperatorCallExpr *Call, bool FixIt) {
+    auto Builder = report(Ctx, Diag::DanglingAsyncLambda, Call->getArg(0)->getBeginLoc());
+    // The fix: the call's parentheses go, when they pass nothing.
+    SourceLocation Close = SM.getExpansionLoc(Call->getRParenLoc());
+    SourceLocation LambdaEnd = SM.getExpansionLoc(Call->getArg(0)->getEndLoc());
+    if (FixIt && Call->getNumArgs() == 1 && Close.isValid())
+      Builder << FixItHint::CreateRemoval(CharSourceRange::getCharRange(
+          Lexer::getLocForEndOfToken(LambdaEnd, 0, SM, Ctx.getLangOpts()), Close.getLocWithOffset(1)));
+  }
+
+  ASTContext &Ctx;
+  const SourceManager &SM;
+};
+
 } // namespace
 
 bool checkBody(const FunctionDecl &FD, const CompoundStmt &Body, const FrameAnalysis &Frame, ASTContext &Ctx) {
   CheckContext C{Ctx, Frame};
   checkMemberNames(Body, C);
+  // A co_await's operand stands in its AST more than once: each statement
+  // is checked once, so each problem is reported once.
+  llvm::DenseSet<const Stmt *> Seen;
   forEachStmt(&Body, [&](const Stmt *S) {
+    if (!Seen.insert(S).second)
+      return;
     for (Check Run : StatementChecks)
       Run(S, C);
   });
@@ -236,5 +301,7 @@ bool checkAwaitedFunctions(const FunctionDecl &FD, ASTContext &Ctx) {
 }
 
 void checkAnnotations(ASTContext &Ctx) { AnnotationChecker(Ctx).TraverseDecl(Ctx.getTranslationUnitDecl()); }
+
+void checkDanglingLambdas(ASTContext &Ctx) { DanglingLambdaChecker(Ctx).TraverseDecl(Ctx.getTranslationUnitDecl()); }
 
 } // namespace asyncc::tool

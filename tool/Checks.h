@@ -23,4 +23,9 @@ bool checkAwaitedFunctions(const clang::FunctionDecl &FD, clang::ASTContext &Ctx
 // returning Async<T> without ASYNC (a warning: they stay native).
 void checkAnnotations(clang::ASTContext &Ctx);
 
+// Over the main file: a capturing ASYNC lambda called where it is written
+// and its future passed to spawn or kept in a variable (a warning: the
+// closure dies first, natively too).
+void checkDanglingLambdas(clang::ASTContext &Ctx);
+
 } // namespace asyncc::tool

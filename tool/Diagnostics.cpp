@@ -61,6 +61,10 @@ constexpr DiagInfo Table[] = {
      "transform that header as one of the project's (include it with -I, not -isystem), or await it from a "
      "function that is not ASYNC"},
     {Diag::SystemHeaderAwaitNote, DiagnosticsEngine::Note, "defined here", ""},
+    {Diag::DanglingAsyncLambda, DiagnosticsEngine::Warning,
+     "this ASYNC lambda's closure is destroyed at the end of the full-expression, but the future it returns refers "
+     "to its captures and outlives it",
+     "pass the lambda itself, spawn([..] ASYNC (..) {..}), which keeps the closure alive with its future"},
 
     {Diag::CoYield, DiagnosticsEngine::Error,
      "'co_yield' is not supported in an ASYNC function: an async function completes once",

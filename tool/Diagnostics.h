@@ -27,6 +27,7 @@ enum class Diag {
   AsyncWithoutAnnotation,
   SystemHeaderAwait,
   SystemHeaderAwaitNote,
+  DanglingAsyncLambda,
   // Statements
   CoYield,
   ComputedGoto,

@@ -96,6 +96,7 @@ public:
     if (Ctx.getDiagnostics().hasErrorOccurred())
       return;
     checkAnnotations(Ctx);
+    checkDanglingLambdas(Ctx);
     SourceManager &SM = Ctx.getSourceManager();
     StringRef Input = SM.getBufferData(SM.getMainFileID());
     size_t FirstNewline = Input.find('\n');
