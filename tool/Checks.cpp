@@ -156,8 +156,6 @@ void checkGeneratedNames(SourceRange R, CheckContext &C) {
   }
 }
 
-bool hasAsyncAnnotation(const FunctionDecl &FD) { return isAsync(FD); }
-
 bool returnsAsync(const FunctionDecl &FD) {
   const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(FD.getReturnType()->getAsCXXRecordDecl());
   return TSD && TSD->getQualifiedNameAsString() == "asyncc::Async";
@@ -174,9 +172,9 @@ public:
   }
 
   bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (hasAsyncAnnotation(*FD) && !FD->isThisDeclarationADefinition() && !FD->getDefinition())
+    if (isAsync(*FD) && !FD->isThisDeclarationADefinition() && !FD->getDefinition())
       report(Ctx, Diag::DeclarationWithoutBody, FD->getLocation()) << FD->getName();
-    if (!hasAsyncAnnotation(*FD) && FD->doesThisDeclarationHaveABody() && returnsAsync(*FD) &&
+    if (!isAsync(*FD) && FD->doesThisDeclarationHaveABody() && returnsAsync(*FD) &&
         isa_and_nonnull<CoroutineBodyStmt>(FD->getBody()))
       report(Ctx, Diag::AsyncWithoutAnnotation, FD->getLocation())
           << FD->getName() << FixItHint::CreateInsertion(SM.getExpansionLoc(FD->getBeginLoc()), "ASYNC ");
@@ -202,7 +200,7 @@ public:
     const auto *Call = dyn_cast_or_null<CallExpr>(E->getOperand()->IgnoreImplicit());
     const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
     const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
-    if (!Def || !hasAsyncAnnotation(*Def) || !SM.isInSystemHeader(SM.getExpansionLoc(Def->getLocation())))
+    if (!Def || !isAsync(*Def) || !SM.isInSystemHeader(SM.getExpansionLoc(Def->getLocation())))
       return true;
     report(Ctx, Diag::SystemHeaderAwait, E->getOperand()->getBeginLoc()) << Def->getQualifiedNameAsString();
     report(Ctx, Diag::SystemHeaderAwaitNote, Def->getLocation());
