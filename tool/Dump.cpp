@@ -4,6 +4,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
 #include <algorithm>
 #include <functional>
 
@@ -30,10 +31,21 @@ std::string sizeText(const LoweredFunction &F, const std::string &Path) {
   return It == F.MemberSizes.end() ? "" : " (" + std::to_string(It->second) + " bytes)";
 }
 
+using Transitions = std::map<std::string, std::vector<std::string>>;
+
+// Where a poll resuming at each state can leave the future: read from poll's
+// tree.
+Transitions transitionsOf(const LoweredFunction &F) {
+  std::vector<std::string> StateNames;
+  for (const SuspendState &State : F.States)
+    StateNames.push_back(State.Name);
+  return transitionsOf(F.Body, StateNames);
+}
+
 // Where a poll resuming at State can leave the future.
-std::string nextText(const LoweredFunction &F, const std::string &State) {
+std::string nextText(const Transitions &Next, const std::string &State) {
   std::string Out;
-  if (auto It = F.Transitions.find(State); It != F.Transitions.end())
+  if (auto It = Next.find(State); It != Next.end())
     for (const std::string &N : It->second)
       Out += (Out.empty() ? "" : ", ") + N;
   return (State == "Start" ? "" : "pending -> " + State + "; ready -> ") + Out;
@@ -52,6 +64,7 @@ std::vector<Stored> alive(const LoweredFunction &F, unsigned At, const llvm::Str
 
 void printStates(llvm::raw_ostream &OS, const DumpedFile &File, const LoweredFunction &F) {
   auto ByPath = storedByPath(F);
+  Transitions Next = transitionsOf(F);
   OS << F.Name << " (" << File.File << ':' << F.Line << "): struct " << F.FutureName << ", Output = "
      << F.OutputType << ", " << F.States.size() + 2 << " states";
   if (F.FutureSize)
@@ -66,11 +79,11 @@ void printStates(llvm::raw_ostream &OS, const DumpedFile &File, const LoweredFun
   };
   OS << "  Start: before the first poll\n";
   printAlive(F.StartLive);
-  OS << "    next: " << nextText(F, "Start") << '\n';
+  OS << "    next: " << nextText(Next, "Start") << '\n';
   for (const SuspendState &St : F.States) {
     OS << "  " << St.Name << ": " << St.SourceText << "   " << File.File << ':' << St.Line << '\n';
     printAlive(St.Live);
-    OS << "    next: " << nextText(F, St.Name) << '\n';
+    OS << "    next: " << nextText(Next, St.Name) << '\n';
   }
   OS << "  Done: finished; nothing alive\n";
   OS << "  frame:\n";
@@ -120,6 +133,7 @@ void printJson(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
           J.attributeArray("functions", [&] {
             for (const LoweredFunction &F : File.Functions) {
               auto ByPath = storedByPath(F);
+              Transitions Next = transitionsOf(F);
               auto stateDetails = [&](const std::string &Name, unsigned Live) {
                 J.attributeArray("alive", [&] {
                   for (const Stored &S : alive(F, Live, ByPath))
@@ -129,7 +143,7 @@ void printJson(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
                       size(F, S.Name);
                     });
                 });
-                if (auto It = F.Transitions.find(Name); It != F.Transitions.end())
+                if (auto It = Next.find(Name); It != Next.end())
                   J.attributeArray("next", [&] {
                     for (const std::string &N : It->second)
                       J.value(N);
@@ -213,7 +227,7 @@ void printDot(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
         OS << "    \"" << P << St.Name << "\" [label=\""
            << label(St.Name, St.SourceText + "  line " + std::to_string(St.Line), St.Live) << "\"];\n";
       OS << "    \"" << P << "Done\" [label=\"Done\"];\n";
-      for (const auto &[From, To] : F.Transitions) {
+      for (const auto &[From, To] : transitionsOf(F)) {
         if (From != "Start")
           OS << "    \"" << P << From << "\" -> \"" << P << From << "\" [label=\"pending\", style=dotted];\n";
         for (const std::string &N : To)

@@ -433,10 +433,6 @@ std::optional<LoweredFunction> Lowerer::run() {
     add(PollNode::Return, "return asyncc::Poll<void>::ready();");
   }
   Out.Body = std::move(OpenNodes.front());
-  std::vector<std::string> StateNames;
-  for (const SuspendState &State : Out.States)
-    StateNames.push_back(State.Name);
-  Out.Transitions = transitionsOf(Out.Body, StateNames);
   return std::move(Out);
 }
 

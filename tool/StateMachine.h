@@ -82,11 +82,6 @@ struct LoweredFunction {
   // members of the future's struct, so that the frame can name them.
   std::vector<std::string> LocalTypes;
 
-  // For each state, the states a poll that resumes there can leave the
-  // future in when its awaited future is ready (a suspension state stays
-  // itself while it is pending): read from Body.
-  std::map<std::string, std::vector<std::string>> Transitions;
-
   // Measured on the emitted struct by Clang (Measure.h), for --dump; empty
   // when it was not measured.
   std::optional<std::uint64_t> FutureSize;           // sizeof the future
