@@ -1,5 +1,8 @@
 #include "AstQueries.h"
 
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+
 #include "clang/AST/Decl.h"
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/STLExtras.h"
@@ -150,6 +153,28 @@ std::string spellTemplateArgs(llvm::ArrayRef<TemplateArgument> Args, const ASTCo
                         toString(Arg.getAsIntegral(), 10) + ")");
   }
   return "<" + llvm::join(Spelled, ", ") + ">";
+}
+
+bool involvesAsync(QualType T) {
+  return T.getCanonicalType().getAsString().find("asyncc::Async<") != std::string::npos;
+}
+
+std::vector<WrittenIdentifier> identifiersIn(SourceRange R, const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const LangOptions &LO = Ctx.getLangOpts();
+  CharSourceRange CR = CharSourceRange::getTokenRange(SM.getExpansionRange(R).getAsRange());
+  StringRef Text = Lexer::getSourceText(CR, SM, LO);
+  Lexer Lex(CR.getBegin(), LO, Text.begin(), Text.begin(), Text.end());
+  std::vector<WrittenIdentifier> Out;
+  Token Tok;
+  bool AfterQualifier = false;
+  for (bool AtEnd = false; !AtEnd;) {
+    AtEnd = Lex.LexFromRawLexer(Tok);  // true with the last token
+    if (Tok.is(tok::raw_identifier))
+      Out.push_back({Tok.getRawIdentifier(), Tok.getLocation(), AfterQualifier});
+    AfterQualifier = Tok.isOneOf(tok::coloncolon, tok::period, tok::arrow);
+  }
+  return Out;
 }
 
 } // namespace asyncc::tool

@@ -64,9 +64,23 @@ bool endsFlow(const clang::Stmt *S);
 // the edge a constant condition never takes): -1 when not known.
 int knownCondition(const clang::Expr *Cond, const clang::ASTContext &Ctx);
 
+// The identifiers written in R (raw tokens, macros unexpanded), each with
+// whether it stands qualified or after member access (`a::x`, `a.x`,
+// `a->x`), where no name of a generated struct can hide what it means.
+struct WrittenIdentifier {
+  llvm::StringRef Name;
+  clang::SourceLocation Loc;
+  bool Qualified;
+};
+std::vector<WrittenIdentifier> identifiersIn(clang::SourceRange R, const clang::ASTContext &Ctx);
+
 // Source text on one line, for comments: each line break and the
 // indentation after it become one space.
 std::string oneLine(llvm::StringRef Text);
+
+// Whether T names Async<T>: an ASYNC function's future before the
+// transformation, which after it is that function's own struct.
+bool involvesAsync(clang::QualType T);
 
 // How the emitted code spells types: fully qualified, without `struct`.
 clang::PrintingPolicy emittedPolicy(const clang::ASTContext &Ctx);

@@ -57,11 +57,7 @@ void checkSwitch(const Stmt *S, CheckContext &C) {
 }
 
 void checkConditionVariables(const Stmt *S, CheckContext &C) {
-  if (const auto *IS = dyn_cast<IfStmt>(S); IS && containsAwait(IS->getConditionVariableDeclStmt()))
-    C.report(Diag::IfConditionVariable, IS->getBeginLoc());
-  else if (const auto *WS = dyn_cast<WhileStmt>(S); WS && containsAwait(WS->getConditionVariableDeclStmt()))
-    C.report(Diag::WhileConditionVariable, WS->getBeginLoc());
-  else if (const auto *FS = dyn_cast<ForStmt>(S); FS && containsAwait(FS->getConditionVariableDeclStmt()))
+  if (const auto *FS = dyn_cast<ForStmt>(S); FS && containsAwait(FS->getConditionVariableDeclStmt()))
     C.report(Diag::ForConditionVariable, FS->getBeginLoc());
 }
 
@@ -90,7 +86,8 @@ void checkDeclarations(const Stmt *S, CheckContext &C) {
   // A structured binding kept in the frame names members of its object.
   const auto *DD = DS->isSingleDecl() ? dyn_cast<DecompositionDecl>(DS->getSingleDecl()) : nullptr;
   if (DD && C.Frame.isFrameVar(DD) && llvm::any_of(DD->bindings(), [](const BindingDecl *B) {
-        return !B->getBinding() || !isa<MemberExpr>(B->getBinding()->IgnoreImplicit());
+        const Expr *E = B->getBinding() ? B->getBinding()->IgnoreImplicit() : nullptr;
+        return !E || !(isa<MemberExpr>(E) || isa<ArraySubscriptExpr>(E) || B->getHoldingVar());
       }))
     C.report(Diag::StructuredBinding, DD->getBeginLoc());
 }
@@ -109,9 +106,11 @@ constexpr Check StatementChecks[] = {
     checkAwaitingExpressions, checkDeclarations, checkLambdaCaptures,
 };
 
-// Variables of the body become members of the future: a member named like
-// something else the body uses would hide it.
-void checkMemberNames(const CompoundStmt &Body, CheckContext &C) {
+// Variables of the function's own block become members of the future, in
+// scope in all of poll: a member named like an entity of an enclosing scope
+// that the body names unqualified (before the variable's declaration) would
+// hide it. Locals of the function shadow as they did.
+void checkMemberNames(const FunctionDecl &FD, const CompoundStmt &Body, CheckContext &C) {
   for (const Stmt *Child : Body.body())
     if (const auto *DS = dyn_cast<DeclStmt>(Child))
       for (const Decl *D : DS->decls())
@@ -119,7 +118,10 @@ void checkMemberNames(const CompoundStmt &Body, CheckContext &C) {
           bool Clash = false;
           forEachStmt(&Body, [&](const Stmt *X) {
             const auto *DRE = dyn_cast<DeclRefExpr>(X);
-            Clash |= DRE && DRE->getDecl() != VD && DRE->getDecl()->getDeclName() == VD->getDeclName();
+            if (!DRE || DRE->getDecl() == VD || DRE->hasQualifier() ||
+                DRE->getDecl()->getDeclName() != VD->getDeclName())
+              return;
+            Clash |= !FD.Encloses(DRE->getDecl()->getDeclContext());
           });
           if (Clash)
             C.report(Diag::NameUsedTwice, VD->getLocation()) << VD->getName();
@@ -127,33 +129,21 @@ void checkMemberNames(const CompoundStmt &Body, CheckContext &C) {
 }
 
 // The generated struct declares these names, and poll's body sees them:
-// a body or parameter that uses one would silently mean ours instead.
+// a body or parameter that uses one unqualified would silently mean ours
+// instead. (Numbered names, b1 or await2, are chosen clear of the
+// function's own.)
 bool isGeneratedName(StringRef Name) {
   static const char *const Fixed[] = {"cx",       "live",   "finish", "drop", "live_at", "state_",
                                       "self",     "resuming", "Finish", "Live", "State",   "Output"};
-  for (const char *F : Fixed)
-    if (Name == F)
-      return true;
-  for (StringRef Prefix : {"b", "s", "e", "ready", "await", "resume", "try", "tmp"})
-    if (Name.starts_with(Prefix) && Name.size() > Prefix.size() &&
-        llvm::all_of(Name.drop_front(Prefix.size()), llvm::isDigit))
-      return true;
-  return false;
+  return llvm::is_contained(Fixed, Name);
 }
 
-void checkGeneratedNames(SourceRange R, CheckContext &C) {
-  const SourceManager &SM = C.Ctx.getSourceManager();
-  const LangOptions &LO = C.Ctx.getLangOpts();
-  CharSourceRange CR = CharSourceRange::getTokenRange(SM.getExpansionRange(R).getAsRange());
-  StringRef Text = Lexer::getSourceText(CR, SM, LO);
-  Lexer Lex(CR.getBegin(), LO, Text.begin(), Text.begin(), Text.end());
-  Token Tok;
-  bool AtEnd = false;
-  while (!AtEnd) {
-    AtEnd = Lex.LexFromRawLexer(Tok);  // true with the last token
-    if (Tok.is(tok::raw_identifier) && isGeneratedName(Tok.getRawIdentifier()))
-      C.report(Diag::GeneratedName, Tok.getLocation()) << Tok.getRawIdentifier();
-  }
+void checkGeneratedNames(const FunctionDecl &FD, CheckContext &C) {
+  // From the parameters on: the function's own name is not in the struct.
+  SourceLocation Begin = FD.getLocation();
+  for (const WrittenIdentifier &Id : identifiersIn(SourceRange(Begin, FD.getBodyRBrace()), C.Ctx))
+    if (!Id.Qualified && Id.Loc != C.Ctx.getSourceManager().getExpansionLoc(Begin) && isGeneratedName(Id.Name))
+      C.report(Diag::GeneratedName, Id.Loc) << Id.Name;
 }
 
 bool returnsAsync(const FunctionDecl &FD) {
@@ -278,7 +268,7 @@ private:
 
 bool checkBody(const FunctionDecl &FD, const CompoundStmt &Body, const FrameAnalysis &Frame, ASTContext &Ctx) {
   CheckContext C{Ctx, Frame};
-  checkMemberNames(Body, C);
+  checkMemberNames(FD, Body, C);
   // A co_await's operand stands in its AST more than once: each statement
   // is checked once, so each problem is reported once.
   llvm::DenseSet<const Stmt *> Seen;
@@ -288,7 +278,7 @@ bool checkBody(const FunctionDecl &FD, const CompoundStmt &Body, const FrameAnal
     for (Check Run : StatementChecks)
       Run(S, C);
   });
-  checkGeneratedNames(SourceRange(FD.getLocation(), FD.getBodyRBrace()), C);
+  checkGeneratedNames(FD, C);
   return !C.Failed;
 }
 

@@ -80,12 +80,6 @@ constexpr DiagInfo Table[] = {
      "a 'case' label nested inside another statement of the switch (as in Duff's device) is not supported with "
      "'co_await' or 'co_return' in the switch",
      "put every label directly in the switch's block"},
-    {Diag::IfConditionVariable, DiagnosticsEngine::Error,
-     "a condition variable initialized by 'co_await' is not supported by asyncc v1",
-     "declare the variable before the 'if'"},
-    {Diag::WhileConditionVariable, DiagnosticsEngine::Error,
-     "a condition variable initialized by 'co_await' is not supported by asyncc v1",
-     "write 'while (true)', declare the variable, then 'if (!x) break;'"},
     {Diag::ForConditionVariable, DiagnosticsEngine::Error,
      "a condition variable initialized by 'co_await' is not supported by asyncc v1", ""},
     {Diag::AwaitInRange, DiagnosticsEngine::Error,
@@ -127,16 +121,16 @@ constexpr DiagInfo Table[] = {
      "another function); asyncc cannot store it in the frame",
      "keep it out of the scope of any co_await, or give it a named type"},
     {Diag::StructuredBinding, DiagnosticsEngine::Error,
-     "a structured binding of an array or a tuple-like type whose scope contains a 'co_await' is not supported by "
-     "asyncc",
+     "asyncc keeps a structured binding in the frame only when it names a member, an array element or what a "
+     "get<i> with a constant index returns",
      "declare a variable and use std::get or an index"},
     {Diag::LambdaCapturesFrame, DiagnosticsEngine::Error,
      "a lambda that captures a variable stored in the async frame is not supported by asyncc v1",
      "pass the variable to the lambda as an argument"},
     {Diag::AsyncVariable, DiagnosticsEngine::Error,
-     "asyncc v1 can keep an Async<T> in the frame only when it is initialized by a call of an ASYNC function of "
-     "this file",
-     ""},
+     "asyncc keeps an Async<T> in the frame only when it is initialized: its type is that of the future it is "
+     "made from",
+     "initialize it where it is declared"},
     {Diag::ArrayVariable, DiagnosticsEngine::Error,
      "asyncc stores an array in the frame only when its size is a constant and it is initialized by braces or not "
      "at all",
@@ -150,6 +144,10 @@ constexpr DiagInfo Table[] = {
     {Diag::TemporaryDestructor, DiagnosticsEngine::Error,
      "this temporary's destructor would run before the await ends instead of after it",
      "store it in a local variable first and pass that"},
+    {Diag::FutureType, DiagnosticsEngine::Error,
+     "asyncc cannot spell the type of this value, which holds the future of an ASYNC function: it is made by a "
+     "method, a call through a pointer or a call with explicit template arguments",
+     "call a function template with deduced arguments, or await the futures separately"},
     {Diag::EvaluatedBefore, DiagnosticsEngine::Error,
      "this is evaluated before a 'co_await' of the same expression, and asyncc cannot keep its value across the "
      "suspension",

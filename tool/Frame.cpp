@@ -4,6 +4,9 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <optional>
 
 using namespace clang;
 
@@ -53,6 +56,12 @@ void FrameAnalysis::findFrameVars(const Stmt *S) {
     scopeHas(IS->getThen(), Await, Return);
     scopeHas(IS->getElse(), Await, Return);
     markDeclaredIn(IS->getInit(), Await, Return);
+    markDeclaredIn(IS->getConditionVariableDeclStmt(), Await, Return);
+  } else if (const auto *WS = dyn_cast<WhileStmt>(S)) {
+    bool Await = false, Return = false;
+    scopeHas(WS->getCond(), Await, Return);
+    scopeHas(WS->getBody(), Await, Return);
+    markDeclaredIn(WS->getConditionVariableDeclStmt(), Await, Return);
   }
   if (isa<LambdaExpr>(S))
     return;
@@ -113,14 +122,21 @@ ValuesBeforeAwaits valuesBeforeAwaits(const Expr *E) {
   ValuesBeforeAwaits Out;
   // Every node in the order Clang completes it: operands left to right,
   // except that the right side of an assignment comes first (C++17); an
-  // await is one node (its operand is evaluated when it starts).
+  // await is one node (its operand is evaluated when it starts). Function
+  // arguments, whose order C++ leaves open, are taken left to right.
   std::vector<const Stmt *> Done;
+  llvm::DenseMap<const Stmt *, const Stmt *> Parent;
+  llvm::DenseMap<const Stmt *, size_t> Index;
   std::function<void(const Stmt *)> visit = [&](const Stmt *S) {
     if (!S)
       return;
     if (!isSuspending(S))
       for (const Stmt *C : inEvaluationOrder(S))
-        visit(C);
+        if (C) {
+          Parent[C] = S;
+          visit(C);
+        }
+    Index[S] = Done.size();
     Done.push_back(S);
   };
   visit(E);
@@ -138,46 +154,145 @@ ValuesBeforeAwaits valuesBeforeAwaits(const Expr *E) {
            (RD->hasUserDeclaredCopyConstructor() || RD->hasUserDeclaredMoveConstructor() ||
             RD->hasUserDeclaredDestructor());
   };
+  auto stable = [&](const Stmt *S) {
+    if (isSuspending(S) || isa<IntegerLiteral>(S) || isa<StringLiteral>(S) || isa<FloatingLiteral>(S) ||
+        isa<CharacterLiteral>(S) || isa<CXXBoolLiteralExpr>(S) || isa<CXXNullPtrLiteralExpr>(S) ||
+        isa<CXXThisExpr>(S) || isa<ParenExpr>(S) || isa<DeclRefExpr>(S))
+      return true;
+    if (const auto *Cast = dyn_cast<ImplicitCastExpr>(S))
+      return Cast->getCastKind() != CK_LValueToRValue && Cast->getCastKind() != CK_UserDefinedConversion &&
+             Cast->getCastKind() != CK_ConstructorConversion;
+    // Built-in arithmetic on values that are stable or kept computes the
+    // same whenever it runs.
+    if (const auto *BO = dyn_cast<BinaryOperator>(S))
+      return !BO->isAssignmentOp() && !BO->isCommaOp() && BO->getType()->isScalarType();
+    if (const auto *UO = dyn_cast<UnaryOperator>(S))
+      return (UO->getOpcode() == UO_Minus || UO->getOpcode() == UO_Plus || UO->getOpcode() == UO_LNot ||
+              UO->getOpcode() == UO_Not) &&
+             UO->getType()->isScalarType();
+    if (isa<MaterializeTemporaryExpr>(S) || isa<CXXBindTemporaryExpr>(S))
+      return containsAwait(S) && !observable(cast<Expr>(S)->getType());
+    if (const auto *ME = dyn_cast<MemberExpr>(S))
+      return !ME->isArrow() || isa<CXXThisExpr>(ME->getBase()->IgnoreImplicit());
+    return false;
+  };
+  // What can be kept of a node: its value, its address, or (a void value
+  // or one discarded) only its effects.
+  auto howKept = [&](const Expr *X) -> std::optional<Hoist::Kind> {
+    const Stmt *P = Parent.lookup(X);
+    const auto *Comma = dyn_cast_or_null<BinaryOperator>(P);
+    if ((Comma && Comma->isCommaOp() && Comma->getLHS() == X) ||
+        (isa_and_nonnull<CastExpr>(P) && cast<CastExpr>(P)->getType()->isVoidType()))
+      return Hoist::Discarded;
+    QualType T = X->getType();
+    if (T->isVoidType() || T->isSpecificPlaceholderType(BuiltinType::BoundMember) || T->isFunctionType() ||
+        T.isVolatileQualified())
+      return std::nullopt;
+    if (isa<MaterializeTemporaryExpr>(X))
+      return Hoist::Object;
+    if (X->isGLValue())
+      return X->refersToBitField() ? std::nullopt : std::optional(Hoist::Address);
+    if (T->isScalarType())
+      return Hoist::Scalar;
+    if (T->isRecordType() && !observable(T))
+      return Hoist::Object;
+    return std::nullopt;
+  };
+  llvm::DenseSet<const Stmt *> Covered;
   for (size_t I = 0; I < LastAwait; ++I) {
     const Stmt *S = Done[I];
-    bool Stable = isSuspending(S) || isa<IntegerLiteral>(S) || isa<StringLiteral>(S) || isa<FloatingLiteral>(S) ||
-                  isa<CharacterLiteral>(S) || isa<CXXBoolLiteralExpr>(S) || isa<CXXNullPtrLiteralExpr>(S) ||
-                  isa<CXXThisExpr>(S) || isa<ParenExpr>(S) || isa<DeclRefExpr>(S) || isa<MemberExpr>(S);
-    if (const auto *Cast = dyn_cast<ImplicitCastExpr>(S)) {
-      const Expr *Sub = Cast->getSubExpr()->IgnoreParens();
-      bool ReadsVariable = Cast->getCastKind() == CK_LValueToRValue && (isa<DeclRefExpr>(Sub) || isa<MemberExpr>(Sub));
-      Stable = !ReadsVariable && Cast->getCastKind() != CK_UserDefinedConversion &&
-               Cast->getCastKind() != CK_ConstructorConversion;
-      // A variable's scalar value read before an await is read into the
-      // frame just before that await starts, as C++ would read it.
-      const auto *Member = dyn_cast<MemberExpr>(Sub);
-      bool OwnMember = Member && isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts());
-      if (ReadsVariable && (isa<DeclRefExpr>(Sub) || OwnMember) && Cast->getType()->isScalarType() &&
-          !Cast->getType().isVolatileQualified()) {
-        size_t Next = I + 1;
-        while (Next < Done.size() && !isSuspending(Done[Next]))
-          ++Next;
-        Out.Hoists.push_back({Sub, Cast->getType(), cast<Expr>(Done[Next])});
-        Stable = true;
-      }
-    }
-    // Built-in arithmetic on values that are stable or read into the frame
-    // computes the same whenever it runs.
-    if (const auto *BO = dyn_cast<BinaryOperator>(S))
-      Stable = !BO->isAssignmentOp() && !BO->isCommaOp() && BO->getType()->isScalarType();
-    if (const auto *UO = dyn_cast<UnaryOperator>(S))
-      Stable = (UO->getOpcode() == UO_Minus || UO->getOpcode() == UO_Plus || UO->getOpcode() == UO_LNot ||
-                UO->getOpcode() == UO_Not) &&
-               UO->getType()->isScalarType();
-    if (isa<MaterializeTemporaryExpr>(S) || isa<CXXBindTemporaryExpr>(S))
-      Stable = containsAwait(S) && !observable(cast<Expr>(S)->getType());
-    if (const auto *ME = dyn_cast<MemberExpr>(S))
-      Stable = !ME->isArrow() || isa<CXXThisExpr>(ME->getBase()->IgnoreImplicit());
-    if (!Stable) {
+    if (Covered.count(S) || stable(S))
+      continue;
+    size_t Next = I + 1;
+    while (!isSuspending(Done[Next]))
+      ++Next;
+    // The largest expression evaluated wholly before that await which can
+    // be kept: up through its parents while they end before it.
+    const Stmt *Top = nullptr;
+    for (const Stmt *X = S; X && Index.lookup(X) < Next; X = Parent.lookup(X))
+      if (isa<Expr>(X) && howKept(cast<Expr>(X)))
+        Top = X;
+    if (!Top) {
       Out.Refused = S;
       return Out;
     }
+    forEachStmt(Top, [&](const Stmt *X) { Covered.insert(X); });
+    Out.Hoists.push_back({cast<Expr>(Top), *howKept(cast<Expr>(Top)), cast<Expr>(Done[Next])});
   }
+  return Out;
+}
+
+namespace {
+
+// Whether a value of type T can hold the address of anything: pointers,
+// references and classes with such members can; integers and enums cannot.
+bool mayHoldAddress(QualType T) {
+  T = T.getCanonicalType();
+  if (const auto *AT = T->getAsArrayTypeUnsafe())
+    return mayHoldAddress(AT->getElementType());
+  if (T->isVoidType() || T->isIntegralOrEnumerationType() || T->isRealFloatingType() || T->isNullPtrType())
+    return false;
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || RD->isPolymorphic() || RD->getNumVBases() != 0)
+    return true;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (mayHoldAddress(B.getType()))
+      return true;
+  for (const FieldDecl *F : RD->fields())
+    if (mayHoldAddress(F->getType()))
+      return true;
+  return false;
+}
+
+bool observableDestructor(QualType T) {
+  const auto *RD = T->getAsCXXRecordDecl();
+  const CXXDestructorDecl *D = RD ? RD->getDestructor() : nullptr;
+  return D && D->isUserProvided() && !RD->isInStdNamespace();
+}
+
+} // namespace
+
+OperandTemporaries operandTemporaries(const Expr *Operand) {
+  OperandTemporaries Out;
+  // Parents of the node being visited, innermost last.
+  std::vector<const Stmt *> Parents;
+  std::function<void(const Stmt *)> visit = [&](const Stmt *X) {
+    if (!X || isa<CoawaitExpr>(X) || isa<LambdaExpr>(X) || Out.Refused)
+      return;  // a nested await's own temporaries are its business
+    // asyncc::boxed moves its argument to the heap at once: what is left
+    // of the temporary is a moved-from shell.
+    if (const auto *Call = dyn_cast<CallExpr>(X);
+        Call && Call->getDirectCallee() && Call->getDirectCallee()->getQualifiedNameAsString() == "asyncc::boxed")
+      return;
+    Parents.push_back(X);
+    for (const Stmt *C : inEvaluationOrder(X))
+      visit(C);
+    Parents.pop_back();
+    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X);
+        MTE && MTE->getStorageDuration() == SD_FullExpression) {
+      // The call or construction it is an argument of.
+      const Expr *User = nullptr;
+      for (auto It = Parents.rbegin(); It != Parents.rend() && !User; ++It)
+        if (isa<CallExpr>(*It) || isa<CXXConstructExpr>(*It))
+          User = cast<Expr>(*It);
+        else if (!isa<ImplicitCastExpr>(*It) && !isa<CXXBindTemporaryExpr>(*It) && !isa<ParenExpr>(*It))
+          break;
+      bool Unseen = MTE->getType().isDestructedType() == QualType::DK_none && User && !mayHoldAddress(User->getType());
+      if (!Unseen)
+        Out.Kept.push_back(MTE);
+      return;
+    }
+    // The operand's own value is the future, stored in the frame.
+    if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(X); BT && observableDestructor(BT->getType())) {
+      auto It = Parents.rbegin();
+      while (It != Parents.rend() && (isa<CastExpr>(*It) || isa<ParenExpr>(*It) || isa<InitListExpr>(*It) ||
+                                       isa<CXXBindTemporaryExpr>(*It)))
+        ++It;
+      if (It != Parents.rend() && !isa<MaterializeTemporaryExpr>(*It))
+        Out.Refused = BT;
+    }
+  };
+  visit(strip(Operand));
   return Out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/AST/Stmt.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -38,22 +39,46 @@ private:
   llvm::DenseSet<const clang::VarDecl *> FrameVars;
 };
 
-// A read of a scalar variable that C++ evaluates before an await of the
-// same full-expression: kept in the frame, read just before that await.
+// A value C++ computes before an await of the same full-expression and
+// uses after it: computed into the frame just before that await, in the
+// order C++ evaluates them, then read where it stood.
 struct Hoist {
-  const clang::Expr *Read;
-  clang::QualType Type;
+  enum Kind {
+    Scalar,    // a scalar prvalue, kept by value
+    Address,   // a glvalue, kept as a pointer
+    Object,    // a class prvalue or a materialized temporary, made in the frame
+    Discarded, // a void or discarded value (the left of a comma): a statement
+  };
+  const clang::Expr *Value;
+  Kind HowKept;
   const clang::Expr *Before;  // an await or a short-circuit that awaits
 };
 
-// What E computes before its last await. Literals, names bound to
-// references and function names stay the same across a suspension; so do
-// reads of scalar variables, read into the frame (Hoists). Anything else (a
-// call, a temporary) is Refused: the first such node.
+// What E computes before its last await. Literals, names and built-in
+// arithmetic on what is kept stay the same across a suspension; any other
+// value (a read of a variable, a call, a temporary) is hoisted, the largest
+// expression evaluated wholly before one await at a time. Refused: the
+// first value that cannot be kept (a bit-field, a void value used, a class
+// value whose copy or destructor would show).
 struct ValuesBeforeAwaits {
   std::vector<Hoist> Hoists;
   const clang::Stmt *Refused = nullptr;
 };
 ValuesBeforeAwaits valuesBeforeAwaits(const clang::Expr *E);
+
+// The temporaries of an await's operand that must outlive the statement
+// making its future: C++ destroys them at the end of the full-expression,
+// after the await. Materialized temporaries (bound to a reference, or
+// whose member is used), innermost first, as they are made; one that no
+// one can see after its call returns (trivially destroyed, bound to an
+// argument of a call whose value can hold no address) is left out. A
+// parameter object whose destructor is observable (a user's class, passed
+// by value) dies with the call's statement, not after the await: Refused.
+struct OperandTemporaries {
+  std::vector<const clang::MaterializeTemporaryExpr *> Kept;
+  const clang::Expr *Refused = nullptr;
+};
+OperandTemporaries operandTemporaries(const clang::Expr *Operand);
+
 
 } // namespace asyncc::tool

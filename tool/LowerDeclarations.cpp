@@ -64,16 +64,15 @@ void Lowerer::lowerVar(const VarDecl *VD) {
     return lowerArrayVar(VD);
   // A future of another async function kept in a variable: after the
   // transformation its type is that function's struct, not Async<T>.
-  if (const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl());
-      TSD && TSD->getQualifiedNameAsString() == "asyncc::Async") {
-    const auto *Call = VD->getInit() ? dyn_cast<CallExpr>(strip(VD->getInit())) : nullptr;
-    if (!Call || !Call->getDirectCallee() || !isAsync(*Call->getDirectCallee())) {
+  if (involvesAsync(T)) {
+    if (!VD->getInit()) {
       report(Diag::AsyncVariable, VD->getLocation());
       return;
     }
-    Type = futureType(VD->getInit());
-    if (Failed)
+    Type = exprType(VD->getInit(), VD->getLocation());
+    if (Type.empty())
       return;
+    VarType[VD] = Type;
   }
   std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
   std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
@@ -159,10 +158,42 @@ void Lowerer::bindNames(const VarDecl *VD) {
   const auto *DD = dyn_cast<DecompositionDecl>(VD);
   if (!DD)
     return;
+  std::string Object = VarPath[VD];
   for (const BindingDecl *B : DD->bindings()) {
     const Expr *E = B->getBinding() ? B->getBinding()->IgnoreImplicit() : nullptr;
-    if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
-      BindingPath[B] = VarPath[VD] + "." + ME->getMemberDecl()->getNameAsString();
+    if (const auto *ME = dyn_cast_or_null<MemberExpr>(E)) {
+      BindingPath[B] = Object + "." + ME->getMemberDecl()->getNameAsString();
+      continue;
+    }
+    if (const auto *AS = dyn_cast_or_null<ArraySubscriptExpr>(E)) {
+      BindingPath[B] = Object + "[" + text(AS->getIdx()->getSourceRange()) + "]";
+      if (const auto *Index = dyn_cast<IntegerLiteral>(AS->getIdx()->IgnoreImplicit()))
+        BindingPath[B] = Object + "[" + llvm::toString(Index->getValue(), 10, false) + "]";
+      continue;
+    }
+    // A tuple-like type: each name is a reference to what get<i> returned,
+    // made once, kept in the frame as a pointer.
+    const VarDecl *Holding = B->getHoldingVar();
+    const auto *Get = Holding && Holding->getInit() ? dyn_cast<CallExpr>(Holding->getInit()->IgnoreImplicit()) : nullptr;
+    const FunctionDecl *Callee = Get ? Get->getDirectCallee() : nullptr;
+    const TemplateArgumentList *Args = Callee ? Callee->getTemplateSpecializationArgs() : nullptr;
+    if (!Args || Args->size() == 0 || Args->get(0).getKind() != TemplateArgument::Integral) {
+      report(Diag::StructuredBinding, B->getLocation());
+      return;
+    }
+    std::string Index = llvm::toString(Args->get(0).getAsIntegral(), 10);
+    const Expr *Source = isa<CXXMemberCallExpr>(Get) ? cast<CXXMemberCallExpr>(Get)->getImplicitObjectArgument()
+                                                      : Get->getArg(0);
+    std::string From = Source->isXValue() ? "std::move(" + Object + ")" : Object;
+    std::string Call = isa<CXXMemberCallExpr>(Get) ? From + ".get<" + Index + ">()"
+                                                    : Callee->getQualifiedNameAsString() + "<" + Index + ">(" + From + ")";
+    QualType Referenced = Holding->getType().getNonReferenceType();
+    if (!spellable(Referenced, B->getLocation(), "this binding"))
+      return;
+    std::string Slot = Layout.addSlotTo(Layout.home(), slotName(VD) + "_" + B->getNameAsString(),
+                                        typeName(Referenced) + " *", "the binding " + B->getNameAsString());
+    emit(Slot + " = asyncc::detail::address(" + Call + ");");
+    BindingPath[B] = "(*" + Slot + ")";
   }
 }
 
@@ -204,7 +235,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   unsigned LiveAtEntry = CurrentLive;
   openBlock();
   emit("// " + oneLine(originalText(SourceRange(RF->getBeginLoc(), RF->getRParenLoc()))));
-  Layout.openScope("s" + std::to_string(BlockCount++));
+  Layout.openScope(numbered("s", BlockCount++));
   if (RF->getInit())
     lowerStmt(RF->getInit());
   const Expr *RangeInit = RF->getRangeInit();
@@ -260,7 +291,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   open(PollNode::Loop, "for (; " + Begin + " != " + End + "; ++" + Begin + ")");
   openBlock();
   enterLoop();
-  Layout.openStruct("b" + std::to_string(BlockCount++));
+  Layout.openStruct(numbered("b", BlockCount++));
   const VarDecl *LoopVar = RF->getLoopVariable();
   QualType T = LoopVar->getType();
   if (!spellable(T, LoopVar->getLocation(), "the loop variable"))

@@ -9,6 +9,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace clang;
 
@@ -48,12 +49,53 @@ std::string Lowerer::futureType(const Expr *Operand) {
   QualType T = E->getType();
   if (!spellable(T, Operand->getBeginLoc(), "the awaited future"))
     return "";
+  if (involvesAsync(T))
+    return exprType(Operand, Operand->getBeginLoc());
   // What a function template returns is spelled by what it denotes: its
   // sugar names the template's own parameters and aliases.
   if (const auto *Call = dyn_cast<CallExpr>(E); Call && Call->getDirectCallee() &&
                                                 Call->getDirectCallee()->isTemplateInstantiation())
     return T.getCanonicalType().getUnqualifiedType().getAsString(Policy);
   return typeName(T.getUnqualifiedType());
+}
+
+// The type of E (without reference) as the emitted code spells it. Where it
+// involves the future of an ASYNC function, it is what E denotes after the
+// transformation: that function's struct for a call of it, a variable's
+// emitted type, and for a call of a function template (join, select,
+// timeout) what it returns given those: decltype of the call made of
+// std::declval of its arguments' emitted types.
+std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
+  QualType T = E->getType().getNonReferenceType().getUnqualifiedType();
+  if (!involvesAsync(T))
+    return typeName(T);
+  const Expr *X = strip(E);
+  if (const auto *Call = dyn_cast<CallExpr>(X); Call && Call->getDirectCallee() && isAsync(*Call->getDirectCallee()))
+    return futureType(X);
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(X))
+    if (auto It = VarType.find(Ref->getDecl()); It != VarType.end())
+      return It->second;
+  const auto *Call = dyn_cast<CallExpr>(X);
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  const auto *Named = Call ? dyn_cast<DeclRefExpr>(Call->getCallee()->IgnoreImplicit()) : nullptr;
+  if (!Callee || !Named || Named->hasExplicitTemplateArgs() || isa<CXXMethodDecl>(Callee)) {
+    report(Diag::FutureType, Loc);
+    return "";
+  }
+  std::vector<std::string> Args;
+  for (const Expr *Arg : Call->arguments()) {
+    std::string Type = exprType(Arg, Loc);
+    if (Type.empty())
+      return "";
+    const Expr *Written = Arg->IgnoreImplicit();
+    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Arg->IgnoreParens()))
+      Written = MTE->getSubExpr();
+    Args.push_back("std::declval<" + Type + (Written->isLValue() ? "&" : Written->isXValue() ? "&&" : "") + ">()");
+  }
+  std::string Decltype = "decltype(" + Callee->getQualifiedNameAsString() + "(" + llvm::join(Args, ", ") + "))";
+  return X->isGLValue() || Call->getCallReturnType(Ctx)->isReferenceType()
+             ? "std::remove_reference_t<" + Decltype + ">"
+             : Decltype;
 }
 
 std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepAll) {
@@ -74,28 +116,22 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
 
   // Several awaits, results kept to the end or values read before an await:
   // a struct holds them beside a union of the sub-futures.
-  bool Group = Awaits.size() > 1 || KeepAll || !Hoists.empty() || llvm::any_of(Awaits, isShortCircuit);
+  bool Group = Awaits.size() > 1 || KeepAll || !Hoists.empty() || llvm::any_of(Awaits, [](const Expr *A) {
+                 const auto *CA = dyn_cast<CoawaitExpr>(A);
+                 return !CA || !operandTemporaries(CA->getOperand()).Kept.empty();
+               });
   LayoutBuilder::Open GroupHome;
   if (Group) {
-    Layout.openStruct("e" + std::to_string(++GroupCount));
+    Layout.openStruct(numbered("e", ++GroupCount));
     GroupHome = Layout.innermost();
     Layout.openAlternatives();
   }
   std::vector<std::string> KeptReady;
   std::string LastReady;
   for (size_t I = 0; I != Awaits.size(); ++I) {
-    for (const Hoist &H : Hoists) {
-      if (H.Before != Awaits[I])
-        continue;
-      renameIn(H.Read);
-      SourceRange ReadRange = SM.getExpansionRange(H.Read->getSourceRange()).getAsRange();
-      std::string Source = text(ReadRange);
-      std::string Temp = Layout.addSlotTo(GroupHome, "tmp" + std::to_string(++TempCount),
-                                   typeName(H.Type.getUnqualifiedType()),
-                                   "value of " + oneLine(originalText(ReadRange)) + " before the await");
-      emit(Temp + " = " + Source + ";");
-      Scratch.ReplaceText(ReadRange.getBegin(), Source.size(), Temp);
-    }
+    for (const Hoist &H : Hoists)
+      if (H.Before == Awaits[I] && !keepValue(H, GroupHome, KeptReady))
+        return std::nullopt;
     bool Last = I + 1 == Awaits.size();
     if (isShortCircuit(Awaits[I])) {
       // Its own full-expressions inside: they must not take the hoists, nor
@@ -142,12 +178,12 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, bool KeepAll, const L
   bool Borrowed = Stripped->isLValue() && !isa<MaterializeTemporaryExpr>(Operand->IgnoreParens());
   if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Operand))
     Borrowed = !MTE->getSubExpr()->isPRValue() && Stripped->isLValue();
-  if (!checkTemporaries(Stripped))
-    return false;
   std::string FutureType = Borrowed ? typeName(Stripped->getType().getUnqualifiedType()) : futureType(Operand);
   if (Failed)
     return false;
   renameIn(Operand);
+  if (!keepTemporaries(Operand, GroupHome, KeptReady))
+    return false;
   std::string OperandText = text(Operand->getSourceRange());
   std::string FuturePath;
   unsigned LiveBefore = CurrentLive;
@@ -155,7 +191,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, bool KeepAll, const L
   if (Borrowed) {
     FuturePath = "(" + OperandText + ")";
   } else {
-    FuturePath = Layout.addSlot("await" + N, FutureType, Flat);
+    FuturePath = Layout.addSlot(numbered("await", Number), FutureType, Flat);
     emit("::new (static_cast<void*>(&" + FuturePath + ")) " + FutureType + "(" + OperandText + ");");
     construct(FuturePath, "std::destroy_at(&" + FuturePath + ");");
   }
@@ -164,11 +200,11 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, bool KeepAll, const L
   State.SourceText = Flat;
   State.Line = PL.getLine();
   State.Live = CurrentLive;
-  State.Entry = Tries.empty() ? "resume" + N : Tries.front().Label;
+  State.Entry = Tries.empty() ? numbered("resume", Number) : Tries.front().Label;
   if (!Tries.empty())
-    Tries.back().Targets.push_back({State.Name, "resume" + N});
+    Tries.back().Targets.push_back({State.Name, numbered("resume", Number)});
   Out.States.push_back(State);
-  add(PollNode::Await, "").State = Number;
+  add(PollNode::Await, numbered("resume", Number)).State = Number;
   if (Last && !AfterLastResume.empty()) {
     emit(AfterLastResume);
     AfterLastResume.clear();
@@ -179,7 +215,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, bool KeepAll, const L
   if (Keep) {
     // Alive until the end of the full-expression, across later awaits:
     // the struct of the group, beside the futures' union.
-    Ready = Layout.addSlotTo(GroupHome, "ready" + N, ReadyType, "value of " + Flat);
+    Ready = Layout.addSlotTo(GroupHome, numbered("ready", Number), ReadyType, "value of " + Flat);
     // Poll into a local first: a pending result must not be kept.
     // A pending Poll holds nothing: it is simply made again next time.
     emit("::new (static_cast<void*>(&" + Ready + ")) " + ReadyType + "(" + FuturePath + ".poll(cx));");
@@ -189,7 +225,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, bool KeepAll, const L
     construct(Ready, "std::destroy_at(&" + Ready + ");");
     KeptReady.push_back(Ready);
   } else {
-    Ready = "ready" + N;
+    Ready = numbered("ready", Number);
     emit("auto " + Ready + " = " + FuturePath + ".poll(cx);");
     emit("if (" + Ready + ".is_pending()) return asyncc::Poll<Output>::pending();");
     if (!Borrowed)
@@ -203,37 +239,111 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, bool KeepAll, const L
   return true;
 }
 
-// Temporaries of the operand die with the statement that makes the future,
-// not when the await ends as with native co_await.
-bool Lowerer::checkTemporaries(const Expr *Operand) {
-  bool Ok = true;
-  std::function<void(const Stmt *)> visit = [&](const Stmt *X) {
-    if (!X || isa<CoawaitExpr>(X) || isa<LambdaExpr>(X) || !Ok)
-      return;  // a nested await's own temporaries are its business
-    // asyncc::boxed moves its argument to the heap at once: what is left
-    // of the temporary is a moved-from shell.
-    if (const auto *Call = dyn_cast<CallExpr>(X);
-        Call && Call->getDirectCallee() && Call->getDirectCallee()->getQualifiedNameAsString() == "asyncc::boxed")
-      return;
-    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X);
-        MTE && MTE->getStorageDuration() == SD_FullExpression) {
-      report(Diag::TemporaryReference, MTE->getExprLoc());
-      Ok = false;
-      return;
+// The temporaries of an await's operand live, as C++ keeps them, to the end
+// of the full-expression: each is made in the frame where it stands in the
+// operand, in the struct of the group (GroupHome), and destroyed by
+// endFullExpr in the reverse order.
+bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &GroupHome,
+                              std::vector<std::string> &Kept) {
+  OperandTemporaries Temps = operandTemporaries(Operand);
+  if (Temps.Refused) {
+    report(Diag::TemporaryDestructor, Temps.Refused->getExprLoc());
+    return false;
+  }
+  for (const MaterializeTemporaryExpr *MTE : Temps.Kept) {
+    QualType T = MTE->getType().getUnqualifiedType();
+    if (!spellable(T, MTE->getExprLoc(), "this temporary"))
+      return false;
+    SourceRange Range = SM.getExpansionRange(MTE->getSourceRange()).getAsRange();
+    std::string Source = text(Range);
+    std::string Type = exprType(MTE->getSubExpr(), MTE->getExprLoc());
+    if (Type.empty())
+      return false;
+    std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", ++TempCount), Type,
+                                        "temporary " + oneLine(originalText(Range)));
+    std::string New = placementNew(Slot, T, Type, MTE->getSubExpr(), Source);
+    std::string Value;
+    if (T.isDestructedType() != QualType::DK_none) {
+      unsigned Before = CurrentLive;
+      CurrentLive = addLiveNode(Slot, "std::destroy_at(&" + Slot + ");");
+      Value = "asyncc::detail::made(" + New + ", live, Live::" + Out.Live[Before].Name + ", Live::" +
+              Out.Live[CurrentLive].Name + ")";
+      Kept.push_back(Slot);
+    } else {
+      Value = "asyncc::detail::made(" + New + ")";
     }
-    if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(X)) {
-      const CXXDestructorDecl *D = BT->getTemporary()->getDestructor();
-      if (D && D->isUserProvided() && !D->getParent()->isInStdNamespace()) {
-        report(Diag::TemporaryDestructor, BT->getExprLoc());
-        Ok = false;
-        return;
+    Scratch.ReplaceText(Range.getBegin(), Source.size(), Value);
+  }
+  return true;
+}
+
+// A value computed before an await and used after it (Frame.h): computed
+// into the group's struct (GroupHome) in a statement of its own, then read
+// from there where it stood.
+bool Lowerer::keepValue(const Hoist &H, const LayoutBuilder::Open &GroupHome, std::vector<std::string> &Kept) {
+  const Expr *X = H.Value;
+  renameIn(X);
+  if (!keepTemporaries(X, GroupHome, Kept))
+    return false;
+  SourceRange Range = SM.getExpansionRange(X->getSourceRange()).getAsRange();
+  std::string Source = text(Range);
+  std::string Flat = oneLine(originalText(Range));
+  std::string Value;
+  if (H.HowKept == Hoist::Discarded) {
+    emit(Source + ";");
+    Value = "(void)0";
+  } else {
+    QualType T = X->getType().getUnqualifiedType();
+    if (!spellable(T, X->getExprLoc(), "this value"))
+      return false;
+    std::string Type = H.HowKept == Hoist::Address ? typeName(X->getType()) : exprType(X, X->getExprLoc());
+    if (Type.empty())
+      return false;
+    if (Type.find_first_of("([") != std::string::npos)
+      Type = "asyncc::detail::type_t<" + Type + ">";
+    ++TempCount;
+    if (H.HowKept == Hoist::Address) {
+      std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", TempCount), Type + " *", "address of " + Flat + " before the await");
+      emit(Slot + " = asyncc::detail::address(" + Source + ");");
+      Value = X->isXValue() ? "std::move(*" + Slot + ")" : "(*" + Slot + ")";
+    } else if (H.HowKept == Hoist::Scalar) {
+      std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", TempCount), Type, "value of " + Flat + " before the await");
+      emit(Slot + " = " + Source + ";");
+      Value = Slot;
+    } else {
+      std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", TempCount), Type, "value of " + Flat + " before the await");
+      const Expr *Made = X;
+      if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X))
+        Made = MTE->getSubExpr();
+      emit(placementNew(Slot, T, Type, Made, Source) + ";");
+      if (T.isDestructedType() != QualType::DK_none) {
+        construct(Slot, T);
+        Kept.push_back(Slot);
       }
+      Value = "std::move(" + Slot + ")";
     }
-    for (const Stmt *C : X->children())
-      visit(C);
-  };
-  visit(Operand);
-  return Ok;
+  }
+  Scratch.ReplaceText(Range.getBegin(), Source.size(), Value);
+  return true;
+}
+
+// `::new (&Slot) T(...)`: T made from Made (whose text is Source) as C++
+// makes it, from a braced list, by an implicit conversion, or as the prvalue
+// it is.
+std::string Lowerer::placementNew(const std::string &Slot, QualType T, const std::string &Type, const Expr *Made,
+                                  const std::string &Source) {
+  Made = Made->IgnoreImplicit();
+  const auto *Construct = dyn_cast<CXXConstructExpr>(Made);
+  bool Braced = isa<InitListExpr>(Made) ||
+                (Construct && Construct->isListInitialization() && !isa<CXXTemporaryObjectExpr>(Construct));
+  bool Converted = !Braced && (Construct ? !isa<CXXTemporaryObjectExpr>(Construct) &&
+                                               Construct->getParenOrBraceRange().isInvalid()
+                                         : !Ctx.hasSameUnqualifiedType(Made->getType(), T));
+  std::string NewType = Type.find_first_of("([") == std::string::npos ? Type : "asyncc::detail::type_t<" + Type + ">";
+  std::string Init = Braced                           ? Source
+                     : Converted && T->isRecordType() ? "(asyncc::detail::implicitly<" + Type + ">(" + Source + "))"
+                                                      : "(" + Source + ")";
+  return "::new (static_cast<void*>(&" + Slot + ")) " + NewType + Init;
 }
 
 // `a && b`, `a || b` or `c ? x : y` with awaits where C++ may skip them:
@@ -242,13 +352,13 @@ bool Lowerer::checkTemporaries(const Expr *Operand) {
 std::optional<std::string> Lowerer::lowerShortCircuit(const Expr *E, const LayoutBuilder::Open &GroupHome,
                                                       std::vector<std::string> &Kept) {
   std::string Flat = oneLine(originalText(E->getSourceRange()));
-  std::string N = std::to_string(++TempCount);
+  std::string Temp = numbered("tmp", ++TempCount);
   emit("// " + Flat);
   auto toBool = [](const std::string &Slot) {
     return [Slot](const std::string &Value) { return Slot + " = static_cast<bool>(" + Value + ");"; };
   };
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
-    std::string Slot = Layout.addSlotTo(GroupHome, "tmp" + N, "bool", "value of " + Flat);
+    std::string Slot = Layout.addSlotTo(GroupHome, Temp, "bool", "value of " + Flat);
     if (!emitWithValue(BO->getLHS(), toBool(Slot)))
       return std::nullopt;
     open(PollNode::If, std::string("if (") + (BO->getOpcode() == BO_LAnd ? "" : "!") + Slot + ")");
@@ -263,14 +373,14 @@ std::optional<std::string> Lowerer::lowerShortCircuit(const Expr *E, const Layou
   QualType T = E->getType();
   if (!spellable(T, E->getBeginLoc(), "the value of this '?:'"))
     return std::nullopt;
-  std::string Cond = Layout.addSlotTo(GroupHome, "tmp" + N + "_cond", "bool", "condition of " + Flat);
+  std::string Cond = Layout.addSlotTo(GroupHome, Temp + "_cond", "bool", "condition of " + Flat);
   if (!emitWithValue(CO->getCond(), toBool(Cond)))
     return std::nullopt;
   // A glvalue is kept as a pointer; a prvalue is made in the slot.
   bool Glvalue = E->isGLValue();
   bool Object = !Glvalue && T->isRecordType();
   std::string Type = typeName(T.getUnqualifiedType());
-  std::string Slot = Layout.addSlotTo(GroupHome, "tmp" + N, Glvalue ? typeName(T) + "*" : Type, "value of " + Flat);
+  std::string Slot = Layout.addSlotTo(GroupHome, Temp, Glvalue ? typeName(T) + "*" : Type, "value of " + Flat);
   auto make = [&](const std::string &Value) {
     if (Glvalue)
       return Slot + " = std::addressof(" + Value + ");";

@@ -30,6 +30,20 @@ Lowerer::Lowerer(const FunctionDecl &FD, ASTContext &Ctx, StringRef File)
 
 // ---- Text -------------------------------------------------------------------
 
+std::string Lowerer::numbered(StringRef Prefix, unsigned N) {
+  auto [It, New] = Prefixes.try_emplace(Prefix, Prefix.str());
+  if (New) {
+    auto takenBy = [&](StringRef Candidate) {
+      return llvm::any_of(Written, [&](StringRef Name) {
+        return Name.size() > Candidate.size() && Name.starts_with(Candidate) && isDigit(Name[Candidate.size()]);
+      });
+    };
+    while (takenBy(It->second))
+      It->second += "_";
+  }
+  return It->second + std::to_string(N);
+}
+
 std::string Lowerer::text(SourceRange R) {
   // One character past the end, then dropped: the Rewriter maps an end
   // that falls on a replaced token to the middle of the replacement.
@@ -420,6 +434,8 @@ std::optional<LoweredFunction> Lowerer::run() {
     return std::nullopt;
   }
   Frame.emplace(UserBody);
+  for (const WrittenIdentifier &Id : identifiersIn(SourceRange(FD.getBeginLoc(), FD.getBodyRBrace()), Ctx))
+    Written.push_back(Id.Name);
   if (!checkBody(FD, *UserBody, *Frame, Ctx))
     return std::nullopt;
   OpenNodes.emplace_back().K = PollNode::Block;  // the top: where poll's dispatch leads

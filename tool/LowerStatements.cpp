@@ -49,7 +49,7 @@ void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
   // The block's variables are members of its struct; its awaits and nested
   // blocks, which never coexist, share one union beside them.
   if (HasFrame) {
-    Layout.openScope("b" + std::to_string(BlockCount++));
+    Layout.openScope(numbered("b", BlockCount++));
     Layout.openAlternatives();
   }
   for (const Stmt *Child : CS->body()) {
@@ -101,7 +101,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
     emit("// do ... while (" + flat(Cond) + ")");
   else
     emit("// for (" + flat(For->getInit()) + " " + flat(Cond) + "; " + flat(Inc) + ")");
-  Layout.openScope("s" + std::to_string(BlockCount++));
+  Layout.openScope(numbered("s", BlockCount++));
   if (For && For->getInit())
     lowerStmt(For->getInit());
   std::string First = (Do || For) ? Layout.addSlot("first", "bool", "the first iteration") : "";
@@ -115,6 +115,22 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   auto test = [&]() {
     if (!Cond)
       return true;
+    if (const VarDecl *CondVar = While ? While->getConditionVariable() : nullptr) {
+      // `while (T x = e)`: x is made each iteration, tested, and destroyed
+      // at the end of the iteration or when the test fails.
+      lowerStmt(While->getConditionVariableDeclStmt());
+      if (Failed)
+        return false;
+      unsigned Saved = CurrentLive;
+      open(PollNode::If, "if (!(" + conditionVariableName(CondVar) + "))");
+      openBlock();
+      destroyDownTo(BreakLive.back());
+      add(PollNode::Break, "break;");
+      closeBlock();
+      close();
+      CurrentLive = Saved;
+      return true;
+    }
     if (containsAwait(Cond)) {
       if (!emitCondition(Cond, CondSlot))
         return false;
@@ -155,6 +171,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
     return;
   }
   lowerSubStmt(Body);
+  destroyDownTo(ContinueLive.back());
   leaveLoop();
   closeBlock();
   close();
@@ -172,7 +189,7 @@ void Lowerer::lowerSwitch(const SwitchStmt *SW) {
   bool Storage = CondAwaits || (SW->getInit() && Frame->hasFrameStorage(SW->getInit()));
   openBlock();
   if (Storage) {
-    Layout.openScope("s" + std::to_string(BlockCount++));
+    Layout.openScope(numbered("s", BlockCount++));
   }
   if (SW->getInit())
     lowerStmt(SW->getInit());
@@ -217,7 +234,7 @@ void Lowerer::lowerTry(const CXXTryStmt *TS) {
   bool Dispatch = containsAwait(TS->getTryBlock());
   std::string Label;
   if (Dispatch) {
-    Label = "try" + std::to_string(++TryCount);
+    Label = numbered("try", ++TryCount);
     Tries.push_back({Label, {}});
     Out.ResumesInsideTry = true;
     emitLabel(Label + ":");
@@ -328,7 +345,8 @@ void Lowerer::lowerStmt(const Stmt *S) {
       lowerIfConstexpr(IS);
     else
       lowerIf(IS);
-  } else if ((isa<WhileStmt>(S) && containsAwait(cast<WhileStmt>(S)->getCond())) ||
+  } else if ((isa<WhileStmt>(S) && (containsAwait(cast<WhileStmt>(S)->getCond()) ||
+                                    lowersConditionVariable(cast<WhileStmt>(S)->getConditionVariable()))) ||
              (isa<DoStmt>(S) && containsAwait(cast<DoStmt>(S)->getCond())) ||
              (isa<ForStmt>(S) &&
               (containsAwait(cast<ForStmt>(S)->getCond()) || containsAwait(cast<ForStmt>(S)->getInc())))) {
@@ -416,19 +434,36 @@ void Lowerer::lowerIfConstexpr(const IfStmt *IS) {
 
 // An if whose condition awaits evaluates it into a bool of the frame first;
 // an init-statement gets a scope of its own.
+bool Lowerer::lowersConditionVariable(const VarDecl *VD) {
+  return VD && (containsAwait(VD->getInit()) || Frame->isFrameVar(VD));
+}
+
+// A condition variable declared before its if or loop: its value, tested.
+std::string Lowerer::conditionVariableName(const VarDecl *VD) {
+  auto It = VarPath.find(VD);
+  return It != VarPath.end() ? It->second : VD->getNameAsString();
+}
+
 void Lowerer::lowerIf(const IfStmt *IS) {
   unsigned LiveAtEntry = CurrentLive;
   bool CondAwaits = containsAwait(IS->getCond());
-  bool Scope = IS->getInit() != nullptr || CondAwaits;
-  bool Storage = CondAwaits || (IS->getInit() && Frame->hasFrameStorage(IS));
+  // `if (T x = e)` whose e awaits or whose x is in the frame: x is declared
+  // in a block around the if, as the init-statement would be.
+  bool CondVar = lowersConditionVariable(IS->getConditionVariable());
+  bool Scope = IS->getInit() != nullptr || CondAwaits || CondVar;
+  bool Storage = CondAwaits || ((IS->getInit() || CondVar) && Frame->hasFrameStorage(IS));
   std::string CondSlot;
   if (Scope) {
     openBlock();
     if (Storage) {
-      Layout.openScope("s" + std::to_string(BlockCount++));
+      Layout.openScope(numbered("s", BlockCount++));
     }
     if (IS->getInit())
       lowerStmt(IS->getInit());
+    if (CondVar)
+      lowerStmt(IS->getConditionVariableDeclStmt());
+    if (Failed)
+      return;
     if (CondAwaits)
       CondSlot = Layout.addSlot("cond", "bool", "if (" + oneLine(originalText(IS->getCond()->getSourceRange())) + ")");
     if (Storage)
@@ -441,7 +476,9 @@ void Lowerer::lowerIf(const IfStmt *IS) {
   } else {
     renameIn(IS->getCond());
     std::string Head = IS->isConstexpr() ? "if constexpr (" : "if (";
-    if (IS->getConditionVariableDeclStmt())
+    if (CondVar)
+      Head += conditionVariableName(IS->getConditionVariable());
+    else if (IS->getConditionVariableDeclStmt())
       Head += stmtText(IS->getConditionVariableDeclStmt());
     else
       Head += text(IS->getCond()->getSourceRange());
@@ -472,7 +509,7 @@ void Lowerer::lowerFor(const ForStmt *FS) {
   openBlock();
   bool Scope = Frame->hasFrameStorage(FS);
   if (Scope) {
-    Layout.openScope("s" + std::to_string(BlockCount++));
+    Layout.openScope(numbered("s", BlockCount++));
   }
   if (FS->getInit())
     lowerStmt(FS->getInit());

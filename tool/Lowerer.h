@@ -56,6 +56,11 @@ private:
   void renameIn(const clang::Stmt *S);
   // The comment of a variable's slot: its declaration and where it is.
   std::string declComment(const clang::VarDecl *VD);
+  // A generated name, Prefix then N (b1, await2), whose prefix is made
+  // longer (b_1) when the function writes a name of that form itself.
+  std::string numbered(llvm::StringRef Prefix, unsigned N);
+  llvm::StringMap<std::string> Prefixes;
+  std::vector<llvm::StringRef> Written;  // the identifiers of the function
 
   // -- output: poll's body is built as a tree (PollTree.h). Open nodes
   // are a stack; a closed node becomes the last child of the one below.
@@ -108,6 +113,10 @@ private:
   void lowerTry(const clang::CXXTryStmt *TS);
   void lowerReturn(const clang::CoreturnStmt *CR);
   bool emitCondition(const clang::Expr *Cond, const std::string &Slot);
+  // Whether a condition variable is declared before its if or loop: its
+  // initializer awaits or it lives in the frame.
+  bool lowersConditionVariable(const clang::VarDecl *VD);
+  std::string conditionVariableName(const clang::VarDecl *VD);
   std::vector<unsigned> CaseLive;  // live set at the case labels of each enclosing switch
   // The live set where each enclosing break and continue leads: the entry
   // of the loop or switch they leave.
@@ -164,14 +173,22 @@ private:
   // The await of one co_await of a full-expression; returns its Poll.
   bool lowerAwait(const clang::CoawaitExpr *CA, bool Last, bool KeepAll, const LayoutBuilder::Open &GroupHome,
                   std::vector<std::string> &KeptReady, std::string &LastReady);
-  // Whether the operand's temporaries may die before the await ends.
-  bool checkTemporaries(const clang::Expr *Operand);
+  // Makes the operand's temporaries in the frame, kept to the end of the
+  // full-expression (Kept).
+  bool keepTemporaries(const clang::Expr *Operand, const LayoutBuilder::Open &GroupHome,
+                       std::vector<std::string> &Kept);
+  // Computes a value of the full-expression before the await that follows
+  // it, into the frame (Kept: what must be destroyed at its end).
+  bool keepValue(const Hoist &H, const LayoutBuilder::Open &GroupHome, std::vector<std::string> &Kept);
+  std::string placementNew(const std::string &Slot, clang::QualType T, const std::string &Type,
+                           const clang::Expr *Made, const std::string &Source);
+  std::string exprType(const clang::Expr *E, clang::SourceLocation Loc);
   std::string futureType(const clang::Expr *Operand);
   // Emitted right after the resume label of the next full-expression's last
   // await (a declaration no jump may cross).
   std::string AfterLastResume;
-  // Reads of scalar variables evaluated before an await of the
-  // full-expression being lowered (Frame.h).
+  // Values evaluated before an await of the full-expression being lowered
+  // (Frame.h).
   std::vector<Hoist> Hoists;
 
   const clang::FunctionDecl &FD;
@@ -187,6 +204,9 @@ private:
 
   llvm::DenseMap<const clang::VarDecl *, std::string> VarPath;
   llvm::DenseMap<const clang::BindingDecl *, std::string> BindingPath;
+  // Frame variables whose emitted type is not their own: futures of ASYNC
+  // functions (exprType).
+  llvm::DenseMap<const clang::ValueDecl *, std::string> VarType;
   llvm::StringSet<> HoistedTypes;
   llvm::StringSet<> LiveNames;
   llvm::DenseSet<const clang::DeclRefExpr *> Renamed;

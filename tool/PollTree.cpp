@@ -50,7 +50,7 @@ public:
       return;
     case PollNode::Await:
       text("state_ = State::Await" + std::to_string(N.State) + ";", Depth, N.Line);
-      text("resume" + std::to_string(N.State) + ":", Depth - 1, N.Line);
+      text(N.Text + ":", Depth - 1, N.Line);  // the resume label
       return;
     case PollNode::If:
       text(N.Text, Depth, N.Line);

@@ -15,13 +15,20 @@ struct One {
   using Output = int;
   asyncc::Poll<int> poll(asyncc::Context&) { return asyncc::Poll<int>::ready(1); }
 };
-int side_effect();
+struct Traced {
+  Traced();
+  Traced(const Traced&);
+  ~Traced();
+};
+Traced traced();
+int sum(Traced, int);
 void take_ref(const std::string&);
 struct Takes {
   using Output = void;
   asyncc::Poll<void> poll(asyncc::Context&) { return asyncc::Poll<void>::ready(); }
 };
 Takes takes(const std::string&);
+Takes takes_by_value(Traced);
 
 ASYNC asyncc::Async<int> nested_case(int x) {
   switch (x) {
@@ -44,13 +51,6 @@ ASYNC asyncc::Async<int> switch_condition_variable() {
   co_return 0;
 }
 
-ASYNC asyncc::Async<int> condition_variable() {
-  if (int x = co_await One{})
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a condition variable initialized by 'co_await' is not supported by asyncc v1; declare the variable before the 'if'
-    co_return x;
-  co_return 0;
-}
-
 ASYNC asyncc::Async<int> gnu_conditional(int b) {
   int r = b ?: co_await One{};
   // CHECK: diagnostics.cpp:[[@LINE-1]]:11: error: 'co_await' under the GNU 'a ?: b' operator is not supported
@@ -58,14 +58,14 @@ ASYNC asyncc::Async<int> gnu_conditional(int b) {
 }
 
 ASYNC asyncc::Async<int> order() {
-  int x = side_effect() + co_await One{};
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:11: error: this is evaluated before a 'co_await' of the same expression
+  int x = sum(traced(), co_await One{});
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:15: error: this is evaluated before a 'co_await' of the same expression
   co_return x;
 }
 
 ASYNC asyncc::Async<void> temporary() {
-  co_await takes(std::string("gone too early"));
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:18: error: a temporary bound to a reference here must live until the await ends
+  co_await takes_by_value(traced());
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:27: error: this temporary's destructor would run before the await ends
 }
 
 ASYNC asyncc::Async<int> itself(int n) {
@@ -89,13 +89,6 @@ ASYNC asyncc::Async<int> captures() {
   // CHECK: diagnostics.cpp:[[@LINE-1]]:14: error: a lambda that captures a variable stored in the async frame is not supported
   co_await One{};
   co_return get();
-}
-
-ASYNC asyncc::Async<int> tuple_bindings(std::pair<int, int> p) {
-  auto [a, b] = p;
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a structured binding of an array or a tuple-like type whose scope contains a 'co_await' is not supported
-  co_await One{};
-  co_return a + b;
 }
 
 ASYNC asyncc::Async<int> jump_across(int n) {

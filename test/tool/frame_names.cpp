@@ -1,6 +1,7 @@
-// Names in the frame never collide: a local named like the flattened path of
-// a nested one (`b0_x_y` beside block b0's `x_y`) gets a live-set enumerator
-// of its own, and the output compiles.
+// Names in the frame never collide with the user's: a function that names
+// something like a generated block (`b0_x_y`) gets blocks named b_0, so
+// block b_0's `x_y` has a live-set enumerator of its own, and the output
+// compiles. A function may be named like a block, too.
 //
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
 // RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
@@ -26,4 +27,17 @@ ASYNC asyncc::Async<int> collide() {
 // CHECK:      enum class Live : std::uint8_t {
 // CHECK-NEXT:   None,
 // CHECK-NEXT:   b0_x_y,
-// CHECK-NEXT:   b0_x_y_2,
+// CHECK-NEXT:   b_0_x_y,
+
+ASYNC asyncc::Async<int> b1(int value) {
+  int total = value;
+  {
+    std::string b2 = "kept";
+    total += co_await one();
+    total += static_cast<int>(b2.size());
+  }
+  co_return total;
+}
+// CHECK-LABEL: struct b1_future {
+// CHECK:      std::string b2;
+// CHECK:      } b_0;

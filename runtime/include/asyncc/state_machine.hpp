@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <memory>  // std::destroy_at, std::addressof
 #include <new>     // placement new
+#include <type_traits>
 #include <utility>
 
 namespace asyncc {
@@ -36,6 +37,37 @@ T take(Poll<T>& ready) {
 template <class T>
 void discard(Poll<T>& ready) noexcept {
   PollAccess::reset(ready);
+}
+
+// A temporary of an await's operand, made in the frame by the placement new
+// `value` so that it lives, as the native one does, to the end of the
+// full-expression: the rvalue the temporary is. `live` counts it once made,
+// if what was made before it is alive; a call's arguments may be made in any
+// order, and one made early is counted when the await's future is.
+template <class T, class Live>
+T&& made(T* value, Live& live, Live before, Live now) noexcept {
+  if (live == before)
+    live = now;
+  return static_cast<T&&>(*value);
+}
+
+// The same, for a temporary with nothing to destroy.
+template <class T>
+T&& made(T* value) noexcept {
+  return static_cast<T&&>(*value);
+}
+
+// The address of a glvalue computed before an await, lvalue or xvalue.
+template <class T>
+std::remove_reference_t<T>* address(T&& value) noexcept {
+  return std::addressof(value);
+}
+
+// `T t = value;` as an expression: copy-initialization, which C++ uses for
+// a temporary made by an implicit conversion.
+template <class T, class U>
+T implicitly(U&& value) {
+  return static_cast<U&&>(value);
 }
 
 [[noreturn]] inline void polled_after_completion(const char* function) noexcept {
