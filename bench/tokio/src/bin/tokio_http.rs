@@ -55,8 +55,14 @@ fn list_contains(value: &[u8], token: &[u8]) -> bool {
     value.split(|&c| c == b',').any(|element| eq_ignore_case(trim(element), token))
 }
 
-/// Parses the request head at the front of `input`: request line, headers,
-/// no body (a request announcing one is refused, as http_hello does).
+/// RFC 9110 token characters: methods and header names.
+fn is_token(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&c| (33..127).contains(&c) && !b"\"(),/:;<=>?@[\\]{}".contains(&c))
+}
+
+/// Parses the request at the front of `input`: request line, headers, and a
+/// body announced with Content-Length, which is skipped (chunked bodies are
+/// refused), as http_hello does.
 fn parse(input: &[u8]) -> Parsed {
     let end = match input.windows(4).position(|w| w == b"\r\n\r\n") {
         Some(end) => end,
@@ -67,7 +73,7 @@ fn parse(input: &[u8]) -> Parsed {
     let request_line = request_line.strip_suffix(b"\r").unwrap_or(request_line);
     let mut parts = request_line.split(|&c| c == b' ');
     let (method, target, version) = (parts.next(), parts.next(), parts.next());
-    if method.map_or(true, |m| m.is_empty()) || target.map_or(true, |t| t.is_empty()) || parts.next().is_some() {
+    if !method.map_or(false, is_token) || target.map_or(true, |t| t.is_empty()) || parts.next().is_some() {
         return Parsed::Malformed;
     }
     let http_1_0 = match version {
@@ -76,6 +82,7 @@ fn parse(input: &[u8]) -> Parsed {
         _ => return Parsed::Malformed,
     };
     let mut keep_alive = !http_1_0;
+    let mut body = 0usize;
     for line in lines {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let colon = match line.iter().position(|&c| c == b':') {
@@ -83,19 +90,28 @@ fn parse(input: &[u8]) -> Parsed {
             _ => return Parsed::Malformed,
         };
         let (name, value) = (&line[..colon], trim(&line[colon + 1..]));
+        if !is_token(name) || !value.iter().all(|&c| c == b'\t' || (c >= 32 && c != 127)) {
+            return Parsed::Malformed;
+        }
         if eq_ignore_case(name, b"connection") {
             if list_contains(value, b"close") {
                 keep_alive = false;
             } else if list_contains(value, b"keep-alive") {
                 keep_alive = true;
             }
-        } else if eq_ignore_case(name, b"transfer-encoding")
-            || (eq_ignore_case(name, b"content-length") && value != b"0")
-        {
+        } else if eq_ignore_case(name, b"transfer-encoding") {
             return Parsed::Malformed;
+        } else if eq_ignore_case(name, b"content-length") {
+            match std::str::from_utf8(value).ok().and_then(|v| v.parse::<usize>().ok()) {
+                Some(length) if length <= INPUT_CAPACITY => body = length,
+                _ => return Parsed::Malformed,
+            }
         }
     }
-    Parsed::Complete(end + 4, keep_alive, http_1_0)
+    if input.len() < end + 4 + body {
+        return Parsed::Incomplete;
+    }
+    Parsed::Complete(end + 4 + body, keep_alive, http_1_0)
 }
 
 enum Next {
