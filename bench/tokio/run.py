@@ -4,9 +4,10 @@
 Scheduler: the workloads of Tokio's benches/rt_multi_threaded.rs, run by
 asyncc_scheduler (asyncc's Runtime of 2 workers and LocalExecutor) and by
 tokio_scheduler (Tokio's multi_thread runtime of 2 workers and current_thread
-runtime), one workload at a time, the two programs taking turns. Figures are
-median microseconds per iteration; the ratio is asyncc's time over Tokio's
-(below 1: asyncc is faster).
+runtime), one workload at a time, the two programs taking turns, --rounds
+times (a fresh process each time). Each figure is the median over the rounds
+of the median microseconds per iteration; the ratio is asyncc's time over
+Tokio's (below 1: asyncc is faster).
 
 HTTP: http_hello --threads 2 (asyncc's Runtime, 2 workers) and tokio_http
 --threads 2 (Tokio multi_thread, 2 workers) under wrk, 16 pipelined requests
@@ -20,7 +21,8 @@ printed alone with the reason.
 
 Usage: run.py --asyncc-scheduler BIN [--tokio-scheduler BIN] [--tokio-missing REASON]
               [--asyncc-http NAME=BIN]... [--tokio-http BIN] [--wrk WRK --script pipeline.lua]
-              [--tokio-version V] [--iterations N] [--duration S] [--repeat N] [--connections N,N]
+              [--tokio-version V] [--iterations N] [--rounds N] [--duration S] [--repeat N]
+              [--connections N,N]
 """
 import argparse
 import os
@@ -51,17 +53,30 @@ def run_scheduler(binary, workload, iterations):
     return figures
 
 
+def median_of_rounds(rounds):
+    """{flavor: median of the rounds' figures} (or the reason it was skipped)."""
+    merged = {}
+    for flavor in {flavor for figures in rounds for flavor in figures}:
+        values = [figures[flavor] for figures in rounds if flavor in figures]
+        numbers = sorted(v for v in values if isinstance(v, float))
+        merged[flavor] = numbers[len(numbers) // 2] if numbers else values[0]
+    return merged
+
+
 def scheduler(args):
     notes = []
     rows = []
     for workload in WORKLOADS:
-        ours = run_scheduler(args.asyncc_scheduler, workload, args.iterations)
-        theirs = run_scheduler(args.tokio_scheduler, workload, args.iterations) if args.tokio_scheduler else {}
-        rows.append((workload, ours, theirs))
+        ours, theirs = [], []
+        for _ in range(args.rounds):
+            ours.append(run_scheduler(args.asyncc_scheduler, workload, args.iterations))
+            if args.tokio_scheduler:
+                theirs.append(run_scheduler(args.tokio_scheduler, workload, args.iterations))
+        rows.append((workload, median_of_rounds(ours), median_of_rounds(theirs)))
 
     tokio = f"Tokio {args.tokio_version}" if args.tokio_version else "Tokio"
     print(f"Scheduler: Tokio's benches/rt_multi_threaded.rs workloads, asyncc against {tokio}; "
-          f"median us per iteration of {args.iterations}; ratio = asyncc time / Tokio time (below 1: asyncc faster)")
+          f"median us per iteration of {args.iterations}, median of {args.rounds} rounds; ratio = asyncc time / Tokio time (below 1: asyncc faster)")
     header = f"{'workload':<24}"
     for _, _, ours_title, theirs_title in FLAVORS:
         header += f" {ours_title:>14} {theirs_title:>15} {'ratio':>6}"
@@ -163,7 +178,8 @@ def main():
     parser.add_argument("--tokio-http")
     parser.add_argument("--wrk")
     parser.add_argument("--script")
-    parser.add_argument("--iterations", type=int, default=15)
+    parser.add_argument("--iterations", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--connections", default="64,256")
