@@ -10,7 +10,14 @@ packages=(
   cmake ninja-build make g++ python3
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev libboost-dev wrk graphviz valgrind gdb
+  # the Tokio side of bench/tokio: Tokio 1.24 and its crates, vendored in
+  # /usr/share/cargo/registry for an offline cargo build
+  librust-tokio-dev
 )
+
+# The Tokio benchmarks need a cargo: the machine's (rustup's) if there is
+# one, else Debian's (rustc 1.63 builds Debian's Tokio 1.24).
+command -v cargo >/dev/null 2>&1 || packages+=(cargo)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -80,6 +80,9 @@ Waker WakeFlag::waker() {
   return Waker(RawWaker{this, &kWakeFlagVTable});
 }
 
+static_assert(sizeof(void*) != 8 || sizeof(TaskHeader) <= 96,
+              "TaskHeader grew: see its comment in executor.hpp before letting it");
+
 TaskHeader::TaskHeader(const TaskVTable* vt, SchedulerBase* s, std::uint32_t initial_refs) noexcept
     : refs(initial_refs), vtable(vt), scheduler(s) {
   scheduler->retain();

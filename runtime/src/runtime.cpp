@@ -205,6 +205,9 @@ struct Worker {
   std::uint32_t rng = 0;
   std::vector<TaskHeader*> batch;
   std::vector<TaskHeader*> overflow;
+  // Tasks that woke themselves while polled (yields), set aside until the
+  // worker runs out of other work or polls the driver.
+  std::vector<TaskHeader*> deferred;
   // Shared with the other workers.
   LocalQueue queue;
   Parker parker;
@@ -661,12 +664,22 @@ class RuntimeCore final : public SchedulerBase {
     }
     TaskState expected = TaskState::Running;
     if (!task->state.compare_exchange_strong(expected, TaskState::Idle, std::memory_order_acq_rel)) {
-      // Woken during its own poll (a yield): behind the tasks already queued.
+      // Woken during its own poll (a yield): set aside, so that a task that
+      // yields in a loop does not take turns with every task woken or
+      // spawned meanwhile, which run first.
       task->state.store(TaskState::Scheduled, std::memory_order_release);
       task->retain();
-      push_local(w, task);
-      notify_parked();
+      w->deferred.push_back(task);
     }
+  }
+
+  // Queues the tasks set aside by yields, behind the tasks already queued.
+  bool requeue_deferred(Worker* w) {
+    if (w->deferred.empty()) return false;
+    for (TaskHeader* task : w->deferred) push_local(w, task);
+    w->deferred.clear();
+    notify_parked();
+    return true;
   }
 
   void worker_main(Worker* w) {
@@ -676,9 +689,13 @@ class RuntimeCore final : public SchedulerBase {
     ReactorAccess::enter(driver_.get());
     while (!shutdown_.load(std::memory_order_acquire)) {
       ++w->tick;
-      if (w->tick % kDriverInterval == 0) poll_driver();
+      if (w->tick % kDriverInterval == 0) {
+        poll_driver();
+        requeue_deferred(w);
+      }
       TaskHeader* task = next_task(w);
       if (!task) task = steal_work(w);
+      if (!task && requeue_deferred(w)) continue;
       if (task) {
         run_task(w, task);
         continue;
@@ -728,6 +745,8 @@ class RuntimeCore final : public SchedulerBase {
     for (auto& worker : workers_) {
       if (TaskHeader* task = std::exchange(worker->lifo, nullptr)) task->release();
       while (TaskHeader* task = worker->queue.pop()) task->release();
+      for (TaskHeader* task : worker->deferred) task->release();
+      worker->deferred.clear();
     }
     blocking_->close();
   }

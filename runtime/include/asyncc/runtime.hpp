@@ -8,15 +8,19 @@
 // Scheduling. Each worker thread has a run queue and a LIFO slot: a task
 // woken or spawned by a task on the same worker goes to the slot and runs
 // next (a message answered at once stays in the cache), the task it displaces
-// goes to the back of the queue; a task that wakes itself while it is polled
-// (a yield) goes to the back of the queue. Tasks spawned or woken from
-// outside the workers go to a global injection queue. A worker whose queue
-// is empty steals half the queue of another worker, then takes from the
-// injection queue. Idle workers park and are woken one at a time: a worker
-// is woken only when no other is already searching for work, and a searching
-// worker that finds some wakes the next; at most half the workers search at
-// once. Every 31 tasks a worker looks at the injection queue first, every 61
-// it polls timers and I/O; a task can take the LIFO slot three times in a row
+// goes to the back of the queue. A task that wakes itself while it is
+// polled (a yield) is set aside, as Tokio defers yield_now: it goes to the
+// back of the queue when the worker has nothing else to run (nothing queued,
+// nothing to steal) or next polls the driver, so tasks that yield in a loop
+// give way to the tasks woken or spawned meanwhile. Tasks spawned or woken
+// from outside the workers go to a global injection queue. A worker whose
+// queue is empty steals half the queue of another worker, then takes from
+// the injection queue. Idle workers park and are woken one at a time: a
+// worker is woken only when no other is already searching for work, and a
+// searching worker that finds some wakes the next; at most half the workers
+// search at once. Every 31 tasks a worker looks at the injection queue first,
+// every 61 it polls timers and I/O and queues the tasks set aside by yields;
+// a task can take the LIFO slot three times in a row
 // before the queue gets its turn. A worker's queue is a lock-free ring of
 // 256 tasks (its owner pushes and pops without locks, a thief claims half
 // with a compare-and-swap; a full ring moves half to the injection queue);
