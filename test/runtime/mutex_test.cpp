@@ -3,6 +3,7 @@
 #include <asyncc/executor.hpp>
 #include <asyncc/mutex.hpp>
 #include <asyncc/runtime.hpp>
+#include <asyncc/time.hpp>
 #include <asyncc/yield_now.hpp>
 
 #include "sync_test_support.hpp"
@@ -13,6 +14,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #if defined(__cpp_impl_coroutine)
@@ -230,6 +232,38 @@ TEST(Mutex, TenThousandTasksOnTheRuntime) {
     EXPECT_EQ(rt.block_on(asyncc::testing::JoinAll<void>(std::move(handles))), std::size_t(kTasks));
   }
   EXPECT_EQ(*m.try_lock().value(), kTasks);
+}
+
+// Waiting tasks aborted on one thread while the lock is released on
+// another: every task that finished added one, none was lost, and the lock
+// is free at the end (a lost lock would leave the others waiting).
+TEST(Mutex, WaitersAbortedWhileTheLockIsReleasedOnAnotherThread) {
+  using namespace std::chrono_literals;
+  Mutex<long> m(0);
+  asyncc::Runtime rt = asyncc::Runtime::builder().worker_threads(3).build();
+  long finished = 0;
+  for (int round = 0; round < 30; ++round) {
+    std::optional<MutexGuard<long>> guard = m.try_lock();
+    ASSERT_TRUE(guard);
+    std::vector<asyncc::JoinHandle<void>> handles;
+    for (int i = 0; i < 20; ++i) handles.push_back(rt.spawn(Increment(m)));
+    std::this_thread::sleep_for(std::chrono::microseconds(200 * (round % 5)));
+    std::thread releaser([&guard] { guard.reset(); });
+    for (std::size_t i = 0; i < handles.size(); i += 2) handles[i].abort();
+    releaser.join();
+    for (auto& h : handles) {
+      try {
+        auto done = rt.block_on(asyncc::timeout(std::move(h), 20s));
+        ASSERT_TRUE(done) << "a task waited forever: the lock was lost";
+        ++finished;
+      } catch (const asyncc::task_cancelled&) {
+      }
+    }
+    auto check = m.try_lock();
+    ASSERT_TRUE(check) << "round " << round;
+    EXPECT_EQ(**check, finished);
+  }
+  EXPECT_GE(finished, 30 * 10) << "the tasks not aborted all finished";
 }
 
 #if defined(__cpp_impl_coroutine)

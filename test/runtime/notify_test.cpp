@@ -4,6 +4,7 @@
 #include <asyncc/executor.hpp>
 #include <asyncc/notify.hpp>
 #include <asyncc/runtime.hpp>
+#include <asyncc/time.hpp>
 
 #include "sync_test_support.hpp"
 
@@ -168,6 +169,45 @@ TEST(Notify, PingPongAcrossTheRuntimesThreadsLosesNoNotification) {
   int total = 0;
   for (auto& h : handles) total += rt.block_on(std::move(h));
   EXPECT_EQ(total, 2 * kPairs * kRounds);
+}
+
+// Waits once on `n`.
+class WaitOnce {
+ public:
+  using Output = void;
+  explicit WaitOnce(Notify& n) : fut_(n.notified()) {}
+  WaitOnce(WaitOnce&& o) noexcept : fut_(std::move(o.fut_)) {}
+  Poll<void> poll(Context& cx) { return fut_.poll(cx); }
+
+ private:
+  Notify::Notified fut_;
+};
+
+// Waiting tasks aborted while another thread wakes them all: every task
+// not aborted finishes.
+TEST(Notify, WaitersAbortedWhileNotifyWaitersRunsOnAnotherThread) {
+  using namespace std::chrono_literals;
+  asyncc::Runtime rt = asyncc::Runtime::builder().worker_threads(3).build();
+  for (int round = 0; round < 30; ++round) {
+    Notify n;
+    std::vector<asyncc::JoinHandle<void>> handles;
+    for (int i = 0; i < 20; ++i) handles.push_back(rt.spawn(WaitOnce(n)));
+    std::this_thread::sleep_for(std::chrono::microseconds(200 * (round % 5)));
+    std::thread notifier([&n] { n.notify_waiters(); });
+    for (std::size_t i = 0; i < handles.size(); i += 2) handles[i].abort();
+    notifier.join();
+    int finished = 0;
+    for (std::size_t i = 0; i < handles.size(); ++i) {
+      try {
+        auto done = rt.block_on(asyncc::timeout(std::move(handles[i]), 20s));
+        ASSERT_TRUE(done) << "task " << i << " missed notify_waiters";
+        ++finished;
+      } catch (const asyncc::task_cancelled&) {
+        EXPECT_EQ(i % 2, 0u);
+      }
+    }
+    EXPECT_GE(finished, 10);
+  }
 }
 
 }  // namespace

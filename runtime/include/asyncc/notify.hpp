@@ -71,7 +71,10 @@ class Notify {
       Notified,      // picked by notify_waiters, not yet polled
       Done,
     };
-    State state = State::Idle;
+    State state = State::Idle;  // guarded by the Notify's mutex once linked
+    // Whether the owner saw it pending and not yet ready; touched by the
+    // owning future only (other threads change `state`).
+    bool waiting = false;
   };
 
   void notify_one_locked(detail::WakeBatch& wakes) {
@@ -96,15 +99,14 @@ class Notify::Notified {
 
   Notified(Notify& notify, std::uint64_t calls) noexcept : notify_(&notify), calls_(calls) {}
   Notified(Notified&& other) noexcept : notify_(other.notify_), calls_(other.calls_) {
-    if (other.waiter_.state == Waiter::State::Waiting || other.waiter_.state == Waiter::State::NotifiedOne)
-      detail::contract_violation("a Notified was moved while it waited (it is pinned)");
+    if (other.waiter_.waiting) detail::contract_violation("a Notified was moved while it waited (it is pinned)");
     waiter_.state = other.waiter_.state;
     other.waiter_.state = Waiter::State::Done;
   }
   Notified& operator=(Notified&&) = delete;
 
   ~Notified() {
-    if (waiter_.state != Waiter::State::Waiting && waiter_.state != Waiter::State::NotifiedOne) return;
+    if (!waiter_.waiting) return;
     detail::WakeBatch wakes;
     std::optional<Waker> mine;  // dropped after unlocking
     std::lock_guard<std::mutex> lock(notify_->mutex_);
@@ -132,6 +134,7 @@ class Notify::Notified {
           return Poll<void>::ready();
         }
         waiter_.state = Waiter::State::Waiting;
+        waiter_.waiting = true;
         waiter_.waker = cx.waker();
         notify_->waiters_.push_back(&waiter_);
         return Poll<void>::pending();
@@ -141,6 +144,7 @@ class Notify::Notified {
       case Waiter::State::NotifiedOne:
       case Waiter::State::Notified:
         waiter_.state = Waiter::State::Done;
+        waiter_.waiting = false;
         return Poll<void>::ready();
       case Waiter::State::Done:
         break;

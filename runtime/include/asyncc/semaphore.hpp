@@ -43,7 +43,11 @@ struct SemaphoreWaiter : WaitNode {
     Done,     // the permits went to a guard (or back, on close)
     Closed,   // refused: the semaphore was closed
   };
-  State state = State::Idle;
+  State state = State::Idle;  // guarded by the semaphore's mutex once queued
+  // Whether the owner saw it pending and not yet ready: read and written
+  // by the owning future only, so its destructor knows without locking
+  // whether it must leave the queue (other threads change `state`).
+  bool waiting = false;
   std::size_t requested = 0;  // permits asked for
   std::size_t missing = 0;    // permits still to be assigned while Queued
 };
@@ -98,6 +102,7 @@ class SemaphoreCore {
           permits_ = 0;
         }
         w.state = SemaphoreWaiter::State::Queued;
+        w.waiting = true;
         w.waker = cx.waker();
         waiters_.push_back(&w);
         return Poll<bool>::pending();
@@ -106,8 +111,10 @@ class SemaphoreCore {
         return Poll<bool>::pending();
       case SemaphoreWaiter::State::Granted:
         w.state = SemaphoreWaiter::State::Done;
+        w.waiting = false;
         return Poll<bool>::ready(true);
       case SemaphoreWaiter::State::Closed:
+        w.waiting = false;
         return Poll<bool>::ready(false);
       case SemaphoreWaiter::State::Done:
         break;
@@ -118,10 +125,12 @@ class SemaphoreCore {
   // The acquire future of `w` (asking for `n`) is dropped: what it was
   // assigned goes back, to the next waiters first.
   void cancel(SemaphoreWaiter& w, std::size_t n) noexcept {
-    if (w.state != SemaphoreWaiter::State::Queued && w.state != SemaphoreWaiter::State::Granted) return;
+    if (!w.waiting) return;
+    w.waiting = false;
     WakeBatch wakes;
     std::optional<Waker> mine;  // dropped after unlocking
     std::lock_guard<std::mutex> lock(mutex_);
+    if (w.state != SemaphoreWaiter::State::Queued && w.state != SemaphoreWaiter::State::Granted) return;
     std::size_t assigned = n;
     if (w.state == SemaphoreWaiter::State::Queued) {
       waiters_.remove(&w);
@@ -181,9 +190,7 @@ class Acquisition {
  public:
   Acquisition(SemaphoreCore& core, std::size_t n) noexcept : core_(&core), n_(n) {}
   Acquisition(Acquisition&& other) noexcept : core_(other.core_), n_(other.n_) {
-    if (other.waiter_.state == SemaphoreWaiter::State::Queued ||
-        other.waiter_.state == SemaphoreWaiter::State::Granted)
-      contract_violation("a lock or acquire future was moved while it waited (it is pinned)");
+    if (other.waiter_.waiting) contract_violation("a lock or acquire future was moved while it waited (it is pinned)");
     waiter_.state = other.waiter_.state;
     other.waiter_.state = SemaphoreWaiter::State::Done;
   }
