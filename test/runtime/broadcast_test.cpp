@@ -9,6 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#if defined(__cpp_impl_coroutine)
+#include <asyncc/async.hpp>
+#endif
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -179,5 +183,29 @@ TEST(Broadcast, ReceiversOnTheRuntimeAccountForEveryValue) {
     EXPECT_EQ(received + skipped, kValues) << "each value was received or reported missed, once";
   }
 }
+
+#if defined(__cpp_impl_coroutine)
+
+ASYNC asyncc::Async<long long> sum_until_closed(BroadcastReceiver<int> rx) {
+  long long sum = 0;
+  for (;;) {
+    auto got = co_await rx.recv();
+    if (got) {
+      sum += *got;
+    } else if (got.error().is_closed()) {
+      break;
+    }
+  }
+  co_return sum;
+}
+
+TEST(BroadcastAsync, UsableFromAsyncFunctions) {
+  auto [tx, rx] = asyncc::broadcast<int>(16);
+  for (int i = 1; i <= 10; ++i) EXPECT_TRUE(tx.send(i));
+  { auto gone = std::move(tx); }
+  EXPECT_EQ(asyncc::block_on(sum_until_closed(std::move(rx))), 55);
+}
+
+#endif
 
 }  // namespace

@@ -8,6 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#if defined(__cpp_impl_coroutine)
+#include <asyncc/async.hpp>
+#endif
+
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -173,5 +177,25 @@ TEST(Interval, TicksForTasksOnTheRuntime) {
   for (int i = 0; i < 20; ++i) handles.push_back(rt.spawn(Ticker(10)));
   for (auto& h : handles) EXPECT_EQ(rt.block_on(std::move(h)), 10);
 }
+
+#if defined(__cpp_impl_coroutine)
+
+ASYNC asyncc::Async<int> tick_three(std::chrono::milliseconds period) {
+  Interval every = asyncc::interval(period);
+  int ticks = 0;
+  for (int i = 0; i < 3; ++i) {
+    co_await every.tick();
+    ++ticks;
+  }
+  co_return ticks;
+}
+
+TEST(IntervalAsync, UsableFromAsyncFunctions) {
+  const auto start = Clock::now();
+  EXPECT_EQ(asyncc::block_on(tick_three(std::chrono::milliseconds(10))), 3);
+  EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(20)) << "immediately, then twice a period later";
+}
+
+#endif
 
 }  // namespace

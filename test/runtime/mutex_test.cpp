@@ -136,6 +136,29 @@ TEST(Mutex, AGrantedLockDroppedWithNobodyWaitingIsFree) {
   EXPECT_TRUE(m.try_lock());
 }
 
+TEST(Mutex, AnOwnedGuardKeepsTheMutexAlive) {
+  auto m = std::make_shared<Mutex<std::string>>("x");
+  std::weak_ptr<Mutex<std::string>> alive = m;
+  asyncc::OwnedMutexGuard<std::string> guard = asyncc::block_on(Mutex<std::string>::lock_owned(m));
+  EXPECT_FALSE(Mutex<std::string>::try_lock_owned(m)) << "locked while the owned guard lives";
+  Probe p;
+  std::optional<Mutex<std::string>::LockOwned> waiting(Mutex<std::string>::lock_owned(m));
+  EXPECT_TRUE(p.poll(*waiting).is_pending());
+  m.reset();
+  EXPECT_FALSE(alive.expired()) << "the guard and the waiting future keep it alive";
+  *guard += "y";
+  { auto gone = std::move(guard); }
+  EXPECT_EQ(p.wakes(), 1);
+  {
+    auto got = p.poll(*waiting);
+    ASSERT_TRUE(got.is_ready());
+    EXPECT_EQ(*got.value(), "xy");
+    waiting.reset();
+    EXPECT_FALSE(alive.expired());
+  }
+  EXPECT_TRUE(alive.expired()) << "freed with the last guard";
+}
+
 // Random interleavings of lock, poll, drop and unlock: whatever is dropped
 // when, the lock is never held twice and is free at the end, and every
 // waker handed to the mutex is released.

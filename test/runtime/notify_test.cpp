@@ -10,6 +10,12 @@
 
 #include <gtest/gtest.h>
 
+#if defined(__cpp_impl_coroutine)
+#include <asyncc/async.hpp>
+#include <asyncc/join.hpp>
+#include <asyncc/yield_now.hpp>
+#endif
+
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -209,5 +215,27 @@ TEST(Notify, WaitersAbortedWhileNotifyWaitersRunsOnAnotherThread) {
     EXPECT_GE(finished, 10);
   }
 }
+
+#if defined(__cpp_impl_coroutine)
+
+ASYNC asyncc::Async<int> wait_then(Notify& n, int value) {
+  co_await n.notified();
+  co_return value;
+}
+
+ASYNC asyncc::Async<int> notify_after_a_yield(Notify& n) {
+  co_await asyncc::yield_now();
+  n.notify_one();
+  co_return 0;
+}
+
+TEST(NotifyAsync, UsableFromAsyncFunctions) {
+  Notify n;
+  auto [got, unused] = asyncc::block_on(asyncc::join(wait_then(n, 3), notify_after_a_yield(n)));
+  (void)unused;
+  EXPECT_EQ(got, 3);
+}
+
+#endif
 
 }  // namespace

@@ -9,6 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#if defined(__cpp_impl_coroutine)
+#include <asyncc/async.hpp>
+#endif
+
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -136,6 +140,92 @@ TEST(Semaphore, CloseRefusesWaitersAndNewRequestsButPermitsStillReturn) {
   EXPECT_EQ(s.available_permits(), 2u) << "permits held before the close still come back";
 }
 
+TEST(Semaphore, OwnedPermitsKeepTheSemaphoreAlive) {
+  auto s = std::make_shared<Semaphore>(1);
+  std::weak_ptr<Semaphore> alive = s;
+  auto first = Semaphore::try_acquire_owned(s);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(Semaphore::try_acquire_owned(s).error(), TryAcquireError::NoPermits);
+  Probe p;
+  auto waiting = Semaphore::acquire_many_owned(s, 1);
+  EXPECT_TRUE(p.poll(waiting).is_pending());
+  s.reset();
+  EXPECT_FALSE(alive.expired());
+  { asyncc::OwnedSemaphorePermit gone = std::move(*first); }
+  EXPECT_EQ(p.wakes(), 1);
+  auto got = p.poll(waiting);
+  ASSERT_TRUE(got.is_ready());
+  ASSERT_TRUE(got.value());
+  EXPECT_EQ(got.value()->semaphore()->available_permits(), 0u);
+}
+
+// Spawns `count` tasks, each after taking an owned permit that the task then
+// holds: at most the semaphore's permits run at once, as in Tokio's pattern
+// for bounding spawned work.
+class BoundedSpawner {
+ public:
+  using Output = int;
+  BoundedSpawner(std::shared_ptr<Semaphore> s, int count, std::atomic<int>& inside, std::atomic<int>& most)
+      : s_(std::move(s)), count_(count), inside_(&inside), most_(&most) {}
+  Poll<int> poll(Context& cx) {
+    while (spawned_ < count_) {
+      if (!acquire_) acquire_.emplace(Semaphore::acquire_owned(s_));
+      auto got = acquire_->poll(cx);
+      if (got.is_pending()) return Poll<int>::pending();
+      acquire_.reset();
+      handles_.push_back(asyncc::spawn(Held{std::move(*got.value()), inside_, most_, 2, false}));
+      ++spawned_;
+    }
+    while (!handles_.empty()) {
+      if (handles_.back().poll(cx).is_pending()) return Poll<int>::pending();
+      handles_.pop_back();
+    }
+    return Poll<int>::ready(spawned_);
+  }
+
+ private:
+  struct Held {
+    using Output = void;
+    asyncc::OwnedSemaphorePermit permit;
+    std::atomic<int>* inside;
+    std::atomic<int>* most;
+    int yields;
+    bool entered;
+    Poll<void> poll(Context& cx) {
+      if (!entered) {
+        entered = true;
+        int now = ++*inside;
+        int seen = most->load();
+        while (now > seen && !most->compare_exchange_weak(seen, now)) {
+        }
+      }
+      if (yields-- > 0) {
+        cx.waker().wake_by_ref();
+        return Poll<void>::pending();
+      }
+      --*inside;
+      return Poll<void>::ready();  // the permit goes back when the task's future is dropped
+    }
+  };
+
+  std::shared_ptr<Semaphore> s_;
+  int count_;
+  std::atomic<int>* inside_;
+  std::atomic<int>* most_;
+  int spawned_ = 0;
+  std::optional<Semaphore::AcquireOwned> acquire_;
+  std::vector<asyncc::JoinHandle<void>> handles_;
+};
+
+TEST(Semaphore, OwnedPermitsBoundSpawnedTasksOnTheRuntime) {
+  auto s = std::make_shared<Semaphore>(4);
+  std::atomic<int> inside{0}, most{0};
+  asyncc::Runtime rt = asyncc::Runtime::builder().worker_threads(3).build();
+  EXPECT_EQ(rt.block_on(BoundedSpawner(s, 1000, inside, most)), 1000);
+  EXPECT_LE(most.load(), 4);
+  EXPECT_EQ(s->available_permits(), 4u);
+}
+
 // Random interleavings of requests of 1 to 3 permits, polls, drops of
 // pending futures and of permits: at every point no more permits are held
 // than exist, and at the end all of them are free again.
@@ -240,5 +330,27 @@ TEST(Semaphore, LimitsConcurrencyOnTheRuntime) {
   EXPECT_EQ(inside.load(), 0);
   EXPECT_EQ(s.available_permits(), 3u);
 }
+
+#if defined(__cpp_impl_coroutine)
+
+ASYNC asyncc::Async<void> limited(Semaphore& s, int& inside, int& most) {
+  std::optional<SemaphorePermit> permit = co_await s.acquire();
+  ++inside;
+  if (inside > most) most = inside;
+  co_await asyncc::yield_now();
+  --inside;
+}
+
+TEST(SemaphoreAsync, UsableFromAsyncFunctions) {
+  Semaphore s(2);
+  int inside = 0, most = 0;
+  asyncc::LocalExecutor executor;
+  for (int i = 0; i < 6; ++i) executor.spawn(limited(s, inside, most));
+  executor.run();
+  EXPECT_EQ(most, 2) << "two at once, never three";
+  EXPECT_EQ(s.available_permits(), 2u);
+}
+
+#endif
 
 }  // namespace

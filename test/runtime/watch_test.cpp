@@ -8,6 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#if defined(__cpp_impl_coroutine)
+#include <asyncc/async.hpp>
+#endif
+
 #include <optional>
 #include <string>
 #include <thread>
@@ -153,5 +157,23 @@ TEST(Watch, FollowersOnTheRuntimeEndOnTheLastValue) {
   sender.join();
   for (auto& h : handles) EXPECT_EQ(rt.block_on(std::move(h)), kLast);
 }
+
+#if defined(__cpp_impl_coroutine)
+
+ASYNC asyncc::Async<int> last_seen(WatchReceiver<int> rx) {
+  int last = *rx.borrow_and_update();
+  while (co_await rx.changed()) last = *rx.borrow_and_update();
+  co_return last;
+}
+
+TEST(WatchAsync, UsableFromAsyncFunctions) {
+  auto [tx, rx] = asyncc::watch<int>(0);
+  EXPECT_TRUE(tx.send(1));
+  EXPECT_TRUE(tx.send(2));
+  { WatchSender<int> gone = std::move(tx); }
+  EXPECT_EQ(asyncc::block_on(last_seen(std::move(rx))), 2);
+}
+
+#endif
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <asyncc/future.hpp>
 #include <asyncc/semaphore.hpp>
 
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -56,10 +57,43 @@ class MutexGuard {
   Mutex<T>* mutex_;
 };
 
+// A guard through a shared_ptr to its Mutex, which it keeps alive: what a
+// spawned task can own, as Tokio's OwnedMutexGuard.
+template <class T>
+class OwnedMutexGuard {
+ public:
+  OwnedMutexGuard(OwnedMutexGuard&& other) noexcept = default;
+  OwnedMutexGuard& operator=(OwnedMutexGuard&& other) noexcept {
+    if (this != &other) {
+      unlock();
+      mutex_ = std::move(other.mutex_);
+    }
+    return *this;
+  }
+  ~OwnedMutexGuard() { unlock(); }
+
+  T& operator*() const noexcept { return mutex_->value_; }
+  T* operator->() const noexcept { return &mutex_->value_; }
+  const std::shared_ptr<Mutex<T>>& mutex() const noexcept { return mutex_; }
+
+ private:
+  friend class Mutex<T>;
+  explicit OwnedMutexGuard(std::shared_ptr<Mutex<T>> mutex) noexcept : mutex_(std::move(mutex)) {}
+  void unlock() noexcept {
+    if (mutex_) {
+      mutex_->core_.release(1);
+      mutex_.reset();
+    }
+  }
+
+  std::shared_ptr<Mutex<T>> mutex_;
+};
+
 template <class T>
 class Mutex {
  public:
   class Lock;
+  class LockOwned;
 
   template <class... A, std::enable_if_t<std::is_constructible_v<T, A&&...>, int> = 0>
   explicit Mutex(A&&... args) : core_(1), value_(std::forward<A>(args)...) {}
@@ -73,6 +107,14 @@ class Mutex {
   std::optional<MutexGuard<T>> try_lock() {
     if (core_.try_acquire(1) != detail::SemaphoreCore::TryResult::Acquired) return std::nullopt;
     return MutexGuard<T>(*this);
+  }
+
+  // The same through a shared_ptr: the guard (and the future) keep the
+  // Mutex alive.
+  static LockOwned lock_owned(std::shared_ptr<Mutex> self) noexcept { return LockOwned(std::move(self)); }
+  static std::optional<OwnedMutexGuard<T>> try_lock_owned(std::shared_ptr<Mutex> self) {
+    if (self->core_.try_acquire(1) != detail::SemaphoreCore::TryResult::Acquired) return std::nullopt;
+    return OwnedMutexGuard<T>(std::move(self));
   }
 
   // The value, without locking: the caller has the only reference.
@@ -93,8 +135,25 @@ class Mutex {
     detail::Acquisition acquisition_;
   };
 
+  class LockOwned {
+   public:
+    using Output = OwnedMutexGuard<T>;
+    explicit LockOwned(std::shared_ptr<Mutex> mutex) noexcept
+        : mutex_(std::move(mutex)), acquisition_(mutex_->core_, 1) {}
+
+    Poll<Output> poll(Context& cx) {
+      if (acquisition_.poll(cx).is_pending()) return Poll<Output>::pending();
+      return Poll<Output>::ready(OwnedMutexGuard<T>(mutex_));
+    }
+
+   private:
+    std::shared_ptr<Mutex> mutex_;  // outlives the acquisition
+    detail::Acquisition acquisition_;
+  };
+
  private:
   friend class MutexGuard<T>;
+  friend class OwnedMutexGuard<T>;
   detail::SemaphoreCore core_;
   T value_;
 };

@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -244,6 +245,39 @@ class SemaphorePermit {
   std::size_t permits_;
 };
 
+// Permits held through a shared_ptr to their semaphore, which they keep
+// alive: what a spawned task can own, as Tokio's OwnedSemaphorePermit.
+class OwnedSemaphorePermit {
+ public:
+  OwnedSemaphorePermit(OwnedSemaphorePermit&& other) noexcept
+      : semaphore_(std::move(other.semaphore_)), permits_(std::exchange(other.permits_, 0)) {}
+  OwnedSemaphorePermit& operator=(OwnedSemaphorePermit&& other) noexcept {
+    if (this != &other) {
+      release();
+      semaphore_ = std::move(other.semaphore_);
+      permits_ = std::exchange(other.permits_, 0);
+    }
+    return *this;
+  }
+  ~OwnedSemaphorePermit() { release(); }
+
+  std::size_t num_permits() const noexcept { return permits_; }
+  const std::shared_ptr<Semaphore>& semaphore() const noexcept { return semaphore_; }
+  void forget() noexcept {
+    semaphore_.reset();
+    permits_ = 0;
+  }
+
+ private:
+  friend class Semaphore;
+  OwnedSemaphorePermit(std::shared_ptr<Semaphore> semaphore, std::size_t permits) noexcept
+      : semaphore_(std::move(semaphore)), permits_(permits) {}
+  void release() noexcept;
+
+  std::shared_ptr<Semaphore> semaphore_;
+  std::size_t permits_;
+};
+
 // Why try_acquire() gave no permit.
 enum class TryAcquireError : std::uint8_t {
   Closed,     // the semaphore was closed
@@ -256,6 +290,7 @@ class Semaphore {
   static constexpr std::size_t MAX_PERMITS = static_cast<std::size_t>(-1) >> 3;
 
   class Acquire;
+  class AcquireOwned;
 
   explicit Semaphore(std::size_t permits) : core_(checked(permits)) {}
   Semaphore(const Semaphore&) = delete;
@@ -277,6 +312,22 @@ class Semaphore {
   // A future of `n` permits at once.
   Acquire acquire_many(std::size_t n) noexcept;
 
+  // The same through a shared_ptr: the permit keeps the semaphore alive.
+  static AcquireOwned acquire_owned(std::shared_ptr<Semaphore> self) noexcept;
+  static AcquireOwned acquire_many_owned(std::shared_ptr<Semaphore> self, std::size_t n) noexcept;
+  static Expected<OwnedSemaphorePermit, TryAcquireError> try_acquire_owned(std::shared_ptr<Semaphore> self) {
+    return try_acquire_many_owned(std::move(self), 1);
+  }
+  static Expected<OwnedSemaphorePermit, TryAcquireError> try_acquire_many_owned(std::shared_ptr<Semaphore> self,
+                                                                               std::size_t n) {
+    switch (self->core_.try_acquire(n)) {
+      case detail::SemaphoreCore::TryResult::Acquired: return OwnedSemaphorePermit(std::move(self), n);
+      case detail::SemaphoreCore::TryResult::Closed: return {unexpect, TryAcquireError::Closed};
+      case detail::SemaphoreCore::TryResult::NoPermits: break;
+    }
+    return {unexpect, TryAcquireError::NoPermits};
+  }
+
   Expected<SemaphorePermit, TryAcquireError> try_acquire() { return try_acquire_many(1); }
   Expected<SemaphorePermit, TryAcquireError> try_acquire_many(std::size_t n) {
     switch (core_.try_acquire(n)) {
@@ -289,6 +340,7 @@ class Semaphore {
 
  private:
   friend class SemaphorePermit;
+  friend class OwnedSemaphorePermit;
   static std::size_t checked(std::size_t permits) {
     if (permits > MAX_PERMITS) detail::contract_violation("a Semaphore was given more than MAX_PERMITS permits");
     return permits;
@@ -315,6 +367,41 @@ class Semaphore::Acquire {
   detail::Acquisition acquisition_;
   std::size_t n_;
 };
+
+// Output: std::optional<OwnedSemaphorePermit>, empty if the semaphore was
+// closed. Keeps the semaphore alive.
+class Semaphore::AcquireOwned {
+ public:
+  using Output = std::optional<OwnedSemaphorePermit>;
+
+  AcquireOwned(std::shared_ptr<Semaphore> semaphore, std::size_t n) noexcept
+      : semaphore_(std::move(semaphore)), acquisition_(semaphore_->core_, n), n_(n) {}
+
+  Poll<Output> poll(Context& cx) {
+    Poll<bool> acquired = acquisition_.poll(cx);
+    if (acquired.is_pending()) return Poll<Output>::pending();
+    if (!acquired.value()) return Poll<Output>::ready(Output());
+    return Poll<Output>::ready(Output(OwnedSemaphorePermit(semaphore_, n_)));
+  }
+
+ private:
+  std::shared_ptr<Semaphore> semaphore_;  // outlives the acquisition
+  detail::Acquisition acquisition_;
+  std::size_t n_;
+};
+
+inline Semaphore::AcquireOwned Semaphore::acquire_owned(std::shared_ptr<Semaphore> self) noexcept {
+  return AcquireOwned(std::move(self), 1);
+}
+inline Semaphore::AcquireOwned Semaphore::acquire_many_owned(std::shared_ptr<Semaphore> self, std::size_t n) noexcept {
+  return AcquireOwned(std::move(self), n);
+}
+
+inline void OwnedSemaphorePermit::release() noexcept {
+  if (semaphore_ && permits_ > 0) semaphore_->core_.release(permits_);
+  semaphore_.reset();
+  permits_ = 0;
+}
 
 inline Semaphore::Acquire Semaphore::acquire() noexcept { return Acquire(*this, 1); }
 inline Semaphore::Acquire Semaphore::acquire_many(std::size_t n) noexcept { return Acquire(*this, n); }
