@@ -165,6 +165,43 @@ class Collector {
   long long next_ = 0, received_ = 0, skipped_ = 0;
 };
 
+// Sends 0..count-1, yielding after each send so receivers on the same
+// executor can keep up.
+class YieldingSender {
+ public:
+  using Output = void;
+  YieldingSender(BroadcastSender<long long> tx, long long count) : tx_(std::move(tx)), count_(count) {}
+  YieldingSender(YieldingSender&& o) noexcept : tx_(std::move(o.tx_)), count_(o.count_) {}
+  Poll<void> poll(Context& cx) {
+    if (next_ == count_) {
+      BroadcastSender<long long> gone = std::move(tx_);  // closes the channel
+      return Poll<void>::ready();
+    }
+    if (!tx_.send(next_++)) return Poll<void>::ready();
+    cx.waker().wake_by_ref();
+    return Poll<void>::pending();
+  }
+
+ private:
+  BroadcastSender<long long> tx_;
+  long long count_;
+  long long next_ = 0;
+};
+
+TEST(Broadcast, ReceiversOnALocalExecutorKeepUpWithAYieldingSender) {
+  auto [tx, rx] = asyncc::broadcast<long long>(4);
+  asyncc::LocalExecutor executor;
+  std::vector<asyncc::JoinHandle<std::pair<long long, long long>>> handles;
+  for (int i = 0; i < 3; ++i) handles.push_back(executor.spawn(Collector(tx.subscribe())));
+  { auto unused = std::move(rx); }
+  executor.spawn(YieldingSender(std::move(tx), 1000));
+  for (auto& h : handles) {
+    auto [received, skipped] = executor.block_on(std::move(h));
+    EXPECT_EQ(received, 1000);
+    EXPECT_EQ(skipped, 0) << "receivers polled between sends never lag";
+  }
+}
+
 TEST(Broadcast, ReceiversOnTheRuntimeAccountForEveryValue) {
   constexpr long long kValues = 20000;
   constexpr int kReceivers = 4;

@@ -264,6 +264,45 @@ TEST(UnboundedChannel, EndsWhenSendersAreGoneAndRefusesWhenTheReceiverIs) {
   EXPECT_EQ(refused.error().value, "back");
 }
 
+TEST(UnboundedChannel, ProducersAndAConsumerOnALocalExecutor) {
+  auto [tx, rx] = asyncc::unbounded_channel<int>();
+  LocalExecutor executor;
+  struct Produce {
+    using Output = void;
+    asyncc::UnboundedSender<int> tx;
+    int producer;
+    int next = 0;
+    Poll<void> poll(Context& cx) {
+      if (next == 300) return Poll<void>::ready();
+      if (!tx.send(producer * 1000000 + next++)) return Poll<void>::ready();
+      if (next % 7 == 0) {
+        cx.waker().wake_by_ref();
+        return Poll<void>::pending();
+      }
+      return poll(cx);
+    }
+  };
+  for (int p = 0; p < 3; ++p) executor.spawn(Produce{tx, p});
+  { auto last = std::move(tx); }
+  struct Consume {
+    using Output = int;
+    asyncc::UnboundedReceiver<int>* rx;
+    std::vector<int> next = std::vector<int>(3, 0);
+    int received = 0;
+    Poll<int> poll(Context& cx) {
+      for (;;) {
+        auto got = rx->poll_recv(cx);
+        if (got.is_pending()) return Poll<int>::pending();
+        if (!got.value()) return Poll<int>::ready(received);
+        int v = *got.value();
+        if (v % 1000000 != next[v / 1000000]++) return Poll<int>::ready(-1);
+        ++received;
+      }
+    }
+  };
+  EXPECT_EQ(executor.block_on(Consume{&rx}), 900);
+}
+
 TEST(UnboundedChannel, SendersOnOtherThreads) {
   constexpr int kThreads = 4, kValues = 5000;
   auto [tx, rx] = asyncc::unbounded_channel<int>();

@@ -147,6 +147,20 @@ TEST(Interval, ResetPutsTheNextTickAPeriodFromNow) {
   EXPECT_EQ(every.period(), Clock::duration(1h));
 }
 
+TEST(IntervalDeathTest, MovingAnIntervalWhileATickWaitsTerminates) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Probe p;
+        Interval every = asyncc::interval_at(Clock::now() + 1h, 1h);
+        auto tick = every.tick();
+        (void)p.poll(tick);
+        Interval moved = std::move(every);
+        (void)moved;
+      },
+      "moved while a tick waited");
+}
+
 // Ticks `count` times on whatever worker it runs.
 class Ticker {
  public:
@@ -170,6 +184,14 @@ class Ticker {
   int done_ = 0;
   Clock::time_point last_;
 };
+
+TEST(Interval, TicksForTasksOnALocalExecutor) {
+  asyncc::LocalExecutor executor;
+  std::vector<asyncc::JoinHandle<int>> handles;
+  for (int i = 0; i < 5; ++i) handles.push_back(executor.spawn(Ticker(5)));
+  for (auto& h : handles) EXPECT_EQ(executor.block_on(std::move(h)), 5);
+  EXPECT_EQ(Reactor::current().timer_count(), 0u);
+}
 
 TEST(Interval, TicksForTasksOnTheRuntime) {
   asyncc::Runtime rt = asyncc::Runtime::builder().worker_threads(2).build();

@@ -159,6 +159,43 @@ TEST(Mutex, AnOwnedGuardKeepsTheMutexAlive) {
   EXPECT_TRUE(alive.expired()) << "freed with the last guard";
 }
 
+TEST(MutexDeathTest, MovingAWaitingLockTerminates) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Mutex<int> m(0);
+        auto held = m.try_lock();
+        Probe p;
+        auto lock = m.lock();
+        (void)p.poll(lock);
+        Mutex<int>::Lock moved = std::move(lock);
+        (void)moved;
+      },
+      "moved while it waited");
+}
+
+TEST(MutexDeathTest, PollingACompletedLockTerminates) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Mutex<int> m(0);
+        Probe p;
+        auto lock = m.lock();
+        auto guard = p.poll(lock);
+        (void)p.poll(lock);
+      },
+      "polled after it completed");
+}
+
+TEST(Mutex, ALockThatTimesOutLeavesTheQueue) {
+  using namespace std::chrono_literals;
+  Mutex<int> m(0);
+  auto held = m.try_lock();
+  EXPECT_FALSE(asyncc::block_on(asyncc::timeout(m.lock(), 10ms))) << "the lock is held: the wait times out";
+  held.reset();
+  EXPECT_TRUE(m.try_lock()) << "the timed-out waiter did not take the lock with it";
+}
+
 // Random interleavings of lock, poll, drop and unlock: whatever is dropped
 // when, the lock is never held twice and is free at the end, and every
 // waker handed to the mutex is released.

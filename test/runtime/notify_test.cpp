@@ -177,6 +177,14 @@ TEST(Notify, PingPongAcrossTheRuntimesThreadsLosesNoNotification) {
   EXPECT_EQ(total, 2 * kPairs * kRounds);
 }
 
+TEST(Notify, PingPongOnALocalExecutor) {
+  Notify a, b;
+  asyncc::LocalExecutor executor;
+  auto first = executor.spawn(PingPong(a, b, 500, false));
+  auto second = executor.spawn(PingPong(b, a, 500, true));
+  EXPECT_EQ(executor.block_on(std::move(first)) + executor.block_on(std::move(second)), 1000);
+}
+
 // Waits once on `n`.
 class WaitOnce {
  public:

@@ -182,4 +182,16 @@ TEST(RwLock, ReadersNeverSeeAHalfDoneWriteOnTheRuntime) {
   EXPECT_EQ((*w)->b, 1000);
 }
 
+TEST(RwLock, ReadersAndWritersOnALocalExecutor) {
+  RwLock<Pair> lock;
+  asyncc::LocalExecutor executor;
+  std::vector<asyncc::JoinHandle<int>> handles;
+  for (int i = 0; i < 300; ++i)
+    handles.push_back(i % 3 == 0 ? executor.spawn(Writer(lock)) : executor.spawn(Reader(lock)));
+  int mismatches = 0;
+  for (auto& h : handles) mismatches += executor.block_on(std::move(h));
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_EQ(lock.try_read().value()->a, 100);
+}
+
 }  // namespace

@@ -145,6 +145,29 @@ class Follower {
   long long last_ = 0;
 };
 
+TEST(Watch, FollowersOnALocalExecutorEndOnTheLastValue) {
+  auto [tx, rx] = asyncc::watch<long long>(0);
+  asyncc::LocalExecutor executor;
+  std::vector<asyncc::JoinHandle<long long>> handles;
+  for (int i = 0; i < 3; ++i) handles.push_back(executor.spawn(Follower(rx)));
+  struct Updater {
+    using Output = void;
+    std::optional<WatchSender<long long>> tx;
+    long long next = 1;
+    Poll<void> poll(Context& cx) {
+      if (next > 100) {
+        tx.reset();
+        return Poll<void>::ready();
+      }
+      if (!tx->send(next++)) return Poll<void>::ready();
+      cx.waker().wake_by_ref();
+      return Poll<void>::pending();
+    }
+  };
+  executor.spawn(Updater{std::move(tx)});
+  for (auto& h : handles) EXPECT_EQ(executor.block_on(std::move(h)), 100);
+}
+
 TEST(Watch, FollowersOnTheRuntimeEndOnTheLastValue) {
   constexpr long long kLast = 20000;
   auto [tx, rx] = asyncc::watch<long long>(0);
