@@ -61,11 +61,6 @@ void checkConditionVariables(const Stmt *S, CheckContext &C) {
     C.report(Diag::ForConditionVariable, FS->getBeginLoc());
 }
 
-void checkRangeFor(const Stmt *S, CheckContext &C) {
-  if (const auto *RF = dyn_cast<CXXForRangeStmt>(S); RF && containsAwait(RF->getRangeInit()))
-    C.report(Diag::AwaitInRange, RF->getBeginLoc());
-}
-
 void checkAwaitingExpressions(const Stmt *S, CheckContext &C) {
   if (const auto *BCO = dyn_cast<BinaryConditionalOperator>(S); BCO && containsAwait(BCO))
     C.report(Diag::GnuConditional, BCO->getBeginLoc());
@@ -102,7 +97,7 @@ void checkLambdaCaptures(const Stmt *S, CheckContext &C) {
 }
 
 constexpr Check StatementChecks[] = {
-    checkCoYield,   checkGoto,        checkSwitch,        checkConditionVariables, checkRangeFor,
+    checkCoYield,   checkGoto,        checkSwitch,        checkConditionVariables,
     checkAwaitingExpressions, checkDeclarations, checkLambdaCaptures,
 };
 
@@ -126,24 +121,6 @@ void checkMemberNames(const FunctionDecl &FD, const CompoundStmt &Body, CheckCon
           if (Clash)
             C.report(Diag::NameUsedTwice, VD->getLocation()) << VD->getName();
         }
-}
-
-// The generated struct declares these names, and poll's body sees them:
-// a body or parameter that uses one unqualified would silently mean ours
-// instead. (Numbered names, b1 or await2, are chosen clear of the
-// function's own.)
-bool isGeneratedName(StringRef Name) {
-  static const char *const Fixed[] = {"cx",       "live",   "finish", "drop", "live_at", "state_",
-                                      "self",     "resuming", "Finish", "Live", "State",   "Output"};
-  return llvm::is_contained(Fixed, Name);
-}
-
-void checkGeneratedNames(const FunctionDecl &FD, CheckContext &C) {
-  // From the parameters on: the function's own name is not in the struct.
-  SourceLocation Begin = FD.getLocation();
-  for (const WrittenIdentifier &Id : identifiersIn(SourceRange(Begin, FD.getBodyRBrace()), C.Ctx))
-    if (!Id.Qualified && Id.Loc != C.Ctx.getSourceManager().getExpansionLoc(Begin) && isGeneratedName(Id.Name))
-      C.report(Diag::GeneratedName, Id.Loc) << Id.Name;
 }
 
 bool returnsAsync(const FunctionDecl &FD) {
@@ -278,7 +255,6 @@ bool checkBody(const FunctionDecl &FD, const CompoundStmt &Body, const FrameAnal
     for (Check Run : StatementChecks)
       Run(S, C);
   });
-  checkGeneratedNames(FD, C);
   return !C.Failed;
 }
 

@@ -82,9 +82,6 @@ constexpr DiagInfo Table[] = {
      "put every label directly in the switch's block"},
     {Diag::ForConditionVariable, DiagnosticsEngine::Error,
      "a condition variable initialized by 'co_await' is not supported by asyncc v1", ""},
-    {Diag::AwaitInRange, DiagnosticsEngine::Error,
-     "'co_await' in the range of a range-based 'for' is not supported by asyncc v1",
-     "await the range into a local variable first"},
     {Diag::RangeForReturnOnly, DiagnosticsEngine::Error,
      "this range-based 'for' cannot contain 'co_return' in asyncc v1 unless its body also awaits",
      "iterate with an index"},
@@ -104,8 +101,6 @@ constexpr DiagInfo Table[] = {
      "two types declared in this async function are named '%0'; asyncc makes them members of one struct",
      "rename one"},
 
-    {Diag::GeneratedName, DiagnosticsEngine::Error, "'%0' is a name asyncc's generated code declares",
-     "rename it in this async function"},
     {Diag::NameUsedTwice, DiagnosticsEngine::Error,
      "this variable is named like '%0', which this function also uses for something else; the generated struct "
      "would confuse them",

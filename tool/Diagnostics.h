@@ -35,7 +35,6 @@ enum class Diag {
   SwitchConditionVariable,
   NestedCase,
   ForConditionVariable,
-  AwaitInRange,
   RangeForReturnOnly,
   GnuConditional,
   StatementExpression,
@@ -45,7 +44,6 @@ enum class Diag {
   UnsupportedStatement,
   LocalTypeTwice,
   // Names
-  GeneratedName,
   NameUsedTwice,
   FrameVariableInMacro,
   AwaitInMacro,

@@ -2,6 +2,8 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <cctype>
+
 namespace asyncc::tool {
 namespace {
 
@@ -75,7 +77,27 @@ std::string lineDirective(unsigned Line, llvm::StringRef Path) {
   return Text + '"';
 }
 
-std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options) {
+// Spells the generated names marked in Text (see GeneratedNames).
+static std::string spellGeneratedNames(const std::string &Text, const std::map<std::string, std::string> &Names) {
+  std::string Out;
+  Out.reserve(Text.size());
+  for (size_t I = 0; I < Text.size(); ++I) {
+    if (Text[I] != '\037') {
+      Out += Text[I];
+      continue;
+    }
+    size_t End = I + 1;
+    while (End < Text.size() && (std::isalnum(static_cast<unsigned char>(Text[End])) || Text[End] == '_'))
+      ++End;
+    std::string Name = Text.substr(I + 1, End - I - 1);
+    auto It = Names.find(Name);
+    Out += It == Names.end() ? Name : It->second;
+    I = End - 1;
+  }
+  return Out;
+}
+
+static std::string emitFutureText(const LoweredFunction &F, const EmissionOptions &Options) {
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   const std::string &S = F.FutureName;
@@ -100,13 +122,13 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
     OS << "struct " << Qualified << " {\n";
   for (const std::string &Alias : F.TemplateAliases)
     OS << "  " << Alias << '\n';
-  OS << "  using Output = " << F.OutputType << ";\n";
+  OS << "  using \037Output = " << F.OutputType << ";\n";
   if (!F.LocalTypes.empty()) {
     OS << "  // Types declared in the body.\n";
     for (const std::string &T : F.LocalTypes)
       OS << "  " << T << '\n';
   }
-  OS << "  enum class State : std::uint8_t {\n";
+  OS << "  enum class \037State : std::uint8_t {\n";
   OS << "    Start,\n";
   for (const SuspendState &St : F.States)
     OS << "    " << St.Name << ",  // " << St.SourceText << "   " << F.File << ':' << St.Line << '\n';
@@ -117,12 +139,12 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
   bool HasSelf = !F.SelfType.empty();
   OS << "  explicit " << S << '(';
   if (HasSelf)
-    OS << F.SelfType << "* self" << (F.Params.empty() ? "" : ", ");
+    OS << F.SelfType << "* \037self" << (F.Params.empty() ? "" : ", ");
   for (size_t I = 0; I != F.Params.size(); ++I)
     OS << (I ? ", " : "") << F.Params[I].Type << ' ' << F.Params[I].Name;
   OS << ')';
   if (HasSelf)
-    OS << " : self(self)";
+    OS << " : \037self(\037self)";
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];
     OS << (I || HasSelf ? ", " : " : ") << P.Name << '('
@@ -132,82 +154,82 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
   // Pin guard: movable until the first poll only.
   OS << "  " << S << '(' << S << "&& other)";
   if (HasSelf)
-    OS << " : self(other.self)";
+    OS << " : \037self(other.\037self)";
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];
     OS << (I || HasSelf ? ", " : " : ") << P.Name << '('
        << (P.IsReference ? "other." + P.Name : "std::move(other." + P.Name + ")") << ')';
   }
   OS << " {\n";
-  OS << "    if (other.state_ != State::Start) asyncc::detail::moved_after_first_poll(\"" << F.Name << "\");\n";
+  OS << "    if (other.\037state_ != \037State::Start) asyncc::detail::moved_after_first_poll(\"" << F.Name << "\");\n";
   OS << "  }\n";
   OS << "  " << S << "(const " << S << "&) = delete;\n";
   OS << "  " << S << "& operator=(const " << S << "&) = delete;\n";
   OS << "  " << S << "& operator=(" << S << "&&) = delete;\n";
-  OS << "  ~" << S << "() { drop(live_at(state_)); }\n\n";
+  OS << "  ~" << S << "() { \037drop(\037live_at(\037state_)); }\n\n";
 
   // A function that never awaits has no use for the context.
-  OS << "  asyncc::Poll<Output> poll(asyncc::Context&" << (F.States.empty() ? "" : " cx") << ") {\n";
-  OS << "    Live live = Live::" << F.Live[F.StartLive].Name << ";\n";
+  OS << "  asyncc::Poll<\037Output> poll(asyncc::Context&" << (F.States.empty() ? "" : " \037cx") << ") {\n";
+  OS << "    \037Live \037live = \037Live::" << F.Live[F.StartLive].Name << ";\n";
   if (F.ResumesInsideTry)
-    OS << "    State resuming = state_;  // a try block's dispatch goes on from here\n";
+    OS << "    \037State \037resuming = \037state_;  // a try block's dispatch goes on from here\n";
   OS << "    try {\n";
-  OS << "      switch (state_) {\n";
-  OS << "        case State::Start: break;\n";
+  OS << "      switch (\037state_) {\n";
+  OS << "        case \037State::Start: break;\n";
   for (size_t I = 0; I != F.States.size(); ++I)
-    OS << "        case State::" << F.States[I].Name << ": live = Live::" << F.Live[F.States[I].Live].Name
+    OS << "        case \037State::" << F.States[I].Name << ": \037live = \037Live::" << F.Live[F.States[I].Live].Name
        << "; goto " << F.States[I].Entry << ";\n";
-  OS << "        case State::Done: asyncc::detail::polled_after_completion(\"" << F.Name << "\");\n";
+  OS << "        case \037State::Done: asyncc::detail::polled_after_completion(\"" << F.Name << "\");\n";
   OS << "      }\n";
   emitPollBody(OS, F, Options);
   OS << "    } catch (...) {\n";
   OS << "      // Unwinding: destroy what is alive, innermost first; then finished.\n";
-  OS << "      drop(live);\n";
-  OS << "      state_ = State::Done;\n";
+  OS << "      \037drop(\037live);\n";
+  OS << "      \037state_ = \037State::Done;\n";
   OS << "      throw;\n";
   OS << "    }\n";
   OS << "  }\n\n";
 
   OS << " private:\n";
   OS << "  // What is alive in the frame: each enumerator adds one value to its parent.\n";
-  OS << "  enum class Live : std::" << (F.Live.size() > 255 ? "uint16_t" : "uint8_t") << " {\n";
+  OS << "  enum class \037Live : std::" << (F.Live.size() > 255 ? "uint16_t" : "uint8_t") << " {\n";
   for (const LiveNode &L : F.Live)
     OS << "    " << L.Name << ",\n";
   OS << "  };\n";
-  OS << "  static Live live_at(State state) noexcept {\n";
+  OS << "  static \037Live \037live_at(\037State state) noexcept {\n";
   OS << "    switch (state) {\n";
-  OS << "      case State::Start: return Live::" << F.Live[F.StartLive].Name << ";\n";
+  OS << "      case \037State::Start: return \037Live::" << F.Live[F.StartLive].Name << ";\n";
   for (const SuspendState &St : F.States)
-    OS << "      case State::" << St.Name << ": return Live::" << F.Live[St.Live].Name << ";\n";
-  OS << "      default: return Live::None;\n";
+    OS << "      case \037State::" << St.Name << ": return \037Live::" << F.Live[St.Live].Name << ";\n";
+  OS << "      default: return \037Live::None;\n";
   OS << "    }\n";
   OS << "  }\n";
   OS << "  // Destroys the values of `at` and its parents, innermost first, down to `stop`.\n";
-  OS << "  void drop(Live at, Live stop = Live::None) noexcept {\n";
+  OS << "  void \037drop(\037Live at, \037Live stop = \037Live::None) noexcept {\n";
   OS << "    while (at != stop) {\n";
   OS << "      switch (at) {\n";
-  OS << "        case Live::None: return;\n";
+  OS << "        case \037Live::None: return;\n";
   for (size_t I = 1; I < F.Live.size(); ++I)
-    OS << "        case Live::" << F.Live[I].Name << ": " << F.Live[I].Destroy << " at = Live::"
+    OS << "        case \037Live::" << F.Live[I].Name << ": " << F.Live[I].Destroy << " at = \037Live::"
        << F.Live[F.Live[I].Parent].Name << "; break;\n";
   OS << "      }\n";
   OS << "    }\n";
   OS << "  }\n";
   OS << "  // Destroys the frame once the return value is made; then finished.\n";
-  OS << "  struct Finish {\n";
+  OS << "  struct \037Finish {\n";
   OS << "    " << S << "& future;\n";
-  OS << "    Live& live;\n";
+  OS << "    \037Live& \037live;\n";
   OS << "    bool armed = true;\n";
-  OS << "    ~Finish() {\n";
+  OS << "    ~\037Finish() {\n";
   OS << "      if (!armed) return;\n";
-  OS << "      future.drop(live);\n";
-  OS << "      live = Live::None;\n";
-  OS << "      future.state_ = State::Done;\n";
+  OS << "      future.\037drop(\037live);\n";
+  OS << "      \037live = \037Live::None;\n";
+  OS << "      future.\037state_ = \037State::Done;\n";
   OS << "    }\n";
   OS << "  };\n\n";
 
   if (HasSelf)
-    OS << "  " << F.SelfType << "* self;  // the object the method was called on\n";
+    OS << "  " << F.SelfType << "* \037self;  // the object the method was called on\n";
   for (const Parameter &P : F.Params) {
     if (P.DestroyedOnCompletion)
       OS << "  union { " << P.Type << ' ' << P.Name << "; };  // destroyed on completion\n";
@@ -222,7 +244,7 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
   for (const LayoutNode &C : F.Frame.Children)
     if (C.NodeKind != LayoutNode::Slot)
       emitLayout(OS, C, 1, true);
-  OS << "  State state_ = State::Start;\n";
+  OS << "  \037State \037state_ = \037State::Start;\n";
   OS << "};\n";
   if (F.Specialization)  // the function template that makes it is emitted once, after all of them
     return Text;
@@ -258,6 +280,10 @@ std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options)
   OS << ");\n";
   OS << "}";
   return Text;
+}
+
+std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options) {
+  return spellGeneratedNames(emitFutureText(F, Options), F.GeneratedNames);
 }
 
 std::string emitFunctionTemplate(const TemplateWrapper &W, const std::vector<LoweredFunction> &Specializations,

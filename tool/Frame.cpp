@@ -32,12 +32,21 @@ void FrameAnalysis::findFrameVars(const Stmt *S) {
     // A declaration initialized by a co_await resumes inside its own
     // initializer: the variable is constructed after the resume point, and
     // stays a plain local only when nothing later suspends.
+    // A variable with a destructor declared after one in the frame goes in
+    // the frame too: the block's frame values are destroyed by a statement
+    // at its end, which must come after the variable's own destructor.
     const Stmt *const *Begin = CS->body_begin();
+    bool AfterFrameDestructor = false;
     for (unsigned I = 0, N = CS->size(); I != N; ++I) {
       bool Await = false, Return = false;
       for (unsigned J = I + 1; J != N; ++J)
         scopeHas(Begin[J], Await, Return);
-      markDeclaredIn(Begin[I], Await, Return);
+      markDeclaredIn(Begin[I], Await, Return || AfterFrameDestructor);
+      if (const auto *DS = dyn_cast<DeclStmt>(Begin[I]))
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D);
+              VD && FrameVars.count(VD) && VD->getType().isDestructedType() != QualType::DK_none)
+            AfterFrameDestructor = true;
     }
   } else if (const auto *FS = dyn_cast<ForStmt>(S)) {
     bool Await = false, Return = false;

@@ -149,7 +149,7 @@ void Lowerer::lowerArrayVar(const VarDecl *VD) {
   }
   VarPath[VD] = Path;
   if (T.isDestructedType() != QualType::DK_none)
-    construct(Path, "std::destroy(std::begin(" + Path + "), std::end(" + Path + "));");
+    construct(Path, "asyncc::detail::destroy_array(" + Path + ");");
 }
 
 // A structured binding in the frame: the object it decomposes is the slot,
@@ -243,6 +243,9 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   const auto *BeginVar = cast<VarDecl>(RF->getBeginStmt()->getSingleDecl());
   const auto *EndVar = cast<VarDecl>(RF->getEndStmt()->getSingleDecl());
   std::string Range;
+  std::optional<uint64_t> ArrayLength;  // of a range that is an array
+  if (const auto *Array = Ctx.getAsConstantArrayType(strip(RangeInit)->getType()))
+    ArrayLength = Array->getSize().getZExtValue();
   {
     bool Braces = containsAwait(RangeInit);
     if (Braces) {
@@ -251,9 +254,27 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
     auto L = lowerFullExpr(RangeInit, false);
     if (!L)
       return;
-    if (strip(RangeInit)->isLValue()) {
+    if (const auto *List = dyn_cast<CXXStdInitializerListExpr>(strip(RangeInit))) {
+      // `for (x : {a, b})`: the initializer_list only refers to the braces'
+      // array, which must live as long as the loop: the array is the range.
+      QualType ArrayT = List->getSubExpr()->IgnoreImplicit()->getType();
+      const ConstantArrayType *Array = Ctx.getAsConstantArrayType(ArrayT);
+      // Its elements are const; the slot's are not, so that it can be made in place.
+      std::string Type = "asyncc::detail::type_t<" + typeName(Array->getElementType().getUnqualifiedType()) + "[" +
+                         std::to_string(Array->getSize().getZExtValue()) + "]>";
+      std::string Path = Layout.addSlot("range", Type, "the array of the braced list");
+      emit("::new (static_cast<void*>(&" + Path + ")) " + Type + L->Text + ";");
+      endFullExpr(*L);
+      if (ArrayT.isDestructedType() != QualType::DK_none)
+        construct(Path, "asyncc::detail::destroy_array(" + Path + ");");
+      Range = Path;
+      ArrayLength = Array->getSize().getZExtValue();
+    } else if (strip(RangeInit)->isLValue()) {
       QualType T = RangeVar->getType().getNonReferenceType();
-      std::string Path = Layout.addSlot("range", typeName(T) + "*", "the range");
+      std::string Type = typeName(T);
+      if (T->isArrayType())
+        Type = "asyncc::detail::type_t<" + Type + ">";
+      std::string Path = Layout.addSlot("range", Type + "*", "the range");
       emit(Path + " = std::addressof(" + L->Text + ");");
       endFullExpr(*L);
       Range = "(*" + Path + ")";
@@ -273,12 +294,10 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   }
   // begin and end as the range-based for finds them: members, else ADL.
   auto call = [&](const VarDecl *V, StringRef Name) {
-    const Expr *E = strip(V->getInit());
-    if (isa<CXXMemberCallExpr>(E))
+    if (ArrayLength)
+      return Name == "begin" ? Range + " + 0" : Range + " + " + std::to_string(*ArrayLength);
+    if (isa<CXXMemberCallExpr>(strip(V->getInit())))
       return Range + "." + Name.str() + "()";
-    if (strip(RangeInit)->getType()->isArrayType())
-      return Name == "begin" ? Range + " + 0" : Range + " + " + std::to_string(cast<ConstantArrayType>(
-                                                   Ctx.getAsArrayType(strip(RangeInit)->getType()))->getSize().getZExtValue());
     return Name.str() + "(" + Range + ")";
   };
   std::string Begin = Layout.addSlot("begin", typeName(BeginVar->getType()), "the iterator");

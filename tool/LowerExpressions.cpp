@@ -218,16 +218,16 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, bool KeepAll, const L
     Ready = Layout.addSlotTo(GroupHome, numbered("ready", Number), ReadyType, "value of " + Flat);
     // Poll into a local first: a pending result must not be kept.
     // A pending Poll holds nothing: it is simply made again next time.
-    emit("::new (static_cast<void*>(&" + Ready + ")) " + ReadyType + "(" + FuturePath + ".poll(cx));");
-    emit("if (" + Ready + ".is_pending()) return asyncc::Poll<Output>::pending();");
+    emit("::new (static_cast<void*>(&" + Ready + ")) " + ReadyType + "(" + FuturePath + ".poll(\037cx));");
+    emit("if (" + Ready + ".is_pending()) return asyncc::Poll<\037Output>::pending();");
     if (!Borrowed)
       destroyDownTo(LiveBefore);
     construct(Ready, "std::destroy_at(&" + Ready + ");");
     KeptReady.push_back(Ready);
   } else {
     Ready = numbered("ready", Number);
-    emit("auto " + Ready + " = " + FuturePath + ".poll(cx);");
-    emit("if (" + Ready + ".is_pending()) return asyncc::Poll<Output>::pending();");
+    emit("auto " + Ready + " = " + FuturePath + ".poll(\037cx);");
+    emit("if (" + Ready + ".is_pending()) return asyncc::Poll<\037Output>::pending();");
     if (!Borrowed)
       destroyDownTo(LiveBefore);
     LastReady = Ready;
@@ -266,7 +266,7 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     if (T.isDestructedType() != QualType::DK_none) {
       unsigned Before = CurrentLive;
       CurrentLive = addLiveNode(Slot, "std::destroy_at(&" + Slot + ");");
-      Value = "asyncc::detail::made(" + New + ", live, Live::" + Out.Live[Before].Name + ", Live::" +
+      Value = "asyncc::detail::made(" + New + ", \037live, \037Live::" + Out.Live[Before].Name + ", \037Live::" +
               Out.Live[CurrentLive].Name + ")";
       Kept.push_back(Slot);
     } else {
@@ -431,7 +431,7 @@ void Lowerer::endFullExpr(const Lowered &L) {
   for (auto It = L.Kept.rbegin(); It != L.Kept.rend(); ++It)
     emit("std::destroy_at(&" + *It + ");");
   CurrentLive = L.LiveBefore;
-  emit("live = Live::" + Out.Live[CurrentLive].Name + ";");
+  emit("\037live = \037Live::" + Out.Live[CurrentLive].Name + ";");
 }
 
 } // namespace asyncc::tool

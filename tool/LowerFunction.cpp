@@ -106,14 +106,14 @@ void Lowerer::renameIn(const Stmt *S) {
         return;
       SourceLocation Loc = SM.getExpansionLoc(This->getLocation());
       if (!This->isImplicit()) {
-        Scratch.ReplaceText(Loc, 4, "self");
+        Scratch.ReplaceText(Loc, 4, "\037self");
         return;
       }
       // `member` is `this->member`: the name becomes `self->member`, in
       // place, so that later replacements of the range still cover it.
       unsigned Length = Lexer::MeasureTokenLength(Loc, SM, Ctx.getLangOpts());
       Scratch.ReplaceText(Loc, Length,
-                          "self->" + Lexer::getSourceText(CharSourceRange::getCharRange(Loc, Loc.getLocWithOffset(Length)),
+                          "\037self->" + Lexer::getSourceText(CharSourceRange::getCharRange(Loc, Loc.getLocWithOffset(Length)),
                                                           SM, Ctx.getLangOpts())
                                          .str());
       return;
@@ -194,7 +194,7 @@ unsigned Lowerer::addLiveNode(const std::string &Path, const std::string &Destro
 
 void Lowerer::construct(const std::string &Path, const std::string &Destroy) {
   CurrentLive = addLiveNode(Path, Destroy);
-  emit("live = Live::" + Out.Live[CurrentLive].Name + ";");
+  emit("\037live = \037Live::" + Out.Live[CurrentLive].Name + ";");
 }
 
 void Lowerer::destroyDownTo(unsigned Target) {
@@ -205,7 +205,7 @@ void Lowerer::destroyDownTo(unsigned Target) {
   }
   if (CurrentLive != Target) {
     CurrentLive = Target;
-    emit("live = Live::" + Out.Live[Target].Name + ";");
+    emit("\037live = \037Live::" + Out.Live[Target].Name + ";");
   }
 }
 
@@ -434,8 +434,22 @@ std::optional<LoweredFunction> Lowerer::run() {
     return std::nullopt;
   }
   Frame.emplace(UserBody);
-  for (const WrittenIdentifier &Id : identifiersIn(SourceRange(FD.getBeginLoc(), FD.getBodyRBrace()), Ctx))
+  // Names of the generated struct the function writes itself, unqualified,
+  // would mean ours in poll: ours get another.
+  llvm::StringSet<> Unqualified;
+  for (const WrittenIdentifier &Id : identifiersIn(SourceRange(FD.getBeginLoc(), FD.getBodyRBrace()), Ctx)) {
     Written.push_back(Id.Name);
+    if (!Id.Qualified)
+      Unqualified.insert(Id.Name);
+  }
+  for (const char *Name : {"cx", "live", "finish", "drop", "live_at", "state_", "self", "resuming", "Finish", "Live",
+                           "State", "Output"}) {
+    std::string Spelling = Name;
+    while (Spelling == Name ? Unqualified.count(Spelling) != 0 : llvm::is_contained(Written, Spelling))
+      Spelling += "_";
+    if (Spelling != Name)
+      Out.GeneratedNames[Name] = Spelling;
+  }
   if (!checkBody(FD, *UserBody, *Frame, Ctx))
     return std::nullopt;
   OpenNodes.emplace_back().K = PollNode::Block;  // the top: where poll's dispatch leads
@@ -444,8 +458,8 @@ std::optional<LoweredFunction> Lowerer::run() {
     return std::nullopt;
   // Falling off the end of an Async<void> function.
   if (Out.OutputType == "void") {
-    emit("live = Live::" + Out.Live[Out.StartLive].Name + ";");
-    emit("Finish finish{*this, live};");
+    emit("\037live = \037Live::" + Out.Live[Out.StartLive].Name + ";");
+    emit("\037Finish \037finish{*this, \037live};");
     add(PollNode::Return, "return asyncc::Poll<void>::ready();");
   }
   Out.Body = std::move(OpenNodes.front());

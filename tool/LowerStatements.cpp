@@ -263,8 +263,8 @@ void Lowerer::lowerTry(const CXXTryStmt *TS) {
     open(PollNode::Catch, "catch (" + (Caught ? originalText(Caught->getSourceRange()) : std::string("...")) + ")");
     openBlock();
     if (Out.Live.size() != LiveCount) {
-      emit("drop(live, Live::" + Out.Live[LiveAtEntry].Name + ");");
-      emit("live = Live::" + Out.Live[LiveAtEntry].Name + ";");
+      emit("\037drop(\037live, \037Live::" + Out.Live[LiveAtEntry].Name + ");");
+      emit("\037live = \037Live::" + Out.Live[LiveAtEntry].Name + ";");
     }
     lowerStmt(H->getHandlerBlock());
     closeBlock();
@@ -284,7 +284,7 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
   // only on the way out, so that a pending return leaves the frame alone.
   bool Awaits = Operand && containsAwait(Operand);
   if (Awaits)
-    AfterLastResume = "Finish finish{*this, live, false};";
+    AfterLastResume = "\037Finish \037finish{*this, \037live, false};";
   std::string Value;
   if (Operand && !Operand->getType()->isVoidType()) {
     const Expr *S = strip(Operand);
@@ -304,15 +304,15 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
       return;
     emit(L->Text + ";");
   }
-  emit("live = Live::" + Out.Live[CurrentLive].Name + ";");
+  emit("\037live = \037Live::" + Out.Live[CurrentLive].Name + ";");
   if (Awaits)
-    emit("finish.armed = true;");
+    emit("\037finish.armed = true;");
   else
-    emit("Finish finish{*this, live};");
+    emit("\037Finish \037finish{*this, \037live};");
   if (Out.OutputType == "void")
     add(PollNode::Return, "return asyncc::Poll<void>::ready();");
   else
-    add(PollNode::Return, "return asyncc::Poll<Output>::ready(" + Value + ");");
+    add(PollNode::Return, "return asyncc::Poll<\037Output>::ready(" + Value + ");");
   closeBlock();
 }
 

@@ -49,7 +49,7 @@ public:
       text(N.Text, N.Outdent ? Depth - 1 : Depth, N.Line);
       return;
     case PollNode::Await:
-      text("state_ = State::Await" + std::to_string(N.State) + ";", Depth, N.Line);
+      text("\037state_ = \037State::Await" + std::to_string(N.State) + ";", Depth, N.Line);
       text(N.Text + ":", Depth - 1, N.Line);  // the resume label
       return;
     case PollNode::If:
@@ -77,11 +77,11 @@ public:
       print(N.Children[0], Depth);
       return;
     case PollNode::Dispatch:
-      text("switch (resuming)", Depth, 0);
+      text("switch (\037resuming)", Depth, 0);
       text("{", Depth, 0);
       for (const auto &[State, Target] : N.Targets)
-        text("case State::" + State + ":" +
-                 (llvm::StringRef(Target).starts_with("resume") ? " resuming = State::Start;" : "") + " goto " +
+        text("case \037State::" + State + ":" +
+                 (llvm::StringRef(Target).starts_with("resume") ? " \037resuming = \037State::Start;" : "") + " goto " +
                  Target + ";",
              Depth, 0);
       text("default: break;", Depth, 0);

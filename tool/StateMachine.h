@@ -54,6 +54,11 @@ struct LoweredFunction {
   bool OutOfLine = false;
   bool InlineSpecified = false;  // of an out-of-line definition
   std::string TrailingQualifiers;  // after the parameters: `const`, `noexcept`
+  // The names of the generated struct that are not numbered (live, cx,
+  // State, Output...) stand in the lowered text after a '\037' marker;
+  // emission spells each as itself, or as given here when the function
+  // writes that name itself (live_).
+  std::map<std::string, std::string> GeneratedNames;
   // An ASYNC lambda: the lambda stays, with a body that declares the
   // future's struct and returns it. LambdaHead is its introducer and
   // parameters; the captures come first in Params, as references to the

@@ -191,14 +191,15 @@ class Runner:
                         f.write(f"$ {show_command(cmd)}\n{text(err)}")
         return objects, (prefix if os.path.exists(pch) else None), None
 
-    def build(self, cxx, std, source, exe, program_dir, cache_dir):
+    def build(self, cxx, std, source, exe, program_dir, cache_dir, warnings=()):
         """Compiles and links one program; returns an error message or None."""
         flags = self.base_flags(std)
         objects, prefix, error = self.prebuilt(cxx, flags, program_dir, cache_dir)
         if error:
             return error
         includes = [f"-I{program_dir}", f"-I{self.include}"]
-        cmd = [cxx, *flags, *includes, *(["-include", prefix] if prefix else []), source, *objects, "-o", exe]
+        cmd = [cxx, *flags, *warnings, *includes, *(["-include", prefix] if prefix else []), source, *objects,
+               "-o", exe]
         status, out, err = run(cmd, COMPILE_TIMEOUT)
         if status != 0:
             return f"compilation failed:\n$ {show_command(cmd)}\n{text(out)}{text(err)}"
@@ -305,7 +306,10 @@ def main():
 
         exe = os.path.join(work, f"{name}.{variant}")
         started = time.monotonic()
-        error = runner.build(runner.compilers[compiler], std, program, exe, os.path.dirname(source), cache_dir)
+        # asyncc's output compiles without a warning.
+        warnings = ("-Wall", "-Wextra", "-Werror") if variant.startswith("transformed") else ()
+        error = runner.build(runner.compilers[compiler], std, program, exe, os.path.dirname(source), cache_dir,
+                             warnings)
         compile_time = time.monotonic() - started
         if error:
             failures.append(f"{variant}: {error}")

@@ -42,8 +42,9 @@ def run(cmd, **kw):
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
-def build(compiler, std, source, objects, include, exe):
-    r = run([compiler, "-std=" + std, "-O1", "-w", "-I", include, source, *objects, "-o", exe, "-pthread"])
+def build(compiler, std, source, objects, include, exe, warnings="-w"):
+    flags = warnings.split()
+    r = run([compiler, "-std=" + std, "-O1", *flags, "-I", include, source, *objects, "-o", exe, "-pthread"])
     return r.returncode == 0, r.stderr
 
 
@@ -55,9 +56,12 @@ def check(prog, compiler, args, objects):
     "mismatch" (the outputs or exit statuses differ)."""
     stem = os.path.splitext(prog)[0]
     native = stem + ".native"
-    ok, err = build("clang++-19", "c++20", prog, objects[("clang++-19", "c++20")], args.include, native)
+    ok, err = build("clang++-19", "c++20", prog, objects[("clang++-19", "c++20")], args.include, native,
+                    "-Wall -Wextra")
     if not ok:
         return "generator", "the program does not compile natively:\n" + err[:4000], None
+    # What compiles without a warning natively must after asyncc too.
+    warnings = "-Wall -Wextra -Werror" if "warning:" not in err else "-w"
     transformed = stem + ".transformed.cpp"
     r = run([args.tool, prog, "-o", transformed, "--", "-I" + args.include])
     if r.returncode == 1 and "error:" in r.stderr:
@@ -66,7 +70,7 @@ def check(prog, compiler, args, objects):
     if r.returncode != 0:
         return "tool", "asyncc failed (exit %d):\n%s" % (r.returncode, r.stderr[:4000]), None
     exe = stem + ".transformed"
-    ok, err = build(compiler, "c++17", transformed, objects[(compiler, "c++17")], args.include, exe)
+    ok, err = build(compiler, "c++17", transformed, objects[(compiler, "c++17")], args.include, exe, warnings)
     if not ok:
         return "compile", "the transformed program does not compile with %s:\n%s" % (compiler, err[:4000]), None
     try:

@@ -78,11 +78,6 @@ ASYNC asyncc::Async<int> itself(int n) {
 ASYNC int not_async() { return 1; }
 // CHECK: diagnostics.cpp:[[@LINE-1]]:7: error: an ASYNC function must return asyncc::Async<T>
 
-ASYNC asyncc::Async<int> generated_name(int cx) {
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:45: error: 'cx' is a name asyncc's generated code declares; rename it in this async function
-  co_return cx + co_await One{};
-}
-
 ASYNC asyncc::Async<int> captures() {
   int kept = 1;
   auto get = [&] { return kept; };

@@ -5,6 +5,7 @@
 
 #include <asyncc/future.hpp>
 
+#include <cstddef>
 #include <cstdint>  // the State and Live enums
 #include <cstdio>
 #include <cstdlib>
@@ -55,6 +56,13 @@ T&& made(T* value, Live& live, Live before, Live now) noexcept {
 template <class T>
 T&& made(T* value) noexcept {
   return static_cast<T&&>(*value);
+}
+
+// Destroys an array in the frame as C++ destroys one: the last element first.
+template <class T, std::size_t N>
+void destroy_array(T (&array)[N]) noexcept {
+  for (std::size_t i = N; i != 0; --i)
+    std::destroy_at(&array[i - 1]);
 }
 
 // The address of a glvalue computed before an await, lvalue or xvalue.
