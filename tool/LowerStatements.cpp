@@ -96,7 +96,10 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   openBlock();
   auto flat = [&](const Stmt *X) { return X ? oneLine(originalText(X->getSourceRange())) : std::string(); };
   if (While)
-    emit("// while (" + flat(Cond) + ")");
+    emit("// while (" +
+         flat(While->getConditionVariableDeclStmt() ? static_cast<const Stmt *>(While->getConditionVariableDeclStmt())
+                                                    : Cond) +
+         ")");
   else if (Do)
     emit("// do ... while (" + flat(Cond) + ")");
   else

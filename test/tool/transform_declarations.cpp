@@ -1,0 +1,61 @@
+// Declarations users write around awaits: a condition variable initialized
+// by an await, made each iteration and tested; a range-based for over a
+// braced list, whose array (not only its initializer_list) is the range kept
+// in the frame; a tuple-like structured binding, whose names point to what
+// get<i> returned, made once.
+//
+// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
+// RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
+// RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
+
+#include <asyncc/async.hpp>
+
+#include <optional>
+#include <utility>
+
+struct Next {
+  using Output = std::optional<int>;
+  asyncc::Poll<std::optional<int>> poll(asyncc::Context&) { return asyncc::Poll<std::optional<int>>::ready(1); }
+};
+struct One {
+  using Output = int;
+  asyncc::Poll<int> poll(asyncc::Context&) { return asyncc::Poll<int>::ready(1); }
+};
+
+ASYNC asyncc::Async<int> drain() {
+  int sum = 0;
+  while (std::optional<int> v = co_await Next{})
+    sum += *v + co_await One{};
+  co_return sum;
+}
+// CHECK-LABEL: struct drain_future {
+// CHECK:       // while (std::optional<int> v = co_await Next{})
+// CHECK-NEXT:  for (;;)
+// CHECK:       ::new (static_cast<void*>(&s0.v)) std::optional<int>(asyncc::detail::take(ready1));
+// CHECK:       if (!(s0.v))
+// CHECK-NEXT:  {
+// CHECK-NEXT:    break;
+// CHECK:       s0.e1.tmp1 = *s0.v;
+// CHECK:       sum += s0.e1.tmp1 + asyncc::detail::take(ready2);
+
+ASYNC asyncc::Async<int> braced() {
+  int sum = 0;
+  for (int x : {1, 2, 3})
+    sum += x * co_await One{};
+  co_return sum;
+}
+// CHECK-LABEL: struct braced_future {
+// CHECK:       ::new (static_cast<void*>(&s0.range)) asyncc::detail::type_t<int[3]>{1, 2, 3};
+// CHECK-NEXT:  ::new (static_cast<void*>(&s0.begin)) const int *(s0.range + 0);
+// CHECK-NEXT:  ::new (static_cast<void*>(&s0.end)) const int *(s0.range + 3);
+// CHECK:       union { asyncc::detail::type_t<int[3]> range; };  // the array of the braced list
+
+ASYNC asyncc::Async<int> pair_binding() {
+  auto [a, b] = std::make_pair(1, 2);
+  co_await One{};
+  co_return a + b;
+}
+// CHECK-LABEL: struct pair_binding_future {
+// CHECK:       binding_a_b_a = asyncc::detail::address(std::get<0>(std::move(binding_a_b)));
+// CHECK-NEXT:  binding_a_b_b = asyncc::detail::address(std::get<1>(std::move(binding_a_b)));
+// CHECK:       return asyncc::Poll<Output>::ready((*binding_a_b_a) + (*binding_a_b_b));
