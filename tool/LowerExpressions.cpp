@@ -75,7 +75,16 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
   if (const auto *Ref = dyn_cast<DeclRefExpr>(X))
     if (auto It = VarType.find(Ref->getDecl()); It != VarType.end())
       return It->second;
+  // A copy or a move of one (`auto b = std::move(a)`) has its type.
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(X);
+      Construct && Construct->getNumArgs() == 1 &&
+      Ctx.hasSameUnqualifiedType(Construct->getArg(0)->getType().getNonReferenceType(), T))
+    return exprType(Construct->getArg(0), Loc);
   const auto *Call = dyn_cast<CallExpr>(X);
+  if (const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+      Callee && Call->getNumArgs() == 1 &&
+      (Callee->getQualifiedNameAsString() == "std::move" || Callee->getQualifiedNameAsString() == "std::forward"))
+    return exprType(Call->getArg(0), Loc);
   const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
   const auto *Named = Call ? dyn_cast<DeclRefExpr>(Call->getCallee()->IgnoreImplicit()) : nullptr;
   if (!Callee || !Named || Named->hasExplicitTemplateArgs() || isa<CXXMethodDecl>(Callee)) {
