@@ -70,7 +70,9 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
   if (!involvesAsync(T))
     return typeName(T);
   const Expr *X = strip(E);
-  if (const auto *Call = dyn_cast<CallExpr>(X); Call && Call->getDirectCallee() && isAsync(*Call->getDirectCallee()))
+  const auto *Call = dyn_cast<CallExpr>(X);
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  if (Callee && isAsync(*Callee))
     return futureType(X);
   if (const auto *Ref = dyn_cast<DeclRefExpr>(X))
     if (auto It = VarType.find(Ref->getDecl()); It != VarType.end())
@@ -80,12 +82,9 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
       Construct && Construct->getNumArgs() == 1 &&
       Ctx.hasSameUnqualifiedType(Construct->getArg(0)->getType().getNonReferenceType(), T))
     return exprType(Construct->getArg(0), Loc);
-  const auto *Call = dyn_cast<CallExpr>(X);
-  if (const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
-      Callee && Call->getNumArgs() == 1 &&
+  if (Callee && Call->getNumArgs() == 1 &&
       (Callee->getQualifiedNameAsString() == "std::move" || Callee->getQualifiedNameAsString() == "std::forward"))
     return exprType(Call->getArg(0), Loc);
-  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
   const auto *Named = Call ? dyn_cast<DeclRefExpr>(Call->getCallee()->IgnoreImplicit()) : nullptr;
   if (!Callee || !Named || Named->hasExplicitTemplateArgs() || isa<CXXMethodDecl>(Callee)) {
     report(Diag::FutureType, Loc);
