@@ -271,10 +271,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
       ArrayLength = Array->getSize().getZExtValue();
     } else if (strip(RangeInit)->isLValue()) {
       QualType T = RangeVar->getType().getNonReferenceType();
-      std::string Type = typeName(T);
-      if (T->isArrayType())
-        Type = "asyncc::detail::type_t<" + Type + ">";
-      std::string Path = Layout.addSlot("range", Type + "*", "the range");
+      std::string Path = Layout.addSlot("range", declarable(typeName(T)) + "*", "the range");
       emit(Path + " = std::addressof(" + L->Text + ");");
       endFullExpr(*L);
       Range = "(*" + Path + ")";

@@ -307,19 +307,17 @@ bool Lowerer::keepValue(const Hoist &H, const LayoutBuilder::Open &GroupHome, st
     std::string Type = H.HowKept == Hoist::Address ? typeName(X->getType()) : exprType(X, X->getExprLoc());
     if (Type.empty())
       return false;
-    if (Type.find_first_of("([") != std::string::npos)
-      Type = "asyncc::detail::type_t<" + Type + ">";
-    ++TempCount;
-    if (H.HowKept == Hoist::Address) {
-      std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", TempCount), Type + " *", "address of " + Flat + " before the await");
+    bool Address = H.HowKept == Hoist::Address;
+    std::string SlotType = declarable(Type) + (Address ? " *" : "");
+    std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", ++TempCount), SlotType,
+                                        (Address ? "address of " : "value of ") + Flat + " before the await");
+    if (Address) {
       emit(Slot + " = asyncc::detail::address(" + Source + ");");
       Value = X->isXValue() ? "std::move(*" + Slot + ")" : "(*" + Slot + ")";
     } else if (H.HowKept == Hoist::Scalar) {
-      std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", TempCount), Type, "value of " + Flat + " before the await");
       emit(Slot + " = " + Source + ";");
       Value = Slot;
     } else {
-      std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", TempCount), Type, "value of " + Flat + " before the await");
       const Expr *Made = X;
       if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X))
         Made = MTE->getSubExpr();
@@ -347,11 +345,10 @@ std::string Lowerer::placementNew(const std::string &Slot, QualType T, const std
   bool Converted = !Braced && (Construct ? !isa<CXXTemporaryObjectExpr>(Construct) &&
                                                Construct->getParenOrBraceRange().isInvalid()
                                          : !Ctx.hasSameUnqualifiedType(Made->getType(), T));
-  std::string NewType = Type.find_first_of("([") == std::string::npos ? Type : "asyncc::detail::type_t<" + Type + ">";
   std::string Init = Braced                           ? Source
                      : Converted && T->isRecordType() ? "(asyncc::detail::implicitly<" + Type + ">(" + Source + "))"
                                                       : "(" + Source + ")";
-  return "::new (static_cast<void*>(&" + Slot + ")) " + NewType + Init;
+  return "::new (static_cast<void*>(&" + Slot + ")) " + declarable(Type) + Init;
 }
 
 // `a && b`, `a || b` or `c ? x : y` with awaits where C++ may skip them:
@@ -439,7 +436,7 @@ void Lowerer::endFullExpr(const Lowered &L) {
   for (auto It = L.Kept.rbegin(); It != L.Kept.rend(); ++It)
     emit("std::destroy_at(&" + *It + ");");
   CurrentLive = L.LiveBefore;
-  emit("\037live = \037Live::" + Out.Live[CurrentLive].Name + ";");
+  emitLive(CurrentLive);
 }
 
 } // namespace asyncc::tool

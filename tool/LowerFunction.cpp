@@ -194,7 +194,7 @@ unsigned Lowerer::addLiveNode(const std::string &Path, const std::string &Destro
 
 void Lowerer::construct(const std::string &Path, const std::string &Destroy) {
   CurrentLive = addLiveNode(Path, Destroy);
-  emit("\037live = \037Live::" + Out.Live[CurrentLive].Name + ";");
+  emitLive(CurrentLive);
 }
 
 void Lowerer::destroyDownTo(unsigned Target) {
@@ -205,7 +205,7 @@ void Lowerer::destroyDownTo(unsigned Target) {
   }
   if (CurrentLive != Target) {
     CurrentLive = Target;
-    emit("\037live = \037Live::" + Out.Live[Target].Name + ";");
+    emitLive(Target);
   }
 }
 
@@ -458,7 +458,7 @@ std::optional<LoweredFunction> Lowerer::run() {
     return std::nullopt;
   // Falling off the end of an Async<void> function.
   if (Out.OutputType == "void") {
-    emit("\037live = \037Live::" + Out.Live[Out.StartLive].Name + ";");
+    emitLive(Out.StartLive);
     emit("\037Finish \037finish{*this, \037live};");
     add(PollNode::Return, "return asyncc::Poll<void>::ready();");
   }

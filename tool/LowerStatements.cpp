@@ -267,7 +267,7 @@ void Lowerer::lowerTry(const CXXTryStmt *TS) {
     openBlock();
     if (Out.Live.size() != LiveCount) {
       emit("\037drop(\037live, \037Live::" + Out.Live[LiveAtEntry].Name + ");");
-      emit("\037live = \037Live::" + Out.Live[LiveAtEntry].Name + ";");
+      emitLive(LiveAtEntry);
     }
     lowerStmt(H->getHandlerBlock());
     closeBlock();
@@ -307,7 +307,7 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
       return;
     emit(L->Text + ";");
   }
-  emit("\037live = \037Live::" + Out.Live[CurrentLive].Name + ";");
+  emitLive(CurrentLive);
   if (Awaits)
     emit("\037finish.armed = true;");
   else

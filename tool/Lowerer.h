@@ -56,6 +56,11 @@ private:
   void renameIn(const clang::Stmt *S);
   // The comment of a variable's slot: its declaration and where it is.
   std::string declComment(const clang::VarDecl *VD);
+  // A type as a declaration or a new-expression can name it: one whose
+  // spelling is not a plain name (int[3], void (*)()) through type_t.
+  static std::string declarable(const std::string &Type) {
+    return Type.find_first_of("([") == std::string::npos ? Type : "asyncc::detail::type_t<" + Type + ">";
+  }
   // A generated name, Prefix then N (b1, await2), whose prefix is made
   // longer (b_1) when the function writes a name of that form itself.
   std::string numbered(llvm::StringRef Prefix, unsigned N);
@@ -93,6 +98,8 @@ private:
   unsigned addLiveNode(const std::string &Path, const std::string &Destroy);
   // Destroys what was constructed since the live set was Target.
   void destroyDownTo(unsigned Target);
+  // `live = Live::<node>;`: the live set at run time is Node.
+  void emitLive(unsigned Node) { emit("\037live = \037Live::" + Out.Live[Node].Name + ";"); }
 
   // -- the function (LowerFunction.cpp)
   bool specialize();
