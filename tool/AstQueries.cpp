@@ -139,7 +139,16 @@ PrintingPolicy emittedPolicy(const ASTContext &Ctx) {
   PrintingPolicy Policy = Ctx.getPrintingPolicy();
   Policy.SuppressTagKeyword = true;
   Policy.FullyQualifiedName = true;
+  // `(anonymous namespace)::T` is not C++: T, found from where it is used.
+  Policy.SuppressUnwrittenScope = true;
   return Policy;
+}
+
+std::string qualifiedName(const NamedDecl &D) {
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  D.printQualifiedName(OS, emittedPolicy(D.getASTContext()));
+  return Name;
 }
 
 std::string spellTemplateArgs(llvm::ArrayRef<TemplateArgument> Args, const ASTContext &Ctx) {

@@ -85,6 +85,9 @@ bool involvesAsync(clang::QualType T);
 // How the emitted code spells types: fully qualified, without `struct`.
 clang::PrintingPolicy emittedPolicy(const clang::ASTContext &Ctx);
 
+// D's name, qualified as the emitted code spells it (no `(anonymous namespace)::`).
+std::string qualifiedName(const clang::NamedDecl &D);
+
 // A specialization's arguments as the emitted code spells them:
 // <int, static_cast<int>(3)>.
 std::string spellTemplateArgs(llvm::ArrayRef<clang::TemplateArgument> Args, const clang::ASTContext &Ctx);

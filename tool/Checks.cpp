@@ -50,15 +50,8 @@ void checkSwitch(const Stmt *S, CheckContext &C) {
   const auto *SW = dyn_cast<SwitchStmt>(S);
   if (!SW)
     return;
-  if (containsAwait(SW->getConditionVariableDeclStmt()))
-    C.report(Diag::SwitchConditionVariable, SW->getBeginLoc());
-  else if ((containsAwait(SW->getBody()) || contains<CoreturnStmt>(SW->getBody())) && !casesAreDirect(SW))
+  if ((containsAwait(SW->getBody()) || contains<CoreturnStmt>(SW->getBody())) && !casesAreDirect(SW))
     C.report(Diag::NestedCase, SW->getBeginLoc());
-}
-
-void checkConditionVariables(const Stmt *S, CheckContext &C) {
-  if (const auto *FS = dyn_cast<ForStmt>(S); FS && containsAwait(FS->getConditionVariableDeclStmt()))
-    C.report(Diag::ForConditionVariable, FS->getBeginLoc());
 }
 
 void checkAwaitingExpressions(const Stmt *S, CheckContext &C) {
@@ -87,18 +80,9 @@ void checkDeclarations(const Stmt *S, CheckContext &C) {
     C.report(Diag::StructuredBinding, DD->getBeginLoc());
 }
 
-void checkLambdaCaptures(const Stmt *S, CheckContext &C) {
-  const auto *LE = dyn_cast<LambdaExpr>(S);
-  if (LE && llvm::any_of(LE->captures(), [&](const LambdaCapture &Capture) {
-        const auto *V = Capture.capturesVariable() ? dyn_cast<VarDecl>(Capture.getCapturedVar()) : nullptr;
-        return V && C.Frame.isFrameVar(V);
-      }))
-    C.report(Diag::LambdaCapturesFrame, LE->getBeginLoc());
-}
-
 constexpr Check StatementChecks[] = {
-    checkCoYield,   checkGoto,        checkSwitch,        checkConditionVariables,
-    checkAwaitingExpressions, checkDeclarations, checkLambdaCaptures,
+    checkCoYield, checkGoto, checkSwitch,
+    checkAwaitingExpressions, checkDeclarations,
 };
 
 // Variables of the function's own block become members of the future, in
@@ -140,11 +124,11 @@ public:
 
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (isAsync(*FD) && !FD->isThisDeclarationADefinition() && !FD->getDefinition())
-      report(Ctx, Diag::DeclarationWithoutBody, FD->getLocation()) << FD->getName();
+      report(Ctx, Diag::DeclarationWithoutBody, FD->getLocation()) << FD->getNameAsString();
     if (!isAsync(*FD) && FD->doesThisDeclarationHaveABody() && returnsAsync(*FD) &&
         isa_and_nonnull<CoroutineBodyStmt>(FD->getBody()))
       report(Ctx, Diag::AsyncWithoutAnnotation, FD->getLocation())
-          << FD->getName() << FixItHint::CreateInsertion(SM.getExpansionLoc(FD->getBeginLoc()), "ASYNC ");
+          << FD->getNameAsString() << FixItHint::CreateInsertion(SM.getExpansionLoc(FD->getBeginLoc()), "ASYNC ");
     return true;
   }
 
@@ -198,7 +182,7 @@ public:
 
   bool VisitCallExpr(CallExpr *Call) {
     const FunctionDecl *Callee = Call->getDirectCallee();
-    if (!Callee || Callee->getName() != "spawn")
+    if (!Callee || !Callee->getIdentifier() || Callee->getName() != "spawn")
       return true;
     for (const Expr *Arg : Call->arguments())
       if (const CXXOperatorCallExpr *Invoked = invokedLambda(Arg))

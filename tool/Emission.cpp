@@ -7,6 +7,12 @@
 namespace asyncc::tool {
 namespace {
 
+// How a parameter's value Name reaches the future's member: an lvalue
+// reference binds to it, anything else (an rvalue reference too) is moved.
+std::string passed(const Parameter &P, const std::string &Name) {
+  return P.IsReference && !P.IsRvalueReference ? Name : "std::move(" + Name + ")";
+}
+
 void emitLayout(llvm::raw_string_ostream &OS, const LayoutNode &N, unsigned Indent, bool InStruct) {
   std::string Pad(Indent * 2, ' ');
   switch (N.NodeKind) {
@@ -106,6 +112,8 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
   // future's struct and returns it.
   if (F.IsLambda)
     OS << F.LambdaHead << " {\n";
+  for (const std::string &Factory : F.LambdaFactories)
+    OS << Factory << "\n";
   OS << "// ASYNC " << (F.IsLambda ? "lambda " : "") << F.Name << ", " << F.File << ':' << F.Line
      << ", as a state machine (asyncc)\n";
   // The declaration as written (default arguments too) comes first when poll
@@ -148,7 +156,7 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];
     OS << (I || HasSelf ? ", " : " : ") << P.Name << '('
-       << (P.IsReference ? P.Name : "std::move(" + P.Name + ")") << ')';
+       << passed(P, P.Name) << ')';
   }
   OS << " {}\n";
   // Pin guard: movable until the first poll only.
@@ -158,7 +166,7 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];
     OS << (I || HasSelf ? ", " : " : ") << P.Name << '('
-       << (P.IsReference ? "other." + P.Name : "std::move(other." + P.Name + ")") << ')';
+       << passed(P, "other." + P.Name) << ')';
   }
   OS << " {\n";
   OS << "    if (other.\037state_ != \037State::Start) asyncc::detail::moved_after_first_poll(\"" << F.Name << "\");\n";
@@ -250,6 +258,8 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
     return Text;
 
   // The function itself now only makes the future.
+  if (!F.LeadingAttributes.empty())
+    OS << F.LeadingAttributes << ' ';
   if (F.IsLambda)
     OS << "return ";
   else if (F.ClassName.empty())
@@ -275,7 +285,7 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
   OS << S << '(' << (HasSelf ? "this" : "");
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];
-    OS << (I || HasSelf ? ", " : "") << (P.IsReference ? P.Name : "std::move(" + P.Name + ")");
+    OS << (I || HasSelf ? ", " : "") << passed(P, P.Name);
   }
   OS << ");\n";
   OS << "}";
@@ -318,8 +328,9 @@ std::string emitClassTemplateMethod(const TemplateWrapper &W, const std::vector<
          (W.IsConst ? " const" : "") + " {\n  return " + Future + "(" + Arguments + ");\n}";
 }
 
-std::string emitOutOfLineDeclaration(const LoweredFunction &F) {
-  return "struct " + F.FutureName + ";\n" + (F.IsStatic ? "static " : "") + F.FutureName;
+std::string emitOutOfLineDeclaration(const LoweredFunction &F, const std::string &Attributes) {
+  return "struct " + F.FutureName + ";\n" + (Attributes.empty() ? "" : Attributes + " ") + (F.IsStatic ? "static " : "") +
+         F.FutureName;
 }
 
 std::string inUnnamedNamespace(const std::string &Text) { return "namespace {\n" + Text + "\n} // namespace"; }

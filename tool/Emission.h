@@ -58,8 +58,9 @@ std::string emitClassTemplateMethod(const TemplateWrapper &W, const std::vector<
                                     const EmissionOptions &Options);
 
 // What replaces the declaration in the class of an out-of-line ASYNC
-// method, up to its name: the future's struct, declared, and its type.
-std::string emitOutOfLineDeclaration(const LoweredFunction &F);
+// method, up to its name: the future's struct, declared, and its type,
+// after the declaration's own Attributes.
+std::string emitOutOfLineDeclaration(const LoweredFunction &F, const std::string &Attributes);
 
 // Text in an unnamed namespace: what a `static` ASYNC function emits keeps
 // its internal linkage there (two files' static functions of one name

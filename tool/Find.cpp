@@ -1,5 +1,8 @@
 #include "Find.h"
 
+#include "AsyncMarks.h"
+#include "AstQueries.h"
+
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
@@ -11,6 +14,7 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -109,9 +113,9 @@ public:
   explicit AnalysisAction(FileModel &Out) : Out(Out) {}
 
 protected:
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
-    return std::make_unique<AnalysisConsumer>(Out);
+    return markingAsyncFunctions(CI, std::make_unique<AnalysisConsumer>(Out));
   }
 
 private:
@@ -133,9 +137,73 @@ private:
 } // namespace
 
 bool isAsync(const FunctionDecl &FD) {
-  return llvm::any_of(FD.specific_attrs<AnnotateAttr>(), [](const AnnotateAttr *A) {
-    return A->getAnnotation() == AsyncAnnotation;
-  });
+  if (llvm::any_of(FD.specific_attrs<AnnotateAttr>(),
+                   [](const AnnotateAttr *A) { return A->getAnnotation() == AsyncAnnotation; }))
+    return true;
+  // An instantiation is ASYNC as its template is: the marks are made once
+  // the whole file is parsed, after Clang has instantiated what it uses.
+  const FunctionDecl *Pattern = FD.getTemplateInstantiationPattern(/*ForDefinition=*/false);
+  return Pattern && Pattern != &FD && isAsync(*Pattern);
+}
+
+namespace {
+// The `[[` or `__attribute__((` that opens the attribute named at Name.
+SourceLocation attributeOpening(SourceLocation Name, const SourceManager &SM) {
+  auto [File, Offset] = SM.getDecomposedLoc(Name);
+  StringRef Before = SM.getBufferData(File).substr(0, Offset).rtrim();
+  if (Before.ends_with("[["))
+    return Name.getLocWithOffset(static_cast<int>(Before.size() - 2) - static_cast<int>(Offset));
+  if (Before.consume_back("((") && Before.rtrim().ends_with("__attribute__"))
+    return Name.getLocWithOffset(static_cast<int>(Before.rtrim().size() - 13) - static_cast<int>(Offset));
+  return Name;
+}
+} // namespace
+
+namespace {
+// FD's name as part of an identifier: `operator()` is operator_call.
+std::string identifierOf(const FunctionDecl &FD) {
+  switch (FD.getOverloadedOperator()) {
+  case OO_None:
+    return FD.getNameAsString();
+#define OVERLOADED_OPERATOR(Name, Spelling, Token, Unary, Binary, MemberOnly)                                  \
+  case OO_##Name:                                                                                              \
+    return "operator_" + llvm::StringRef(#Name).lower();
+#include "clang/Basic/OperatorKinds.def"
+  default:
+    return "operator";
+  }
+}
+} // namespace
+
+SourceLocation textBegin(const FunctionDecl &FD) {
+  const SourceManager &SM = FD.getASTContext().getSourceManager();
+  SourceLocation Begin = SM.getExpansionLoc(FD.getBeginLoc());
+  for (const Attr *A : FD.attrs()) {
+    // ASYNC's mark is implicit, at the ASYNC; an inherited attribute is
+    // written on another declaration.
+    bool Mark = isa<AnnotateAttr>(A) && cast<AnnotateAttr>(A)->getAnnotation() == AsyncAnnotation;
+    if (A->isInherited() || (A->isImplicit() && !Mark) || A->getLocation().isInvalid())
+      continue;
+    SourceLocation At = SM.getExpansionLoc(A->getLocation());
+    if (SM.getFileID(At) != SM.getFileID(Begin) || !SM.isBeforeInTranslationUnit(At, Begin))
+      continue;
+    Begin = Mark ? At : attributeOpening(At, SM);
+  }
+  return Begin;
+}
+
+std::string leadingAttributes(const FunctionDecl &FD) {
+  const SourceManager &SM = FD.getASTContext().getSourceManager();
+  SourceLocation Begin = textBegin(FD), End = SM.getExpansionLoc(FD.getBeginLoc());
+  if (!SM.isBeforeInTranslationUnit(Begin, End))
+    return "";
+  std::string Text = SM.getBufferData(SM.getFileID(Begin))
+                         .slice(SM.getFileOffset(Begin), SM.getFileOffset(End))
+                         .str();
+  static const llvm::Regex Async("(^|[^A-Za-z0-9_])ASYNC([^A-Za-z0-9_]|$)");
+  while (Async.match(Text))
+    Text = Async.sub("\\1 \\2", Text);
+  return StringRef(oneLine(Text)).trim().str();
 }
 
 std::string futureNameOf(const FunctionDecl &FD) {
@@ -153,7 +221,7 @@ std::string futureNameOf(const FunctionDecl &FD) {
   });
   Overloads.erase(std::unique(Overloads.begin(), Overloads.end()), Overloads.end());
   size_t Index = std::find(Overloads.begin(), Overloads.end(), Canonical) - Overloads.begin();
-  std::string Name = FD.getNameAsString() + "_future";
+  std::string Name = identifierOf(FD) + "_future";
   return Index == 0 || Index == Overloads.size() ? Name : Name + "_" + std::to_string(Index + 1);
 }
 

@@ -5,6 +5,7 @@
 #include "Model.h"
 
 #include "clang/Tooling/Tooling.h"
+#include "clang/Basic/SourceLocation.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <memory>
@@ -19,7 +20,7 @@ class LambdaExpr;
 
 namespace asyncc::tool {
 
-// The annotation ASYNC expands to.
+// The annotation the functions written with ASYNC carry (see AsyncMarks.h).
 inline constexpr llvm::StringLiteral AsyncAnnotation = "asyncc::async";
 
 // The ASYNC function definitions of Ctx's main file, in source order.
@@ -28,9 +29,17 @@ inline constexpr llvm::StringLiteral AsyncAnnotation = "asyncc::async";
 std::vector<AsyncFunction> collectAsyncFunctions(clang::ASTContext &Ctx,
                                                  llvm::StringRef MainFileName);
 
-// Whether FD (or an earlier declaration of it: Clang copies the attribute
-// onto redeclarations) is annotated ASYNC.
+// Whether FD (any declaration of it, or the template it instantiates) is
+// written with ASYNC.
 bool isAsync(const clang::FunctionDecl &FD);
+
+// Where FD's text begins: at the ASYNC or the first attribute
+// (`[[nodiscard]]`) written before its specifiers, if there is one.
+clang::SourceLocation textBegin(const clang::FunctionDecl &FD);
+
+// The attributes written before FD's specifiers (`[[nodiscard]]`), without
+// the ASYNC: its wrapper keeps them.
+std::string leadingAttributes(const clang::FunctionDecl &FD);
 
 // The struct of FD's future: <name>_future, then <name>_future_2, ... for
 // overloads, numbered in the order of their declarations.

@@ -54,11 +54,13 @@ void FrameAnalysis::findFrameVars(const Stmt *S) {
     scopeHas(FS->getInc(), Await, Return);
     scopeHas(FS->getBody(), Await, Return);
     markDeclaredIn(FS->getInit(), Await, Return);
+    markDeclaredIn(FS->getConditionVariableDeclStmt(), Await, Return);
   } else if (const auto *SW = dyn_cast<SwitchStmt>(S)) {
     bool Await = false, Return = false;
     scopeHas(SW->getCond(), Await, Return);
     scopeHas(SW->getBody(), Await, Return);
     markDeclaredIn(SW->getInit(), Await, Return);
+    markDeclaredIn(SW->getConditionVariableDeclStmt(), Await, Return);
   } else if (const auto *IS = dyn_cast<IfStmt>(S)) {
     bool Await = false, Return = false;
     scopeHas(IS->getCond(), Await, Return);

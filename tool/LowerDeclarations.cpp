@@ -6,6 +6,7 @@
 #include "Find.h"
 #include "Lowerer.h"
 
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
@@ -51,7 +52,10 @@ void Lowerer::lowerVar(const VarDecl *VD) {
     lowerLocalInit(VD);
     return;
   }
-  if (!spellable(T, VD->getLocation(), "this variable"))
+  if (const auto *LE = VD->getInit() ? dyn_cast<LambdaExpr>(strip(VD->getInit())) : nullptr;
+      LE && !T->isReferenceType() && lowerLambdaVar(VD, LE))
+    return;
+  if (Failed || !spellable(T, VD->getLocation(), "this variable"))
     return;
   if (T->isReferenceType()) {
     lowerReferenceVar(VD);
@@ -152,6 +156,130 @@ void Lowerer::lowerArrayVar(const VarDecl *VD) {
     construct(Path, "asyncc::detail::destroy_array(" + Path + ");");
 }
 
+namespace {
+// Whether the lambda's body or parameters name an entity declared in Fn
+// outside the lambda that it does not capture (a local type, a static
+// local, a constant read without capture): a function defined before the
+// future's struct could not name it.
+class LocalNames : public RecursiveASTVisitor<LocalNames> {
+public:
+  LocalNames(const FunctionDecl &Fn, const LambdaExpr &LE) : Fn(Fn), LE(LE) {}
+  bool Found = false;
+
+  bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()); VD && declaredOutsideLambda(VD) && !captured(VD))
+      Found = true;
+    if (isa<EnumConstantDecl>(DRE->getDecl()) && declaredOutsideLambda(DRE->getDecl()))
+      Found = true;
+    return true;
+  }
+  bool VisitTypeLoc(TypeLoc TL) {
+    const Type *T = TL.getTypePtr();
+    const NamedDecl *D = T->getAsTagDecl();
+    if (const auto *TT = dyn_cast<TypedefType>(T))
+      D = TT->getDecl();
+    if (D && declaredOutsideLambda(D))
+      Found = true;
+    return true;
+  }
+  bool VisitCXXThisExpr(CXXThisExpr *) {
+    Found = true;
+    return true;
+  }
+
+private:
+  bool captured(const VarDecl *VD) const {
+    return llvm::any_of(LE.captures(),
+                        [&](const LambdaCapture &C) { return C.capturesVariable() && C.getCapturedVar() == VD; });
+  }
+  // Declared in Fn (its body, not its parameters, which are captured), and
+  // not in the lambda itself.
+  bool declaredOutsideLambda(const Decl *D) const {
+    if (isa<ParmVarDecl>(D) && D->getDeclContext() == &Fn)
+      return false;
+    bool InLambda = false;
+    for (const DeclContext *C = D->getDeclContext(); C; C = C->getParent()) {
+      if (C == LE.getCallOperator() || C == LE.getLambdaClass())
+        InLambda = true;
+      if (C == &Fn)
+        return !InLambda;
+    }
+    return false;
+  }
+  const FunctionDecl &Fn;
+  const LambdaExpr &LE;
+};
+} // namespace
+
+// A lambda kept in the frame: its closure type has no name, so a function
+// defined before the future's struct makes the same lambda from its
+// captures, passed as arguments (references for what it captures by
+// reference, copies for the rest), and the slot's type is what that
+// function returns. The lambda's text is kept as written. Methods, function
+// templates and ASYNC lambdas are not lowered so: false, and the variable is
+// refused as one of a type that cannot be named.
+bool Lowerer::lowerLambdaVar(const VarDecl *VD, const LambdaExpr *LE) {
+  if (isa<CXXMethodDecl>(FD) || FD.isTemplateInstantiation() || FD.getDescribedFunctionTemplate() || Out.IsLambda)
+    return false;
+  LocalNames Names(FD, *LE);
+  Names.TraverseStmt(LE->getBody());
+  for (const ParmVarDecl *P : LE->getCallOperator()->parameters())
+    if (const TypeSourceInfo *TSI = P->getTypeSourceInfo())
+      Names.TraverseTypeLoc(TSI->getTypeLoc());
+  if (Names.Found)
+    return false;
+  std::vector<std::string> Params, Declvals, Captures, Args;
+  for (const LambdaCapture &C : LE->captures()) {
+    if (!C.capturesVariable() || C.isPackExpansion())
+      return false;
+    const ValueDecl *Captured = C.getCapturedVar();
+    std::string Name = Captured->getNameAsString();
+    bool ByCopy = C.getCaptureKind() == LCK_ByCopy;
+    std::string Arg;
+    QualType T = Captured->getType();
+    if (const auto *Init = dyn_cast<VarDecl>(Captured); Init && Init->isInitCapture()) {
+      renameIn(Init->getInit());
+      Arg = text(Init->getInit()->getSourceRange());
+      ByCopy = !T->isReferenceType();
+    } else {
+      Arg = pathOf(Captured);
+      if (Arg.empty())
+        return false;
+    }
+    QualType Value = T.getNonReferenceType();
+    if (ByCopy)
+      Value = Value.getUnqualifiedType();
+    if (Value->isArrayType())
+      return false;
+    std::string Type = typeName(Value);
+    if (Type.find(Out.FutureName + "::") != std::string::npos || Type.find("(lambda") != std::string::npos)
+      return false;
+    Params.push_back(Type + (ByCopy ? " " : "& ") + Name);
+    Declvals.push_back("std::declval<" + Type + (ByCopy ? "" : "&") + ">()");
+    Captures.push_back(ByCopy ? Name + " = std::move(" + Name + ")" : "&" + Name);
+    Args.push_back(Arg);
+  }
+  // The lambda's text after its captures, as written.
+  SourceLocation AfterIntroducer =
+      Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getIntroducerRange().getEnd()), 0, SM, Ctx.getLangOpts());
+  SourceLocation End = Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getEndLoc()), 0, SM, Ctx.getLangOpts());
+  std::string Rest =
+      Lexer::getSourceText(CharSourceRange::getCharRange(AfterIntroducer, End), SM, Ctx.getLangOpts()).str();
+  std::string Factory = Out.FutureName + "_make_" + VD->getNameAsString();
+  if (!Out.LambdaFactories.empty())
+    Factory += "_" + std::to_string(Out.LambdaFactories.size() + 1);
+  Out.LambdaFactories.push_back("// The lambda " + VD->getNameAsString() + " of " + Out.Name +
+                                ", made where the frame can name its type.\ninline auto " + Factory + "(" +
+                                llvm::join(Params, ", ") + ") {\n  return [" + llvm::join(Captures, ", ") + "]" + Rest +
+                                ";\n}");
+  std::string Type = "decltype(" + Factory + "(" + llvm::join(Declvals, ", ") + "))";
+  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
+  emit("::new (static_cast<void*>(&" + Path + ")) " + Type + "(" + Factory + "(" + llvm::join(Args, ", ") + "));");
+  VarPath[VD] = Path;
+  construct(Path, VD->getType());
+  return true;
+}
+
 // A structured binding in the frame: the object it decomposes is the slot,
 // and each name is a member (or element) of it.
 void Lowerer::bindNames(const VarDecl *VD) {
@@ -210,17 +338,45 @@ std::string Lowerer::slotName(const VarDecl *VD) {
 }
 
 // A reference in the frame is a pointer to what it refers to; its uses read
-// through the pointer.
+// through the pointer. One bound to a temporary, which lives as long as the
+// reference (`const std::string& s = co_await read()`), keeps that temporary
+// in the frame instead, and its uses name it.
 void Lowerer::lowerReferenceVar(const VarDecl *VD) {
   const Expr *Init = VD->getInit();
   const Expr *Bound = Init ? Init->IgnoreParens() : nullptr;
   if (const auto *Cleanups = dyn_cast_or_null<ExprWithCleanups>(Bound))
     Bound = Cleanups->getSubExpr()->IgnoreParens();
-  if (!Bound || isa<MaterializeTemporaryExpr>(Bound)) {
+  while (const auto *Cast = dyn_cast_or_null<ImplicitCastExpr>(Bound))  // to a base, adding const
+    Bound = Cast->getSubExpr()->IgnoreParens();
+  if (!Bound) {
+    report(Diag::ReferenceToTemporary, VD->getLocation());
+    return;
+  }
+  bool ExtendsOther = false;  // a temporary of which the reference names a part
+  forEachStmt(Init, [&](const Stmt *X) {
+    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X); MTE && MTE != Bound && MTE->getExtendingDecl() == VD)
+      ExtendsOther = true;
+  });
+  if (ExtendsOther) {
     report(Diag::ReferenceToTemporary, VD->getLocation());
     return;
   }
   QualType Pointee = VD->getType().getNonReferenceType();
+  if (const auto *Temporary = dyn_cast<MaterializeTemporaryExpr>(Bound)) {
+    QualType T = Temporary->getType().getUnqualifiedType();
+    if (!spellable(T, VD->getLocation(), "this variable"))
+      return;
+    std::string Type = typeName(T);
+    std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
+    if (!emitWithValue(Init, [&](const std::string &Value) {
+          return "::new (static_cast<void*>(&" + Path + ")) " + Type + "(" + Value + ");";
+        }))
+      return;
+    VarPath[VD] = Ctx.hasSameType(Pointee, T) ? Path : "static_cast<" + typeName(Pointee) + "&>(" + Path + ")";
+    construct(Path, T);
+    bindNames(VD);
+    return;
+  }
   std::string Type = typeName(Pointee) + "*";
   std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
   if (!emitWithValue(Init, [&](const std::string &Value) { return Path + " = std::addressof(" + Value + ");"; }))
@@ -314,16 +470,17 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
     return;
   std::string VarComment = oneLine(originalText(LoopVar->getSourceRange()));
   if (T->isReferenceType()) {
-    std::string Path = Layout.addSlot(LoopVar->getNameAsString(), typeName(T.getNonReferenceType()) + "*", VarComment);
+    std::string Path = Layout.addSlot(slotName(LoopVar), typeName(T.getNonReferenceType()) + "*", VarComment);
     emit(Path + " = std::addressof(*" + Begin + ");");
     VarPath[LoopVar] = "(*" + Path + ")";
   } else {
     std::string Type = typeName(T.getUnqualifiedType());
-    std::string Path = Layout.addSlot(LoopVar->getNameAsString(), Type, VarComment);
+    std::string Path = Layout.addSlot(slotName(LoopVar), Type, VarComment);
     emit("::new (static_cast<void*>(&" + Path + ")) " + Type + "(*" + Begin + ");");
     VarPath[LoopVar] = Path;
     construct(Path, T);
   }
+  bindNames(LoopVar);  // `for (auto& [key, value] : map)`
   Layout.openAlternatives();
   lowerStmt(RF->getBody());
   Layout.close();

@@ -34,10 +34,10 @@ std::string Lowerer::futureType(const Expr *Operand) {
       // transforms too): its struct is then complete where it is stored.
       const FunctionDecl *Def = Callee->getDefinition();
       if (!Def || SM.isBeforeInTranslationUnit(FD.getLocation(), Def->getLocation())) {
-        report(Diag::AwaitedDefinedLater, Operand->getBeginLoc()) << Callee->getName();
+        report(Diag::AwaitedDefinedLater, Operand->getBeginLoc()) << Callee->getNameAsString();
         return "";
       }
-      std::string Qualified = Callee->getQualifiedNameAsString();
+      std::string Qualified = qualifiedName(*Callee);
       std::string Name = Qualified.substr(0, Qualified.size() - Callee->getNameAsString().size()) + futureNameOf(*Callee);
       if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee))
         Name = typeName(Ctx.getRecordType(Method->getParent())) + "::" + futureNameOf(*Callee);
@@ -100,7 +100,7 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
       Written = MTE->getSubExpr();
     Args.push_back("std::declval<" + Type + (Written->isLValue() ? "&" : Written->isXValue() ? "&&" : "") + ">()");
   }
-  std::string Decltype = "decltype(" + Callee->getQualifiedNameAsString() + "(" + llvm::join(Args, ", ") + "))";
+  std::string Decltype = "decltype(" + qualifiedName(*Callee) + "(" + llvm::join(Args, ", ") + "))";
   return X->isGLValue() || Call->getCallReturnType(Ctx)->isReferenceType()
              ? "std::remove_reference_t<" + Decltype + ">"
              : Decltype;

@@ -99,23 +99,101 @@ bool Lowerer::spellable(QualType T, SourceLocation Loc, StringRef What) {
   return true;
 }
 
+// `this` of a method is the future's `self`: `this` becomes self, `member`
+// becomes self->member, in place, so that later replacements of the range
+// still cover it.
+void Lowerer::renameThis(const CXXThisExpr *This) {
+  if (!RenamedThis.insert(This).second)
+    return;
+  SourceLocation Loc = SM.getExpansionLoc(This->getLocation());
+  if (!This->isImplicit()) {
+    Scratch.ReplaceText(Loc, 4, "\037self");
+    return;
+  }
+  unsigned Length = Lexer::MeasureTokenLength(Loc, SM, Ctx.getLangOpts());
+  Scratch.ReplaceText(Loc, Length,
+                      "\037self->" + Lexer::getSourceText(CharSourceRange::getCharRange(Loc, Loc.getLocWithOffset(Length)),
+                                                        SM, Ctx.getLangOpts())
+                                     .str());
+}
+
+// The name a variable of the function has in poll: its path in the frame,
+// a parameter's member, or none for a plain local.
+std::string Lowerer::pathOf(const ValueDecl *D) const {
+  if (const auto *VD = dyn_cast<VarDecl>(D); VD && VarPath.count(VD))
+    return VarPath.lookup(VD);
+  if (const auto *B = dyn_cast<BindingDecl>(D); B && BindingPath.count(B))
+    return BindingPath.lookup(B);
+  if (const auto *P = dyn_cast<ParmVarDecl>(D); P && P->getDeclContext() == &FD && !P->getName().empty())
+    return P->getNameAsString();
+  return "";
+}
+
+// A lambda in the body keeps its text; what it captures of the frame, a
+// parameter or a variable stored there, becomes an init-capture of the same
+// name (`[&x = s1.x]`, `[n = n]`), so that its body is unchanged; `this` of
+// a method is captured as self, and the body's `this` renamed to it.
+void Lowerer::renameCaptures(const LambdaExpr *LE) {
+  bool CapturesThis = false;
+  for (const LambdaCapture &C : LE->captures()) {
+    if (C.capturesThis()) {
+      CapturesThis = true;
+      if (C.getCaptureKind() == LCK_StarThis) {
+        report(Diag::LambdaCapturesFrame, C.getLocation());
+        return;
+      }
+      if (C.isExplicit())
+        Scratch.ReplaceText(SM.getExpansionLoc(C.getLocation()), 4, "\037self = \037self");
+      else
+        Scratch.InsertTextAfterToken(SM.getExpansionLoc(LE->getCaptureDefaultLoc()), ", \037self = \037self");
+      continue;
+    }
+    if (!C.capturesVariable())
+      continue;
+    const ValueDecl *Captured = C.getCapturedVar();
+    if (const auto *VD = dyn_cast<VarDecl>(Captured); VD && VD->isInitCapture()) {
+      renameIn(VD->getInit());
+      continue;
+    }
+    std::string Path = pathOf(Captured);
+    if (Path.empty())
+      continue;
+    bool ByCopy = C.getCaptureKind() == LCK_ByCopy;
+    if (ByCopy && Captured->getType()->isArrayType()) {  // an init-capture would copy a pointer
+      report(Diag::LambdaCapturesFrame, C.getLocation());
+      return;
+    }
+    std::string Name = Captured->getNameAsString();
+    if (C.isExplicit())
+      Scratch.ReplaceText(SM.getExpansionLoc(C.getLocation()), static_cast<unsigned>(Name.size()), Name + " = " + Path);
+    else
+      Scratch.InsertTextAfterToken(SM.getExpansionLoc(LE->getCaptureDefaultLoc()),
+                                   std::string(", ") + (ByCopy ? "" : "&") + Name + " = " + Path);
+  }
+  if (!CapturesThis)
+    return;
+  // The body's `this`; a nested lambda's `[this]` becomes `[self]`, a copy
+  // of this lambda's.
+  std::function<void(const Stmt *)> Visit = [&](const Stmt *X) {
+    if (!X)
+      return;
+    if (const auto *This = dyn_cast<CXXThisExpr>(X))
+      renameThis(This);
+    for (const Stmt *Child : X->children())
+      Visit(Child);
+  };
+  Visit(LE->getBody());
+}
+
 void Lowerer::renameIn(const Stmt *S) {
   forEachStmt(S, [&](const Stmt *X) {
     if (const auto *This = dyn_cast<CXXThisExpr>(X)) {
-      if (!RenamedThis.insert(This).second)
-        return;
-      SourceLocation Loc = SM.getExpansionLoc(This->getLocation());
-      if (!This->isImplicit()) {
-        Scratch.ReplaceText(Loc, 4, "\037self");
-        return;
-      }
-      // `member` is `this->member`: the name becomes `self->member`, in
-      // place, so that later replacements of the range still cover it.
-      unsigned Length = Lexer::MeasureTokenLength(Loc, SM, Ctx.getLangOpts());
-      Scratch.ReplaceText(Loc, Length,
-                          "\037self->" + Lexer::getSourceText(CharSourceRange::getCharRange(Loc, Loc.getLocWithOffset(Length)),
-                                                          SM, Ctx.getLangOpts())
-                                         .str());
+      renameThis(This);
+      return;
+    }
+    if (const auto *LE = dyn_cast<LambdaExpr>(X)) {
+      if (RenamedLambdas.insert(LE).second)
+        renameCaptures(LE);
       return;
     }
     const auto *DRE = dyn_cast<DeclRefExpr>(X);
@@ -382,6 +460,8 @@ bool Lowerer::lowerSignature() {
             .str();
   // The wrapper keeps the declarator as written (default arguments too).
   Out.WrapperHead = originalText(SourceRange(FD.getLocation(), FD.getFunctionTypeLoc().getRParenLoc()));
+  if (!Out.IsLambda)
+    Out.LeadingAttributes = leadingAttributes(FD);
   forEachStmt(FD.getBody(), [&](const Stmt *X) {
     if (const auto *DRE = dyn_cast<DeclRefExpr>(X))
       if (const auto *Callee = dyn_cast<FunctionDecl>(DRE->getDecl()))
@@ -395,14 +475,21 @@ bool Lowerer::lowerSignature() {
 bool Lowerer::lowerParameters() {
   for (const ParmVarDecl *P : FD.parameters()) {
     if (P->getName().empty()) {
-      report(Diag::UnnamedParameter, P->getLocation());
-      return false;
+      // Nothing reads it: only its destructor would be the coroutine's. (A
+      // recursive function's wrapper is declared again from its parameters.)
+      if ((!P->getType()->isReferenceType() && P->getType().isDestructedType() != QualType::DK_none) ||
+          Out.Recursive) {
+        report(Diag::UnnamedParameter, P->getLocation());
+        return false;
+      }
+      continue;
     }
     if (!spellable(P->getType(), P->getLocation(), "this parameter"))
       return false;
     Parameter Param;
     Param.Name = P->getNameAsString();
     Param.IsReference = P->getType()->isReferenceType();
+    Param.IsRvalueReference = P->getType()->isRValueReferenceType();
     Param.Type = typeName(P->getType());
     if (!Param.IsReference && P->getType().isDestructedType() != QualType::DK_none) {
       Param.DestroyedOnCompletion = true;

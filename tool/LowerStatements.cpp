@@ -95,15 +95,14 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   unsigned LiveAtEntry = CurrentLive;
   openBlock();
   auto flat = [&](const Stmt *X) { return X ? oneLine(originalText(X->getSourceRange())) : std::string(); };
+  auto condition = [&](const DeclStmt *CondVar) { return flat(CondVar ? static_cast<const Stmt *>(CondVar) : Cond); };
   if (While)
-    emit("// while (" +
-         flat(While->getConditionVariableDeclStmt() ? static_cast<const Stmt *>(While->getConditionVariableDeclStmt())
-                                                    : Cond) +
-         ")");
+    emit("// while (" + condition(While->getConditionVariableDeclStmt()) + ")");
   else if (Do)
     emit("// do ... while (" + flat(Cond) + ")");
   else
-    emit("// for (" + flat(For->getInit()) + " " + flat(Cond) + "; " + flat(Inc) + ")");
+    emit("// for (" + (For->getInit() ? flat(For->getInit()) : ";") + " " + condition(For->getConditionVariableDeclStmt()) +
+         "; " + flat(Inc) + ")");
   Layout.openScope(numbered("s", BlockCount++));
   if (For && For->getInit())
     lowerStmt(For->getInit());
@@ -118,10 +117,11 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   auto test = [&]() {
     if (!Cond)
       return true;
-    if (const VarDecl *CondVar = While ? While->getConditionVariable() : nullptr) {
-      // `while (T x = e)`: x is made each iteration, tested, and destroyed
-      // at the end of the iteration or when the test fails.
-      lowerStmt(While->getConditionVariableDeclStmt());
+    if (const VarDecl *CondVar = While ? While->getConditionVariable() : For ? For->getConditionVariable() : nullptr) {
+      // `while (T x = e)`, `for (; T x = e; )`: x is made each iteration,
+      // tested, and destroyed at the end of the iteration (before the
+      // for's increment) or when the test fails.
+      lowerStmt(While ? While->getConditionVariableDeclStmt() : For->getConditionVariableDeclStmt());
       if (Failed)
         return false;
       unsigned Saved = CurrentLive;
@@ -189,7 +189,11 @@ void Lowerer::lowerSwitch(const SwitchStmt *SW) {
   unsigned LiveAtEntry = CurrentLive;
   const Expr *Cond = SW->getCond();
   bool CondAwaits = containsAwait(Cond);
-  bool Storage = CondAwaits || (SW->getInit() && Frame->hasFrameStorage(SW->getInit()));
+  // `switch (T x = e)` whose e awaits or whose x is in the frame: x is
+  // declared before the switch, as the init-statement would be.
+  bool CondVar = lowersConditionVariable(SW->getConditionVariable());
+  bool Storage = CondAwaits || (SW->getInit() && Frame->hasFrameStorage(SW->getInit())) ||
+                 (CondVar && Frame->hasFrameStorage(SW->getConditionVariableDeclStmt()));
   openBlock();
   if (Storage) {
     Layout.openScope(numbered("s", BlockCount++));
@@ -197,7 +201,14 @@ void Lowerer::lowerSwitch(const SwitchStmt *SW) {
   if (SW->getInit())
     lowerStmt(SW->getInit());
   std::string Head;
-  if (CondAwaits) {
+  if (CondVar) {
+    lowerStmt(SW->getConditionVariableDeclStmt());
+    if (Failed)
+      return;
+    if (Storage)
+      Layout.openAlternatives();
+    Head = conditionVariableName(SW->getConditionVariable());
+  } else if (CondAwaits) {
     std::string Slot = Layout.addSlot("cond", typeName(Cond->getType().getUnqualifiedType()),
                                "switch (" + oneLine(originalText(Cond->getSourceRange())) + ")");
     Layout.openAlternatives();
@@ -352,7 +363,8 @@ void Lowerer::lowerStmt(const Stmt *S) {
                                     lowersConditionVariable(cast<WhileStmt>(S)->getConditionVariable()))) ||
              (isa<DoStmt>(S) && containsAwait(cast<DoStmt>(S)->getCond())) ||
              (isa<ForStmt>(S) &&
-              (containsAwait(cast<ForStmt>(S)->getCond()) || containsAwait(cast<ForStmt>(S)->getInc())))) {
+              (containsAwait(cast<ForStmt>(S)->getCond()) || containsAwait(cast<ForStmt>(S)->getInc()) ||
+               lowersConditionVariable(cast<ForStmt>(S)->getConditionVariable())))) {
     lowerLoopWithAwaitingHead(S);
   } else if (const auto *WS = dyn_cast<WhileStmt>(S)) {
     renameIn(WS->getCond());

@@ -54,6 +54,10 @@ private:
   // Replaces the names of frame variables under S by their place in the
   // frame, and `this` by the future's `self`.
   void renameIn(const clang::Stmt *S);
+  void renameThis(const clang::CXXThisExpr *This);
+  void renameCaptures(const clang::LambdaExpr *LE);
+  bool lowerLambdaVar(const clang::VarDecl *VD, const clang::LambdaExpr *LE);
+  std::string pathOf(const clang::ValueDecl *D) const;
   // The comment of a variable's slot: its declaration and where it is.
   std::string declComment(const clang::VarDecl *VD);
   // A type as a declaration or a new-expression can name it: one whose
@@ -218,6 +222,7 @@ private:
   llvm::StringSet<> LiveNames;
   llvm::DenseSet<const clang::DeclRefExpr *> Renamed;
   llvm::DenseSet<const clang::CXXThisExpr *> RenamedThis;
+  llvm::DenseSet<const clang::LambdaExpr *> RenamedLambdas;
   unsigned CurrentLive = 0;
   unsigned BlockCount = 0;
   unsigned GroupCount = 0;

@@ -36,6 +36,7 @@ struct Parameter {
   std::string Name;
   std::string Type;  // spelled for a member
   bool IsReference = false;
+  bool IsRvalueReference = false;  // passed on with std::move, as other values
   // Destroyed when the function completes, after its locals, as a native
   // coroutine's parameter copies are: the state machine destroys it.
   bool DestroyedOnCompletion = false;
@@ -46,6 +47,7 @@ struct LoweredFunction {
   std::string FutureName;  // example_future
   std::string OutputType;  // the T of Async<T>
   std::string WrapperHead; // `example(std::size_t min_len)`: the original declarator
+  std::string LeadingAttributes;  // written before the specifiers: `[[nodiscard]]`
   // Methods: the class, qualified; the type `self` points to (empty for a
   // static method); defined outside the class body.
   std::string ClassName;
@@ -86,6 +88,9 @@ struct LoweredFunction {
   // Types declared in the body (local classes, enums, aliases), as written:
   // members of the future's struct, so that the frame can name them.
   std::vector<std::string> LocalTypes;
+  // Lambdas kept in the frame: each is made by a function defined before
+  // the struct, whose return type names the closure's type there.
+  std::vector<std::string> LambdaFactories;
 
   // Measured on the emitted struct by Clang (Measure.h), for --dump; empty
   // when it was not measured.

@@ -1,4 +1,6 @@
 #include "Transform.h"
+
+#include "AsyncMarks.h"
 #include "AstQueries.h"
 #include "Checks.h"
 #include "Find.h"
@@ -22,17 +24,6 @@ using namespace clang;
 
 namespace asyncc::tool {
 namespace {
-
-// Where the definition begins: the ASYNC before it, if that comes first.
-SourceLocation definitionBegin(const FunctionDecl &FD, const SourceManager &SM) {
-  SourceLocation Begin = SM.getExpansionLoc(FD.getBeginLoc());
-  for (const auto *A : FD.specific_attrs<AnnotateAttr>()) {
-    SourceLocation L = SM.getExpansionLoc(A->getLocation());
-    if (SM.isBeforeInTranslationUnit(L, Begin))
-      Begin = L;
-  }
-  return Begin;
-}
 
 // A `static` function's future and wrapper keep its internal linkage.
 std::string withLinkageOf(const FunctionDecl &FD, std::string Text) {
@@ -137,15 +128,15 @@ public:
       // out-of-line method's declaration in the class now declares the
       // future and returns it.
       const LambdaExpr *Lambda = lambdaOf(*FD, Ctx);
-      Edits.push_back({SM.getFileOffset(Lambda ? SM.getExpansionLoc(Lambda->getBeginLoc()) : definitionBegin(*FD, SM)),
+      Edits.push_back({SM.getFileOffset(Lambda ? SM.getExpansionLoc(Lambda->getBeginLoc()) : textBegin(*FD)),
                        SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1,  // after the '}'
                        withLineEndings(withLinkageOf(*FD, emitFuture(*F, Options.Emission)), CRLF)});
       if (F->OutOfLine) {
         const FunctionDecl *InClass = FD->getCanonicalDecl();
         SourceLocation ReturnEnd = Lexer::getLocForEndOfToken(
             SM.getExpansionLoc(InClass->getReturnTypeSourceRange().getEnd()), 0, SM, Ctx.getLangOpts());
-        Edits.push_back({SM.getFileOffset(definitionBegin(*InClass, SM)), SM.getFileOffset(ReturnEnd),
-                         withLineEndings(emitOutOfLineDeclaration(*F), CRLF)});
+        Edits.push_back({SM.getFileOffset(textBegin(*InClass)), SM.getFileOffset(ReturnEnd),
+                         withLineEndings(emitOutOfLineDeclaration(*F, leadingAttributes(*InClass)), CRLF)});
       }
       Out.Functions.push_back(std::move(*F));
     }
@@ -179,7 +170,7 @@ private:
     const ClassTemplateDecl *Class = Method.getParent()->getDescribedClassTemplate();
     TemplateWrapper W = wrapperOf(Method, *Class->getTemplateParameters(), Ctx);
     W.ClassName = Class->getNameAsString();
-    Edits.push_back({SM.getFileOffset(definitionBegin(Method, SM)),
+    Edits.push_back({SM.getFileOffset(textBegin(Method)),
                      SM.getFileOffset(SM.getExpansionLoc(Method.getEndLoc())) + 1,
                      withLineEndings(emitMethodDeclaration(W), CRLF)});
     std::vector<LoweredFunction> Specializations;
@@ -246,7 +237,7 @@ protected:
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI, StringRef) override {
     Deps = std::make_shared<Dependencies>();
     Deps->attachToPreprocessor(CI.getPreprocessor());
-    return std::make_unique<TransformConsumer>(Options, Out);
+    return markingAsyncFunctions(CI, std::make_unique<TransformConsumer>(Options, Out));
   }
 
   void EndSourceFileAction() override {

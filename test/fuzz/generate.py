@@ -22,7 +22,8 @@ calls (traced objects, strings made from literals and std::to_string),
 futures of generated functions passed to asyncc::join, condition variables
 initialized by an await (if and while), range-based for over braced lists
 and arrays, tuple-like structured bindings (std::pair), locals named like
-generated code (b1, tmp1) and shadowing.
+generated code (b1, tmp1) and shadowing, lambdas capturing frame variables
+by reference and by copy, switch condition variables initialized by an await.
 """
 import random
 import sys
@@ -218,6 +219,26 @@ class Function:
                 self.depth -= 1
                 self.emit("}")
                 self.depth -= 1
+                self.emit("}")
+            elif choice < 0.6:
+                # Lambdas that capture frame variables, by reference and by copy.
+                name = "%d_%d" % (self.index, self.values)
+                self.values += 1
+                self.emit("{")
+                self.depth += 1
+                self.emit("int got%s = %s;" % (name, self.awaitable()))
+                self.emit("auto bump%s = [&, got%s](int k) { acc += got%s * k; };" % (name, name, name))
+                self.emit("bump%s(%d);" % (name, self.rng.randint(1, 3)))
+                self.emit("auto peek%s = [=] { return acc %% 13 + got%s; };" % (name, name))
+                self.emit("acc += peek%s();" % name)
+                self.depth -= 1
+                self.emit("}")
+            elif choice < 0.7:
+                # A switch whose condition variable is initialized by an await.
+                self.emit("switch (int sw = %s %% 3) {" % self.awaitable())
+                self.emit("  case 0: acc += sw + %s; break;" % self.awaitable())
+                self.emit("  case 1: acc -= sw; break;")
+                self.emit("  default: acc += 7;")
                 self.emit("}")
             else:
                 self.emit("%s;" % self.awaitable())

@@ -558,13 +558,6 @@ TEST(Spawn, ACallableIsKeptAliveWithItsFuture) {
 }
 
 #if defined(__cpp_impl_coroutine)
-// `[captures] ASYNC () -> Async<T> {...}`, the spelling the tool reads, puts
-// an attribute where C++23 allows it; Clang says so.
-#if defined(__clang__) && defined(__has_warning)
-#if __has_warning("-Wc++23-lambda-attributes")
-#pragma clang diagnostic ignored "-Wc++23-lambda-attributes"
-#endif
-#endif
 TEST(Spawn, AnAsyncLambdaWithCaptures) {
   Runtime rt = make_runtime(2);
   std::string name = "task";

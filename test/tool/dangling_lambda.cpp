@@ -4,7 +4,7 @@
 // too). asyncc warns, with a fix-it for spawn: pass the lambda itself.
 // Without captures, or with the lambda itself passed, it is fine.
 //
-// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include -Wno-c++23-lambda-attributes -fdiagnostics-parseable-fixits 2> %t.err
+// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include -fdiagnostics-parseable-fixits 2> %t.err
 // RUN: FileCheck %s < %t.err
 // RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
 #include <asyncc/asyncc.hpp>

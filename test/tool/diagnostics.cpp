@@ -42,15 +42,6 @@ ASYNC asyncc::Async<int> nested_case(int x) {
   co_return 0;
 }
 
-ASYNC asyncc::Async<int> switch_condition_variable() {
-  switch (int x = co_await One{}) {
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a condition variable initialized by 'co_await' is not supported by asyncc; declare the variable in the switch's init-statement
-  case 1:
-    co_return x;
-  }
-  co_return 0;
-}
-
 ASYNC asyncc::Async<int> gnu_conditional(int b) {
   int r = b ?: co_await One{};
   // CHECK: diagnostics.cpp:[[@LINE-1]]:11: error: 'co_await' under the GNU 'a ?: b' operator is not supported
@@ -78,13 +69,21 @@ ASYNC asyncc::Async<int> itself(int n) {
 ASYNC int not_async() { return 1; }
 // CHECK: diagnostics.cpp:[[@LINE-1]]:7: error: an ASYNC function must return asyncc::Async<T>
 
-ASYNC asyncc::Async<int> captures() {
+struct Holder {
   int kept = 1;
-  auto get = [&] { return kept; };
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:14: error: a lambda that captures a variable stored in the async frame is not supported
-  co_await One{};
-  co_return get();
-}
+  ASYNC asyncc::Async<int> copies_this() {
+    int before = co_await One{};
+    auto get = [*this] { return kept; };
+    // CHECK: diagnostics.cpp:[[@LINE-1]]:17: error: a lambda that captures '*this' or an array of the async frame by copy is not supported
+    co_return get() + before;
+  }
+  ASYNC asyncc::Async<int> lambda_across_await() {
+    auto get = [&] { return kept; };
+    // CHECK: diagnostics.cpp:[[@LINE-1]]:10: error: this variable has a type that cannot be named outside the function (a lambda
+    co_await One{};
+    co_return get();
+  }
+};
 
 ASYNC asyncc::Async<int> jump_across(int n) {
 again:

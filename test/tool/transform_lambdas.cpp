@@ -2,10 +2,10 @@
 // future's struct, whose first members refer to the closure's captures, and
 // returns it. One inside an ASYNC function is refused.
 //
-// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include -Wno-c++23-lambda-attributes
+// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
 // RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
 // RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
-// RUN: %expect_exit 1 %asyncc %s -o %t.bad.cpp -- -I %asyncc_include -Wno-c++23-lambda-attributes -DINSIDE 2> %t.err
+// RUN: %expect_exit 1 %asyncc %s -o %t.bad.cpp -- -I %asyncc_include -DINSIDE 2> %t.err
 // RUN: FileCheck --check-prefix=INSIDE %s < %t.err
 
 #include <asyncc/async.hpp>

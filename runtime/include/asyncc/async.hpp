@@ -16,11 +16,12 @@
 #include <type_traits>
 #include <utility>
 
-#if defined(__clang__)
-#define ASYNC [[clang::annotate("asyncc::async")]]
-#else
+// ASYNC marks a function to transform. It expands to nothing, so it may stand
+// wherever a user writes it: among the specifiers (`static ASYNC`,
+// `ASYNC inline`), after a lambda's captures (`[k] ASYNC (int y) -> ...`) or
+// its parameters (`[&]() mutable ASYNC -> ...`); the tool finds it by its
+// expansions. Untransformed, the function is the coroutine it is written as.
 #define ASYNC
-#endif
 
 #if defined(__cpp_impl_coroutine)
 #include <coroutine>

@@ -1,0 +1,178 @@
+#include "AsyncMarks.h"
+
+#include "Find.h"
+
+#include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/MultiplexConsumer.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Lex/MacroInfo.h"
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <vector>
+
+using namespace clang;
+
+namespace asyncc::tool {
+namespace {
+
+// The offsets of ASYNC's expansions, by file.
+using Expansions = llvm::DenseMap<FileID, std::vector<unsigned>>;
+
+// Records each expansion of the ASYNC of <asyncc/async.hpp> (a user's own
+// macro of that name is not ours), where it is written in a file.
+class ExpansionRecorder : public PPCallbacks {
+public:
+  ExpansionRecorder(const SourceManager &SM, std::shared_ptr<Expansions> Out) : SM(SM), Out(std::move(Out)) {}
+
+  void MacroExpands(const Token &Name, const MacroDefinition &MD, SourceRange Range, const MacroArgs *) override {
+    const IdentifierInfo *II = Name.getIdentifierInfo();
+    const MacroInfo *MI = MD.getMacroInfo();
+    if (!II || II->getName() != "ASYNC" || !MI)
+      return;
+    StringRef Header = SM.getFilename(SM.getSpellingLoc(MI->getDefinitionLoc()));
+    if (!Header.ends_with("asyncc/async.hpp"))
+      return;
+    std::pair<FileID, unsigned> At = SM.getDecomposedLoc(SM.getExpansionLoc(Range.getBegin()));
+    (*Out)[At.first].push_back(At.second);
+  }
+
+private:
+  const SourceManager &SM;
+  std::shared_ptr<Expansions> Out;
+};
+
+class AsyncMarker : public ASTConsumer, public RecursiveASTVisitor<AsyncMarker> {
+public:
+  AsyncMarker(const LangOptions &LangOpts, std::shared_ptr<Expansions> Found)
+      : LangOpts(LangOpts), Found(std::move(Found)) {}
+
+  void HandleTranslationUnit(ASTContext &Context) override {
+    if (Found->empty())
+      return;
+    for (auto &[File, Offsets] : *Found)
+      llvm::sort(Offsets);
+    Ctx = &Context;
+    TraverseDecl(Context.getTranslationUnitDecl());
+  }
+
+  // Only the files ASYNC is written in hold functions to mark.
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) &&
+        !Found->count(Ctx->getSourceManager().getFileID(Ctx->getSourceManager().getExpansionLoc(D->getLocation()))))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (const auto *Method = dyn_cast<CXXMethodDecl>(FD); Method && Method->getParent()->isLambda())
+      return true;  // marked from its LambdaExpr, whose head holds the ASYNC
+    SourceLocation Begin = FD->getOuterLocStart();
+    if (const FunctionTemplateDecl *Template = FD->getDescribedFunctionTemplate())
+      Begin = Template->getBeginLoc();
+    const Stmt *Body = FD->getBody();
+    if (SourceLocation At = writtenIn(Begin, Body ? Body->getBeginLoc() : FD->getEndLoc()); At.isValid())
+      mark(*FD, At);
+    return true;
+  }
+
+  bool VisitLambdaExpr(LambdaExpr *LE) {
+    if (SourceLocation At = writtenIn(LE->getBeginLoc(), LE->getCompoundStmtBody()->getBeginLoc()); At.isValid())
+      mark(*LE->getCallOperator(), At);
+    return true;
+  }
+
+private:
+  // The ASYNC written in a declaration's head, from Begin to End (the body,
+  // or the end of a declaration without one), or just before it with only
+  // attributes between; invalid if there is none.
+  SourceLocation writtenIn(SourceLocation Begin, SourceLocation End) const {
+    const SourceManager &SM = Ctx->getSourceManager();
+    Begin = SM.getExpansionLoc(Begin);
+    End = SM.getExpansionLoc(End);
+    auto [File, BeginOffset] = SM.getDecomposedLoc(Begin);
+    auto [EndFile, EndOffset] = SM.getDecomposedLoc(End);
+    auto It = Found->find(File);
+    if (File != EndFile || It == Found->end())
+      return {};
+    const std::vector<unsigned> &Offsets = It->second;
+    auto Next = llvm::lower_bound(Offsets, BeginOffset);
+    // Inside: a function made by a macro has its head and the ASYNC in it at
+    // the macro's one location.
+    if (Next != Offsets.end() && (*Next < EndOffset || *Next == BeginOffset))
+      return Begin.getLocWithOffset(*Next - BeginOffset);
+    if (Next == Offsets.begin())
+      return {};
+    SourceLocation Before = Begin.getLocWithOffset(-static_cast<int>(BeginOffset - *std::prev(Next)));
+    return onlyAttributesBetween(Before, Begin) ? Before : SourceLocation();
+  }
+
+  // Whether the tokens after the one at From, up to To, are attributes only.
+  bool onlyAttributesBetween(SourceLocation From, SourceLocation To) const {
+    const SourceManager &SM = Ctx->getSourceManager();
+    std::optional<Token> T = Lexer::findNextToken(From, SM, LangOpts);
+    auto next = [&] { T = Lexer::findNextToken(T->getLocation(), SM, LangOpts); };
+    while (T && SM.isBeforeInTranslationUnit(T->getLocation(), To)) {
+      if (T->is(tok::l_square)) {  // [[...]]
+        int Depth = 0;
+        do {
+          Depth += T->is(tok::l_square) ? 1 : T->is(tok::r_square) ? -1 : 0;
+          next();
+        } while (T && Depth > 0);
+      } else if (T->is(tok::raw_identifier) && T->getRawIdentifier() == "__attribute__") {
+        next();
+        int Depth = 0;
+        do {
+          Depth += T->is(tok::l_paren) ? 1 : T->is(tok::r_paren) ? -1 : 0;
+          next();
+        } while (T && Depth > 0);
+      } else {
+        return false;
+      }
+    }
+    return T && T->getLocation() == To;
+  }
+
+  // Every declaration of FD is ASYNC (one of them says so); each carries
+  // the location of its own ASYNC, where its definition's text begins.
+  void mark(FunctionDecl &FD, SourceLocation At) {
+    for (FunctionDecl *R : FD.redecls()) {
+      if (llvm::any_of(R->specific_attrs<AnnotateAttr>(),
+                       [](const AnnotateAttr *A) { return A->getAnnotation() == AsyncAnnotation; })) {
+        if (R == &FD)
+          for (AnnotateAttr *A : R->specific_attrs<AnnotateAttr>())
+            if (A->getAnnotation() == AsyncAnnotation)
+              A->setRange(SourceRange(At));
+        continue;
+      }
+      R->addAttr(AnnotateAttr::CreateImplicit(*Ctx, AsyncAnnotation, nullptr, 0,
+                                              R == &FD ? SourceRange(At) : SourceRange()));
+    }
+  }
+
+  const LangOptions &LangOpts;
+  std::shared_ptr<Expansions> Found;
+  ASTContext *Ctx = nullptr;
+};
+
+} // namespace
+
+std::unique_ptr<ASTConsumer> markingAsyncFunctions(CompilerInstance &CI, std::unique_ptr<ASTConsumer> Next) {
+  auto Found = std::make_shared<Expansions>();
+  CI.getPreprocessor().addPPCallbacks(std::make_unique<ExpansionRecorder>(CI.getSourceManager(), Found));
+  std::vector<std::unique_ptr<ASTConsumer>> Consumers;
+  Consumers.push_back(std::make_unique<AsyncMarker>(CI.getLangOpts(), std::move(Found)));
+  Consumers.push_back(std::move(Next));
+  return std::make_unique<MultiplexConsumer>(std::move(Consumers));
+}
+
+} // namespace asyncc::tool
