@@ -160,6 +160,11 @@ Poll<Result<std::size_t>> TcpStream::poll_write(Context& cx, const void* buffer,
   return written;
 }
 
+Poll<Result<void>> TcpStream::poll_shutdown(Context&) {
+  if (::shutdown(io_.fd(), SHUT_WR) < 0) return Poll<Result<void>>::ready(last_os_error());
+  return Poll<Result<void>>::ready(Result<void>());
+}
+
 Result<SocketAddr> TcpStream::local_addr() const { return socket_address(io_.fd(), ::getsockname); }
 Result<SocketAddr> TcpStream::peer_addr() const { return socket_address(io_.fd(), ::getpeername); }
 

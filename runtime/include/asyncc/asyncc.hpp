@@ -5,12 +5,16 @@
 #include <asyncc/async_fd.hpp>
 #include <asyncc/boxed.hpp>
 #include <asyncc/broadcast.hpp>
+#include <asyncc/buf_reader.hpp>
+#include <asyncc/buf_writer.hpp>
 #include <asyncc/channel.hpp>
+#include <asyncc/copy.hpp>
 #include <asyncc/executor.hpp>
 #include <asyncc/expected.hpp>
 #include <asyncc/file_descriptor.hpp>
 #include <asyncc/future.hpp>
 #include <asyncc/interval.hpp>
+#include <asyncc/io.hpp>
 #include <asyncc/join.hpp>
 #include <asyncc/join_set.hpp>
 #include <asyncc/lines.hpp>
@@ -18,6 +22,7 @@
 #include <asyncc/net.hpp>
 #include <asyncc/notify.hpp>
 #include <asyncc/oneshot.hpp>
+#include <asyncc/pipe.hpp>
 #include <asyncc/reactor.hpp>
 #include <asyncc/result.hpp>
 #include <asyncc/runtime.hpp>
@@ -25,6 +30,7 @@
 #include <asyncc/select.hpp>
 #include <asyncc/semaphore.hpp>
 #include <asyncc/socket_addr.hpp>
+#include <asyncc/split.hpp>
 #include <asyncc/time.hpp>
 #include <asyncc/watch.hpp>
 #include <asyncc/yield_now.hpp>

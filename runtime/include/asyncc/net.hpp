@@ -61,6 +61,9 @@ class TcpStream {
   // The steps the futures above are made of, for hand-written futures.
   Poll<Result<std::size_t>> poll_read(Context& cx, void* buffer, std::size_t size);
   Poll<Result<std::size_t>> poll_write(Context& cx, const void* buffer, std::size_t size);
+  // Ends the writing direction (SHUT_WR) at once: AsyncWrite's shutdown
+  // (io.hpp), so that copy_bidirectional passes a half-close on.
+  Poll<Result<void>> poll_shutdown(Context& cx);
 
   Result<SocketAddr> local_addr() const;
   Result<SocketAddr> peer_addr() const;
