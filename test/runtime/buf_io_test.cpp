@@ -1,6 +1,7 @@
 // BufReader (read_line, read_until, lines, fill_buf) and BufWriter, over
 // real sockets with peers on their own threads, and over in-memory streams
 // that force every pending and short path.
+#include <asyncc/async.hpp>
 #include <asyncc/buf_reader.hpp>
 #include <asyncc/buf_writer.hpp>
 #include <asyncc/executor.hpp>
@@ -347,5 +348,55 @@ TEST(BufWriter, ShutdownFlushesThenTheStreamReadsTheEnd) {
   EXPECT_EQ(std::count(got.begin(), got.end(), '\n'), 1000);
   EXPECT_EQ(got.substr(got.size() - 9), "line 999\n");
 }
+
+#if defined(__cpp_impl_coroutine)
+
+// ---- as users write it: ASYNC functions (C++20 coroutines) -----------------
+
+using asyncc::Async;
+
+// Answers each line with its length, buffering the answers and flushing
+// whenever no more input is buffered; returns the lines answered.
+ASYNC Async<Result<int>> answer_lengths(TcpStream& stream) {
+  BufReader reader(stream, 64);
+  BufWriter writer(stream, 64);
+  int answered = 0;
+  for (;;) {
+    std::string line;
+    Result<std::size_t> n = co_await reader.read_line(line);
+    if (!n) co_return n.error();
+    if (*n == 0) break;
+    std::string answer = std::to_string(line.size()) + "\n";
+    if (Result<void> w = co_await writer.write_all(answer.data(), answer.size()); !w) co_return w.error();
+    ++answered;
+    if (reader.buffer().empty())
+      if (Result<void> f = co_await writer.flush(); !f) co_return f.error();
+  }
+  if (Result<void> s = co_await writer.shutdown(); !s) co_return s.error();
+  co_return answered;
+}
+
+TEST(BufIo, AnAsyncFunctionReadsLinesAndAnswersThroughABufWriterOnTheSameStream) {
+  auto pair = tcp_pair();
+  std::string answers;
+  std::thread peer([&answers, fd = pair.peer.get()] {
+    asyncc::testing::send_all(fd, "a\nbb\nccc\n");
+    char first[6];
+    if (::recv(fd, first, 6, MSG_WAITALL) != 6) std::abort();  // answered before the rest is sent
+    answers.assign(first, 6);
+    asyncc::testing::send_all(fd, std::string(200, 'x') + "\n\n");
+    ::shutdown(fd, SHUT_WR);
+    answers += asyncc::testing::recv_all(fd);
+  });
+  LocalExecutor executor;
+  auto answered = executor.block_on(asyncc::timeout(answer_lengths(pair.stream), 10s));
+  peer.join();
+  ASSERT_TRUE(answered) << "an answer stayed in the buffer";
+  ASSERT_TRUE(*answered) << answered->error().message();
+  EXPECT_EQ(**answered, 5);
+  EXPECT_EQ(answers, "2\n3\n4\n201\n1\n");
+}
+
+#endif  // __cpp_impl_coroutine
 
 }  // namespace
