@@ -342,6 +342,23 @@ TEST(Split, OwnedHalvesCloseTheStreamWhenBothAreGone) {
   EXPECT_TRUE(peer_sees_end(pair.peer.get()));
 }
 
+TEST(Split, ReuniteGivesTheStreamBackOnlyToAPair) {
+  auto first = tcp_pair();
+  auto second = tcp_pair();
+  auto [r1, w1] = asyncc::into_split(std::move(first.stream));
+  auto [r2, w2] = asyncc::into_split(std::move(second.stream));
+  EXPECT_FALSE(asyncc::reunite(std::move(r1), std::move(w2)));
+  EXPECT_TRUE(r1.is_pair_of(w1)) << "a refused pair keeps its halves";
+  std::optional<TcpStream> whole = asyncc::reunite(std::move(r1), std::move(w1));
+  ASSERT_TRUE(whole);
+  LocalExecutor executor;
+  ASSERT_TRUE(executor.block_on(whole->write_all("back", 4)));
+  char got[4];
+  ASSERT_EQ(::recv(first.peer.get(), got, 4, MSG_WAITALL), 4);
+  EXPECT_EQ(std::string(got, 4), "back");
+  EXPECT_TRUE(asyncc::reunite(std::move(r2), std::move(w2)));
+}
+
 // ---- copy -------------------------------------------------------------------
 
 TEST(Copy, PipeToSocketCountsEveryByte) {

@@ -3,6 +3,7 @@
 //
 //   auto [reader, writer] = asyncc::split(stream);            // borrow the stream
 //   auto [rd, wr] = asyncc::into_split(std::move(stream));    // share ownership
+//   std::optional<TcpStream> whole = asyncc::reunite(std::move(rd), std::move(wr));
 //
 // split() borrows: the stream must outlive both halves. into_split() moves
 // the stream into state the halves share; it is closed when both are gone.
@@ -19,6 +20,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -62,6 +64,8 @@ class ReadHalf {
  private:
   template <class T>
   friend class WriteHalf;
+  template <class T>
+  friend std::optional<T> reunite(ReadHalf<T>&& reader, WriteHalf<T>&& writer);
   std::shared_ptr<detail::SplitState<S>> state_;
 };
 
@@ -103,6 +107,8 @@ class WriteHalf {
  private:
   template <class T>
   friend class ReadHalf;
+  template <class T>
+  friend std::optional<T> reunite(ReadHalf<T>&& reader, WriteHalf<T>&& writer);
   std::shared_ptr<detail::SplitState<S>> state_;
 };
 
@@ -125,6 +131,17 @@ std::pair<ReadHalf<S>, WriteHalf<S>> into_split(S&& stream) {
   static_assert(is_async_read_v<S> && is_async_write_v<S>, "into_split needs a stream that is AsyncRead and AsyncWrite");
   auto state = std::make_shared<detail::SplitState<S>>(std::move(stream));
   return {ReadHalf<S>(state), WriteHalf<S>(state)};
+}
+
+// The stream back from the owned halves of one into_split(); nullopt, and
+// the halves left as they were, if they are not a pair.
+template <class S>
+std::optional<S> reunite(ReadHalf<S>&& reader, WriteHalf<S>&& writer) {
+  static_assert(!std::is_reference_v<S>, "reunite takes the halves of into_split(); split() borrowed its stream");
+  if (!reader.is_pair_of(writer)) return std::nullopt;
+  ReadHalf<S> r = std::move(reader);
+  WriteHalf<S> w = std::move(writer);
+  return std::optional<S>(std::move(r.state_->stream));
 }
 
 }  // namespace asyncc
