@@ -133,7 +133,7 @@ TEST(BufReader, ReadServesBufferedBytesBeforeTheStream) {
 
 TEST(BufReader, ReadLineOnAResetMidLineReportsTheErrorAndKeepsTheBytes) {
   auto pair = tcp_pair();
-  asyncc::testing::send_all(pair.peer.get(), "whole line\npart of a li");
+  ASSERT_TRUE(asyncc::testing::send_all(pair.peer.get(), "whole line\npart of a li"));
   std::this_thread::sleep_for(20ms);
   asyncc::testing::close_with_reset(pair.peer);
   LocalExecutor executor;
@@ -181,7 +181,7 @@ TEST(Lines, ALineLongerThanTheBuffer) {
 
 TEST(Lines, APeerThatResetsMidLineEndsTheLinesWithTheErrorAndNoPartialLine) {
   auto pair = tcp_pair();
-  asyncc::testing::send_all(pair.peer.get(), "one\ntwo\nthree is cut sh");
+  ASSERT_TRUE(asyncc::testing::send_all(pair.peer.get(), "one\ntwo\nthree is cut sh"));
   std::this_thread::sleep_for(20ms);
   asyncc::testing::close_with_reset(pair.peer);
   LocalExecutor executor;
@@ -210,7 +210,7 @@ TEST(Lines, FdLinesOverARegisteredStreamLeaveTheStreamWorking) {
   ASSERT_TRUE(executor.block_on(pair.stream.write_all("hello\n", 6)));
   char greeting[6];
   ASSERT_EQ(::recv(pair.peer.get(), greeting, 6, MSG_WAITALL), 6);
-  asyncc::testing::send_all(pair.peer.get(), "one\ntwo\n");
+  ASSERT_TRUE(asyncc::testing::send_all(pair.peer.get(), "one\ntwo\n"));
   {
     asyncc::Lines lines = asyncc::lines(pair.stream.native_handle());
     std::optional<std::string> one = executor.block_on(asyncc::timeout(lines.next(), 5s)).value_or(std::nullopt);
@@ -242,7 +242,7 @@ TEST(Lines, FdLinesOverARegisteredStreamLeaveTheStreamWorking) {
 // The other order: the lines register first, then the stream writes.
 TEST(Lines, FdLinesRegisteredFirstDoNotBreakTheStreamsWrites) {
   auto pair = tcp_pair();
-  asyncc::testing::send_all(pair.peer.get(), "first\n");
+  ASSERT_TRUE(asyncc::testing::send_all(pair.peer.get(), "first\n"));
   LocalExecutor executor;
   asyncc::Lines lines = asyncc::lines(pair.stream.native_handle());
   std::optional<std::string> first = executor.block_on(lines.next());

@@ -248,7 +248,7 @@ std::thread echo_peer(int fd) {
     for (;;) {
       ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
       if (n <= 0) break;
-      asyncc::testing::send_all(fd, std::string(chunk, static_cast<std::size_t>(n)));
+      if (!asyncc::testing::send_all(fd, std::string(chunk, static_cast<std::size_t>(n)))) break;
     }
     ::shutdown(fd, SHUT_WR);
   });
@@ -334,7 +334,7 @@ TEST(Split, OwnedHalvesCloseTheStreamWhenBothAreGone) {
   ASSERT_EQ(::recv(pair.peer.get(), got, 2, MSG_WAITALL), 2);
   writer.reset();
   EXPECT_FALSE(peer_sees_end(pair.peer.get())) << "the read half still holds the stream";
-  asyncc::testing::send_all(pair.peer.get(), "yo");
+  ASSERT_TRUE(asyncc::testing::send_all(pair.peer.get(), "yo"));
   char buffer[2];
   ASSERT_TRUE(executor.block_on(asyncc::read_exact(*reader, buffer, 2)));
   EXPECT_EQ(std::string(buffer, 2), "yo");
@@ -450,7 +450,7 @@ TEST(CopyBidirectional, ProxyWithHalfCloseOnTheMultiThreadedRuntime) { proxy_wit
 TEST(CopyBidirectional, AResetEndsTheProxyWithTheError) {
   auto client_side = tcp_pair();
   auto server_side = tcp_pair();
-  asyncc::testing::send_all(client_side.peer.get(), "request");
+  ASSERT_TRUE(asyncc::testing::send_all(client_side.peer.get(), "request"));
   // The server resets once the request has come through the proxy.
   std::thread server([&peer = server_side.peer] {
     char got[7];

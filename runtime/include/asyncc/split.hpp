@@ -5,7 +5,8 @@
 //   auto [rd, wr] = asyncc::into_split(std::move(stream));    // share ownership
 //   std::optional<TcpStream> whole = asyncc::reunite(std::move(rd), std::move(wr));
 //
-// split() borrows: the stream must outlive both halves. into_split() moves
+// split() borrows: the stream must outlive both halves, and be used only
+// through them while they exist (the lock is theirs). into_split() moves
 // the stream into state the halves share; it is closed when both are gone.
 // Either way the halves may be used by tasks on different threads of a
 // Runtime: each step of either half runs under the pair's lock, so the
