@@ -9,6 +9,7 @@
 #include <asyncc/executor.hpp>
 #include <asyncc/expected.hpp>
 #include <asyncc/file_descriptor.hpp>
+#include <asyncc/fs.hpp>
 #include <asyncc/future.hpp>
 #include <asyncc/interval.hpp>
 #include <asyncc/join.hpp>
@@ -18,6 +19,7 @@
 #include <asyncc/net.hpp>
 #include <asyncc/notify.hpp>
 #include <asyncc/oneshot.hpp>
+#include <asyncc/process.hpp>
 #include <asyncc/reactor.hpp>
 #include <asyncc/result.hpp>
 #include <asyncc/runtime.hpp>
