@@ -208,6 +208,19 @@ TEST(Process, CatEchoesALargePayloadThroughBothPipes) {
   }
 }
 
+TEST(Process, WaitClosesStdinSoAChildReadingItCanExit) {
+  Result<Child> cat = Command("cat").set_stdin(Stdio::piped).spawn();
+  ASSERT_TRUE(cat);
+  ASSERT_NE(cat->stdin_pipe(), nullptr);
+  // cat exits only at the end of its input: a wait that kept stdin open
+  // would wait for ever.
+  auto status = asyncc::block_on(asyncc::timeout(cat->wait(), 10s));
+  ASSERT_TRUE(status.has_value());
+  ASSERT_TRUE(*status);
+  EXPECT_TRUE((*status)->success());
+  EXPECT_EQ(cat->stdin_pipe(), nullptr);
+}
+
 TEST(Process, StdoutPipeReadsExactlyAndEndsWithUnexpectedEof) {
   Result<Child> child = shell("printf abcdef").set_stdout(Stdio::piped).spawn();
   ASSERT_TRUE(child);

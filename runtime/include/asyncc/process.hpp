@@ -23,7 +23,8 @@
 // so a task awaiting an exit holds no thread; the pidfd also makes kill()
 // safe against pid reuse. Where pidfd_open is missing (ENOSYS, or refused by
 // a seccomp filter), wait() falls back to waitpid on the blocking pool, one
-// pool thread per child being waited for.
+// pool thread per child being waited for (and a Runtime shutting down waits
+// for those calls, as for any running blocking call).
 //
 // A Child dropped before its exit was seen is not killed (unless the Command
 // asked for kill_on_drop) and is not left a zombie: it is reaped by a later
