@@ -18,14 +18,15 @@
 // position stays consistent, and the bytes of a dropped read are handed to
 // the next read (or skipped back over by the next write or seek).
 //
-// The pool, not io_uring (measured on Linux 6.18, 1 MiB file in the page
-// cache, -O2, a loaded 2-core machine; medians): a pool round trip costs
-// 13-38 us; fs::read 110 us against 40 us for open+fstat+read+close inline;
-// File::seek+read 1 MiB 130 us against 25 us for one pread. A raw io_uring
-// IORING_OP_READ of the same 1 MiB took 26.7 us against 25.9 us for pread:
-// cached reads complete inline, so io_uring would save the round trip, not
-// the copy. It is left for later: liburing's headers are not a dependency,
-// and a ring needs its own completion path into the reactor.
+// The pool, not io_uring. Measured on Linux 6.18, 1 MiB file in the page
+// cache, -O2, a shared 2-core machine, medians of 400: a pool round trip
+// costs 11 us (38 us while builds ran); fs::read 70 us against 43 us for
+// open+fstat+read+close inline; File::seek + File::read of 1 MiB 76 us
+// against 26 us for one pread. A raw io_uring IORING_OP_READ of the same
+// 1 MiB took 26.7 us against 25.9 us for pread: a cached read completes
+// inline, so io_uring would save the round trip, not the copy. It is left
+// for later: liburing's headers are not a dependency, and a ring needs its
+// own completion path into the reactor.
 #pragma once
 
 #include <asyncc/file_descriptor.hpp>
