@@ -12,6 +12,7 @@
 #include <asyncc/executor.hpp>
 #include <asyncc/expected.hpp>
 #include <asyncc/file_descriptor.hpp>
+#include <asyncc/fs.hpp>
 #include <asyncc/future.hpp>
 #include <asyncc/interval.hpp>
 #include <asyncc/io.hpp>
@@ -23,6 +24,7 @@
 #include <asyncc/notify.hpp>
 #include <asyncc/oneshot.hpp>
 #include <asyncc/pipe.hpp>
+#include <asyncc/process.hpp>
 #include <asyncc/reactor.hpp>
 #include <asyncc/result.hpp>
 #include <asyncc/runtime.hpp>
