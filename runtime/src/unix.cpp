@@ -15,16 +15,19 @@ namespace asyncc {
 
 namespace {
 
-// The native address of `path`; false if it does not fit. An abstract name
-// (leading '\0') is exactly its bytes; a file path is NUL-terminated.
-bool to_native(std::string_view path, sockaddr_un& address, socklen_t& size) {
+// The native address of `path`. An abstract name (leading '\0') is exactly
+// its bytes; a file path is NUL-terminated, so it cannot hold one.
+std::error_code to_native(std::string_view path, sockaddr_un& address, socklen_t& size) {
   address = sockaddr_un{};
   address.sun_family = AF_UNIX;
   const bool abstract = !path.empty() && path.front() == '\0';
-  if (path.empty() || path.size() + (abstract ? 0 : 1) > sizeof address.sun_path) return false;
+  if (path.empty() || (!abstract && path.find('\0') != std::string_view::npos))
+    return std::make_error_code(std::errc::invalid_argument);
+  if (path.size() + (abstract ? 0 : 1) > sizeof address.sun_path)
+    return std::make_error_code(std::errc::filename_too_long);
   std::memcpy(address.sun_path, path.data(), path.size());
   size = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + (abstract ? 0 : 1));
-  return true;
+  return {};
 }
 
 Result<std::string> path_of(int fd, int (*get)(int, sockaddr*, socklen_t*)) {
@@ -41,8 +44,6 @@ Result<FileDescriptor> new_socket() {
   if (fd < 0) return last_os_error();
   return FileDescriptor(fd);
 }
-
-std::error_code name_too_long() { return std::make_error_code(std::errc::filename_too_long); }
 
 }  // namespace
 
@@ -93,7 +94,7 @@ Poll<Result<UnixStream>> UnixStream::Connect::poll(Context& cx) {
     done_ = true;
     sockaddr_un address;
     socklen_t size;
-    if (!to_native(path_, address, size)) return P::ready(name_too_long());
+    if (std::error_code ec = to_native(path_, address, size)) return P::ready(ec);
     Result<FileDescriptor> socket = new_socket();
     if (!socket) return P::ready(socket.error());
     int fd = socket->get();
@@ -129,7 +130,7 @@ Poll<Result<UnixStream>> UnixStream::Connect::poll(Context& cx) {
 Result<UnixListener> UnixListener::bind(std::string_view path, int backlog) {
   sockaddr_un address;
   socklen_t size;
-  if (!to_native(path, address, size)) return name_too_long();
+  if (std::error_code ec = to_native(path, address, size)) return ec;
   Result<FileDescriptor> socket = new_socket();
   if (!socket) return socket.error();
   int fd = socket->get();

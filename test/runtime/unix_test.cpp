@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace {
@@ -192,6 +193,11 @@ TEST(Unix, ConnectFailuresAreErrorValues) {
   Result<UnixListener> long_bind = UnixListener::bind(too_long);
   ASSERT_FALSE(long_bind);
   EXPECT_EQ(long_bind.error(), std::errc::filename_too_long);
+  for (std::string_view bad : {std::string_view(""), std::string_view("/tmp/a\0b", 8)}) {
+    Result<UnixListener> listener = UnixListener::bind(bad);
+    ASSERT_FALSE(listener);
+    EXPECT_EQ(listener.error(), std::errc::invalid_argument);
+  }
   // A plain file where a socket should be.
   const std::string file = dir.file("plain");
   std::ofstream(file) << "x";

@@ -235,7 +235,8 @@ class UnixListener {
   class Accept;
 
   // A listening socket bound to `path`; its socket file is removed when the
-  // listener is dropped. ENAMETOOLONG for a path longer than sun_path holds.
+  // listener is dropped. ENAMETOOLONG for a path longer than sun_path holds;
+  // invalid_argument for an empty path or a file path with a NUL in it.
   static Result<UnixListener> bind(std::string_view path, int backlog = 1024);
 
   // The next connection. (A Unix peer is almost always unnamed: its path,
