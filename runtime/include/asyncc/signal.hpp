@@ -25,6 +25,11 @@
 // (terminating it, for SIGINT and SIGTERM) no longer happens: the program
 // decides, as with Tokio. A handler the program had installed is replaced.
 //
+// Child processes inherit the mask (not the handler: exec resets it): one
+// started with the signal still blocked would never receive it. Unblock
+// every signal in the child before exec (posix_spawnattr_setsigmask with an
+// empty set, POSIX_SPAWN_SETSIGMASK).
+//
 // Send signals to the process (kill(getpid(), sig), or from outside), not to
 // a thread: raise() and pthread_kill() make a signal pending for one thread,
 // and only a listener polled on that same thread can read it.
