@@ -20,6 +20,19 @@ using asyncc::Signal;
 
 void send_to_self(int number) { ASSERT_EQ(::kill(::getpid(), number), 0); }
 
+// Waits until `number` is pending (blocked everywhere, not yet read): a
+// thread that had it unblocked may pass it on a little later.
+bool wait_until_pending(int number) {
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    sigset_t pending;
+    sigpending(&pending);
+    if (sigismember(&pending, number)) return true;
+    std::this_thread::sleep_for(1ms);
+  }
+  return false;
+}
+
 // A thread that sends `number` to the process once released. Started
 // before the listener, it has the signal unblocked: a delivery may land on
 // it first and must still reach signalfd.
@@ -59,6 +72,7 @@ TEST(Signal, DeliveriesWhileNotWaitingCoalesce) {
   ASSERT_TRUE(hup);
   send_to_self(SIGHUP);
   send_to_self(SIGHUP);
+  ASSERT_TRUE(wait_until_pending(SIGHUP));
   LocalExecutor executor;
   auto first = executor.block_on(asyncc::timeout(hup->recv(), 10s));
   ASSERT_TRUE(first && *first);
@@ -118,6 +132,7 @@ TEST(Signal, ListenerHearsOnlyDeliveriesAfterItWasMade) {
   Result<Signal> early = asyncc::signal(SIGALRM);
   ASSERT_TRUE(early);
   send_to_self(SIGALRM);  // pending: nobody has read it yet
+  ASSERT_TRUE(wait_until_pending(SIGALRM));
   Result<Signal> late = asyncc::signal(SIGALRM);
   ASSERT_TRUE(late);
   LocalExecutor executor;
@@ -125,6 +140,30 @@ TEST(Signal, ListenerHearsOnlyDeliveriesAfterItWasMade) {
   EXPECT_TRUE(for_early && *for_early);
   auto for_late = executor.block_on(asyncc::timeout(late->recv(), 200ms));
   EXPECT_FALSE(for_late) << "a listener heard a signal sent before it existed";
+}
+
+TEST(Signal, ListenerMadeWhileAnotherWaitsWakesIt) {
+  Result<Signal> waiter = asyncc::signal(SIGVTALRM);
+  ASSERT_TRUE(waiter);
+  LocalExecutor executor;
+  auto waiting = executor.spawn(asyncc::timeout(waiter->recv(), 10s));
+  executor.block_on(asyncc::sleep(10ms));  // the waiter waits on its signalfd
+  send_to_self(SIGVTALRM);
+  ASSERT_TRUE(wait_until_pending(SIGVTALRM));
+  // The new listener reads the pending delivery (the waiter's, not its own):
+  // the waiter's signalfd is no longer readable, so only the new listener
+  // can wake it.
+  Result<Signal> newcomer = asyncc::signal(SIGVTALRM);
+  ASSERT_TRUE(newcomer);
+  const auto start = std::chrono::steady_clock::now();
+  auto got = executor.block_on(std::move(waiting));
+  // (At its deadline the timeout polls the receive once more, which then
+  // sees the delivery: only a prompt completion shows the wake-up.)
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s) << "the waiting listener was not woken";
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(*got);
+  auto for_newcomer = executor.block_on(asyncc::timeout(newcomer->recv(), 200ms));
+  EXPECT_FALSE(for_newcomer);
 }
 
 TEST(Signal, MovedListenerKeepsListening) {
