@@ -2,7 +2,7 @@
 #include <asyncc/asyncc.hpp>
 #include <asyncc/udp.hpp>
 
-#include "io_test_support.hpp"
+#include "socket_test_support.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
