@@ -11,6 +11,13 @@
 
 namespace asyncc::detail {
 
+// Out of descriptors or memory: the condition passes as other connections
+// close, so a listener waits and retries instead of failing its server.
+// (Compared without virtual calls: they can need descriptors under sanitizers.)
+inline bool is_resource_exhaustion(const std::error_code& ec) noexcept {
+  return is_os_error(ec, EMFILE) || is_os_error(ec, ENFILE) || is_os_error(ec, ENOBUFS) || is_os_error(ec, ENOMEM);
+}
+
 // recv(2) or send(2) once the socket is ready, retried on EINTR. On a stream
 // socket, a transfer shorter than asked for drained (or filled) the socket:
 // readiness is cleared so the next call waits for an edge instead of making a

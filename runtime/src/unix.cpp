@@ -159,4 +159,24 @@ Poll<Result<UnixStream>> UnixListener::poll_accept(Context& cx) {
   });
 }
 
+Poll<Result<UnixStream>> UnixListener::Accept::poll(Context& cx) {
+  using P = Poll<Result<UnixStream>>;
+  detail::check_not_done(done_, "a UnixListener::Accept was polled after it completed");
+  polled_ = true;
+  for (;;) {
+    if (backoff_) {
+      if (backoff_->poll(cx).is_pending()) return P::pending();
+      backoff_.reset();
+    }
+    P accepted = listener_->poll_accept(cx);
+    if (accepted.is_pending()) return accepted;
+    if (!accepted.value() && detail::is_resource_exhaustion(accepted.value().error())) {
+      backoff_.emplace(Clock::now() + TcpListener::kAcceptBackoff);
+      continue;
+    }
+    done_ = true;
+    return accepted;
+  }
+}
+
 }  // namespace asyncc

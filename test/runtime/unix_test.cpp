@@ -7,15 +7,22 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace {
 
@@ -204,6 +211,106 @@ TEST(Unix, ConnectFailuresAreErrorValues) {
   Result<UnixStream> not_socket = asyncc::block_on(UnixStream::connect(file));
   ASSERT_FALSE(not_socket);
   EXPECT_EQ(not_socket.error(), std::errc::connection_refused);
+}
+
+// Accepts `count` connections into `streams`.
+class AcceptInto {
+ public:
+  using Output = void;
+  AcceptInto(UnixListener& listener, std::vector<UnixStream>& streams, std::size_t count)
+      : listener_(&listener), streams_(&streams), count_(count) {}
+  AcceptInto(AcceptInto&& other) noexcept
+      : listener_(other.listener_), streams_(other.streams_), count_(other.count_) {}
+  asyncc::Poll<void> poll(asyncc::Context& cx) {
+    while (streams_->size() < count_) {
+      if (!accept_) accept_.emplace(listener_->accept());
+      auto accepted = accept_->poll(cx);
+      if (accepted.is_pending()) return asyncc::Poll<void>::pending();
+      accept_.reset();
+      if (!accepted.value()) return asyncc::Poll<void>::ready();
+      streams_->push_back(std::move(*accepted.value()));
+    }
+    return asyncc::Poll<void>::ready();
+  }
+
+ private:
+  UnixListener* listener_;
+  std::vector<UnixStream>* streams_;
+  std::size_t count_;
+  std::optional<UnixListener::Accept> accept_;
+};
+
+// After `delay`, notes how many were accepted and frees the descriptors.
+class FreeLater {
+ public:
+  using Output = void;
+  FreeLater(std::vector<asyncc::FileDescriptor>& fillers, const std::vector<UnixStream>& accepted,
+            std::size_t& accepted_while_exhausted)
+      : sleep_(asyncc::Clock::now() + 100ms),
+        fillers_(&fillers),
+        accepted_(&accepted),
+        accepted_while_exhausted_(&accepted_while_exhausted) {}
+  asyncc::Poll<void> poll(asyncc::Context& cx) {
+    if (sleep_.poll(cx).is_pending()) return asyncc::Poll<void>::pending();
+    *accepted_while_exhausted_ = accepted_->size();
+    fillers_->clear();
+    return asyncc::Poll<void>::ready();
+  }
+
+ private:
+  asyncc::Sleep sleep_;
+  std::vector<asyncc::FileDescriptor>* fillers_;
+  const std::vector<UnixStream>* accepted_;
+  std::size_t* accepted_while_exhausted_;
+};
+
+TEST(Unix, AcceptSurvivesRunningOutOfDescriptors) {
+  TempDir dir;
+  const std::string path = dir.file("busy.sock");
+  Result<UnixListener> listener = UnixListener::bind(path);
+  ASSERT_TRUE(listener);
+  asyncc::Reactor::current();
+  // Blocking clients, queued in the backlog before anything accepts.
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  std::vector<asyncc::FileDescriptor> clients;
+  for (int i = 0; i < 3; ++i) {
+    asyncc::FileDescriptor client(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    ASSERT_TRUE(client.is_open());
+    ASSERT_EQ(::connect(client.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    clients.push_back(std::move(client));
+  }
+  LocalExecutor executor;
+  std::vector<UnixStream> accepted;
+  accepted.reserve(3);
+  std::vector<asyncc::FileDescriptor> fillers;
+  std::size_t accepted_while_exhausted = 99;
+  const auto start = asyncc::Clock::now();
+  // Spawned before the descriptors run out (UBSan's first check of the
+  // scheduler's type opens a pipe).
+  executor.spawn(AcceptInto(*listener, accepted, 3));
+  executor.spawn(FreeLater(fillers, accepted, accepted_while_exhausted));
+  {
+    rlimit saved{};
+    ::getrlimit(RLIMIT_NOFILE, &saved);
+    asyncc::FileDescriptor probe(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    ASSERT_TRUE(probe.is_open());
+    rlimit lowered = saved;
+    lowered.rlim_cur = static_cast<rlim_t>(probe.get()) + 16;
+    probe.reset();
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &lowered), 0);
+    for (;;) {
+      asyncc::FileDescriptor filler(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+      if (!filler.is_open()) break;
+      fillers.push_back(std::move(filler));
+    }
+    executor.run();
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+  }
+  EXPECT_EQ(accepted_while_exhausted, 0u);
+  EXPECT_EQ(accepted.size(), 3u) << "accept gave up while descriptors were exhausted";
+  EXPECT_GE(asyncc::Clock::now() - start, 100ms);
 }
 
 TEST(Unix, EchoOnTheMultiThreadedRuntime) {

@@ -14,6 +14,7 @@
 #include <asyncc/future.hpp>
 #include <asyncc/net.hpp>
 #include <asyncc/result.hpp>
+#include <asyncc/time.hpp>
 
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -256,19 +257,24 @@ class UnixListener {
   detail::SocketFile file_;
 };
 
+// Out of descriptors (EMFILE, ENFILE) or memory, waits
+// TcpListener::kAcceptBackoff and tries again, as TcpListener's accept does:
+// the connection stays queued meanwhile. Pinned after its first poll (it may
+// hold the back-off timer).
 class UnixListener::Accept {
  public:
   using Output = Result<UnixStream>;
   explicit Accept(UnixListener& listener) noexcept : listener_(&listener) {}
-  Poll<Output> poll(Context& cx) {
-    detail::check_not_done(done_, "a UnixListener::Accept was polled after it completed");
-    auto result = listener_->poll_accept(cx);
-    done_ = result.is_ready();
-    return result;
+  Accept(Accept&& other) noexcept : listener_(other.listener_) {
+    if (other.polled_) detail::contract_violation("a UnixListener::Accept was moved after its first poll (it is pinned)");
   }
+  Accept& operator=(Accept&&) = delete;
+  Poll<Output> poll(Context& cx);
 
  private:
   UnixListener* listener_;
+  std::optional<Sleep> backoff_;
+  bool polled_ = false;
   bool done_ = false;
 };
 
