@@ -19,6 +19,7 @@
 #include <asyncc/join.hpp>
 #include <asyncc/join_set.hpp>
 #include <asyncc/lines.hpp>
+#include <asyncc/lookup_host.hpp>
 #include <asyncc/mutex.hpp>
 #include <asyncc/net.hpp>
 #include <asyncc/notify.hpp>
@@ -31,8 +32,11 @@
 #include <asyncc/rwlock.hpp>
 #include <asyncc/select.hpp>
 #include <asyncc/semaphore.hpp>
+#include <asyncc/signal.hpp>
 #include <asyncc/socket_addr.hpp>
 #include <asyncc/split.hpp>
 #include <asyncc/time.hpp>
+#include <asyncc/udp.hpp>
+#include <asyncc/unix.hpp>
 #include <asyncc/watch.hpp>
 #include <asyncc/yield_now.hpp>
