@@ -299,6 +299,7 @@ void Reactor::release_io(detail::IoSlot* slot) noexcept {
 }
 
 void Reactor::turn(bool block) {
+  detail::block_listened_signals();
   std::vector<detail::IoSlot*> released;
   int timeout = 0;
   if (block) notifier_->parked_.store(true, std::memory_order_seq_cst);

@@ -4,6 +4,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <mutex>
@@ -55,6 +56,9 @@ extern "C" void pass_signal_on(int number, siginfo_t*, void* context) {
   errno = saved_errno;
 }
 
+// The signals listened to, bit n-1 for signal n (Linux has 64).
+std::atomic<std::uint64_t> listened_bits{0};
+
 bool can_listen(int number) {
   if (number <= 0 || number >= _NSIG) return false;
   switch (number) {
@@ -103,6 +107,18 @@ void record_delivery(SignalState& state, SignalListener* reader, std::vector<Wak
 
 }  // namespace
 
+void detail::block_listened_signals() noexcept {
+  thread_local std::uint64_t blocked_here = 0;
+  const std::uint64_t listened = listened_bits.load(std::memory_order_acquire);
+  if ((listened & ~blocked_here) == 0) return;
+  sigset_t set;
+  sigemptyset(&set);
+  for (int number = 1; number < _NSIG && number <= 64; ++number)
+    if (listened & (std::uint64_t{1} << (number - 1))) sigaddset(&set, number);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  blocked_here = listened;
+}
+
 Result<Signal> signal(int number) {
   if (!can_listen(number)) return std::make_error_code(std::errc::invalid_argument);
   SignalState& state = state_of(number);
@@ -115,6 +131,7 @@ Result<Signal> signal(int number) {
       sigemptyset(&action.sa_mask);
       if (::sigaction(number, &action, nullptr) < 0) return last_os_error();
       state.handler_installed = true;
+      if (number <= 64) listened_bits.fetch_or(std::uint64_t{1} << (number - 1), std::memory_order_acq_rel);
     }
   }
   sigset_t just;

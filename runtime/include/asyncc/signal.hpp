@@ -21,6 +21,11 @@
 // it: the handler then blocks the signal in that thread and sends it to the
 // process again, so it ends up pending for signalfd. Nothing is lost and no
 // thread needs to be told, at the cost of one extra kill(2) per such thread.
+// The runtime's own threads (reactors, Runtime workers, the blocking pool)
+// also block every listened signal before they next wait. Under
+// ThreadSanitizer, which runs handlers outside the signal's frame, passing a
+// signal on cannot block it in the thread it passed through: there, a thread
+// of the program's own that may receive the signal should block it itself.
 // From then on, for the life of the process, the signal's default action
 // (terminating it, for SIGINT and SIGTERM) no longer happens: the program
 // decides, as with Tokio. A handler the program had installed is replaced.
