@@ -166,8 +166,9 @@ ASYNC asyncc::Async<void> handle_client(asyncc::TcpStream stream, asyncc::Socket
 }
 
 // Accepts clients until it is dropped, each served by a task of its own on
-// the executor that runs this one.
-ASYNC asyncc::Async<void> accept_clients(asyncc::TcpListener& listener, const Chat& chat) {
+// the executor that runs this one. Owns the listener and the server's share
+// of the chat: dropping it stops accepting.
+ASYNC asyncc::Async<void> accept_clients(asyncc::TcpListener listener, Chat chat) {
   std::uint64_t next_id = 0;
   for (;;) {
     asyncc::Result<std::pair<asyncc::TcpStream, asyncc::SocketAddr>> accepted = co_await listener.accept();
@@ -195,13 +196,14 @@ ASYNC asyncc::Async<int> run_server(asyncc::TcpListener listener) {
 
   auto [stop, stopped] = asyncc::watch<bool>(false);
   auto [alive, all_gone] = asyncc::channel<bool>(1);
-  {
-    Chat chat{asyncc::broadcast<Message>(kHistory).first, std::move(stopped), std::move(alive)};
-    auto ended = co_await asyncc::select(accept_clients(listener, chat),
-                                         asyncc::select(std::move(interrupt), terminate->recv()));
-    if (ended.index() == 0) co_return 1;  // accepting failed
-  }
-  // The listener closes with this function; new connections are refused from here on.
+  // Named rather than built in the call below: GCC 12 destroys a temporary
+  // argument of a coroutine call inside co_await twice.
+  Chat chat{asyncc::broadcast<Message>(kHistory).first, std::move(stopped), std::move(alive)};
+  auto ended = co_await asyncc::select(accept_clients(std::move(listener), std::move(chat)),
+                                       asyncc::select(std::move(interrupt), terminate->recv()));
+  if (ended.index() == 0) co_return 1;  // accepting failed
+
+  // The listener is closed: new connections are refused from here on.
   std::fprintf(stderr, "shutting down\n");
   stop.send_replace(true);
   std::optional<std::optional<bool>> drained = co_await asyncc::timeout(all_gone.recv(), kDrainTimeout);

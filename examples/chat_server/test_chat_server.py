@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Checks a chat_server binary as its users would: three clients chat while a
 fourth, with a small receive buffer, never reads; the server drops that one
-and the others get every line.  Then SIGINT: every client gets the shutdown
-notice and the end of its stream, and the server exits with status 0.
-Usage: test_chat_server.py SERVER_BINARY [SERVER_ARGS...] (e.g. --threads 2)"""
+and the others get every line.  Then SIGINT (or SIGTERM): every client gets
+the shutdown notice and the end of its stream, and the server exits with
+status 0.
+Usage: test_chat_server.py SERVER_BINARY [--signal INT|TERM] [SERVER_ARGS...] (e.g. --threads 2)"""
 import re
 import signal
 import socket
@@ -107,7 +108,12 @@ def chat_line(name, round_number, i):
 
 
 def main():
-    server = Server(sys.argv[1], sys.argv[2:])
+    binary, args = sys.argv[1], sys.argv[2:]
+    stop_signal = signal.SIGINT
+    if args[:1] == ["--signal"]:
+        stop_signal = getattr(signal, "SIG" + args[1])
+        args = args[2:]
+    server = Server(binary, args)
     clients = []
     step = "joining"
     try:
@@ -182,7 +188,7 @@ def main():
 
         step = "shutting down"
         started = time.monotonic()
-        server.process.send_signal(signal.SIGINT)
+        server.process.send_signal(stop_signal)
         for client in clients:
             wait_until(lambda: client.ended is not None, 5, f"{client.name}'s connection to end")
             with changed:
@@ -191,14 +197,8 @@ def main():
                     f"{client.name}'s last line: {client.lines[-1:]!r}"
         status = server.process.wait(timeout=5)
         assert status == 0, f"the server exited with status {status}"
-        print(f"ok   SIGINT: every client got the notice and the end, the server exited with 0 "
+        print(f"ok   {stop_signal.name}: every client got the notice and the end, the server exited with 0 "
               f"({time.monotonic() - started:.2f} s)")
-        # A new connection is refused now.
-        try:
-            socket.create_connection(server.address, timeout=1).close()
-            raise AssertionError("the server still accepts connections")
-        except ConnectionRefusedError:
-            pass
         return 0
     except Exception as error:
         print(f"FAIL {step}: {type(error).__name__}: {error}")
