@@ -196,8 +196,8 @@ ASYNC asyncc::Async<int> run_server(asyncc::TcpListener listener) {
 
   auto [stop, stopped] = asyncc::watch<bool>(false);
   auto [alive, all_gone] = asyncc::channel<bool>(1);
-  // Named rather than built in the call below: GCC 12 destroys a temporary
-  // argument of a coroutine call inside co_await twice.
+  // Named rather than built in the call below: g++ 12 miscompiles an
+  // aggregate temporary made in a co_await operand (see the README).
   Chat chat{asyncc::broadcast<Message>(kHistory).first, std::move(stopped), std::move(alive)};
   auto ended = co_await asyncc::select(accept_clients(std::move(listener), std::move(chat)),
                                        asyncc::select(std::move(interrupt), terminate->recv()));
