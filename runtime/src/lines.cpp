@@ -7,13 +7,19 @@
 
 namespace asyncc {
 
-Lines::Lines(int fd) : fd_(fd) {
+Lines::Lines(int fd) : fd_(fd), reading_(::fcntl(fd, F_DUPFD_CLOEXEC, 0)) {
+  if (!reading_) {
+    error_ = last_os_error();
+    ended_ = true;
+    return;
+  }
   int flags = ::fcntl(fd, F_GETFL);
   if (flags >= 0 && !(flags & O_NONBLOCK) && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0) restore_flags_ = flags;
 }
 
 Lines::Lines(Lines&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
+      reading_(std::move(other.reading_)),
       restore_flags_(std::exchange(other.restore_flags_, -1)),
       buffer_(std::move(other.buffer_)),
       scanned_(other.scanned_),
@@ -24,6 +30,7 @@ Lines::Lines(Lines&& other) noexcept
 Lines::~Lines() {
   registration_.reset();
   if (restore_flags_ >= 0) ::fcntl(fd_, F_SETFL, restore_flags_);
+  reading_.reset();
 }
 
 Poll<std::optional<std::string>> Lines::poll_next(Context& cx) {
@@ -38,14 +45,19 @@ Poll<std::optional<std::string>> Lines::poll_next(Context& cx) {
     }
     scanned_ = buffer_.size();
     if (ended_) {
-      if (buffer_.empty()) return P::ready(std::nullopt);
+      // A line cut short by an error (a reset) is not a line.
+      if (buffer_.empty() || error_) {
+        buffer_.clear();
+        scanned_ = 0;
+        return P::ready(std::nullopt);
+      }
       std::string last = std::move(buffer_);
       buffer_.clear();
       scanned_ = 0;
       return P::ready(std::move(last));
     }
     char chunk[4096];
-    const int fd = fd_;
+    const int fd = reading_.get();
     auto read = registration_.poll_io(fd, Interest::readable, cx, [&]() -> Result<std::size_t> {
       for (;;) {
         ssize_t n = ::read(fd, chunk, sizeof chunk);

@@ -160,6 +160,11 @@ Poll<Result<std::size_t>> TcpStream::poll_write(Context& cx, const void* buffer,
   return written;
 }
 
+Poll<Result<void>> TcpStream::poll_shutdown(Context&) {
+  if (::shutdown(io_.fd(), SHUT_WR) < 0) return Poll<Result<void>>::ready(last_os_error());
+  return Poll<Result<void>>::ready(Result<void>());
+}
+
 Result<SocketAddr> TcpStream::local_addr() const { return socket_address(io_.fd(), ::getsockname); }
 Result<SocketAddr> TcpStream::peer_addr() const { return socket_address(io_.fd(), ::getpeername); }
 
@@ -220,6 +225,38 @@ Poll<Result<TcpStream>> TcpStream::Connect::poll(Context& cx) {
   return P::pending();  // unreachable
 }
 
+Poll<Result<TcpStream>> TcpStream::ConnectHost::poll(Context& cx) {
+  using P = Poll<Result<TcpStream>>;
+  detail::check_not_done(done_, "a TcpStream::ConnectHost was polled after it completed");
+  if (!resolved_) {
+    Poll<Result<std::vector<SocketAddr>>> looked_up = lookup_.poll(cx);
+    if (looked_up.is_pending()) return P::pending();
+    resolved_ = true;
+    if (!looked_up.value()) {
+      done_ = true;
+      return P::ready(looked_up.value().error());
+    }
+    addresses_ = std::move(*looked_up.value());
+  }
+  for (;;) {
+    if (!connecting_) {
+      if (next_ == addresses_.size()) {
+        done_ = true;
+        return P::ready(last_error_ ? last_error_ : std::make_error_code(std::errc::address_not_available));
+      }
+      connecting_.emplace(addresses_[next_++]);
+    }
+    P connected = connecting_->poll(cx);
+    if (connected.is_pending()) return connected;
+    connecting_.reset();
+    if (connected.value()) {
+      done_ = true;
+      return connected;
+    }
+    last_error_ = connected.value().error();
+  }
+}
+
 Poll<Result<void>> TcpStream::ReadExact::poll(Context& cx) {
   detail::check_not_done(done_, "a TcpStream::ReadExact was polled after it completed");
   while (remaining_ > 0) {
@@ -275,9 +312,10 @@ Result<TcpListener> TcpListener::bind(const SocketAddr& address, int backlog) {
 }
 
 Result<TcpListener> TcpListener::bind(std::string_view address, int backlog) {
-  Result<SocketAddr> parsed = SocketAddr::parse(address);
-  if (!parsed) return parsed.error();
-  return bind(*parsed, backlog);
+  if (Result<SocketAddr> numeric = SocketAddr::parse(address)) return bind(*numeric, backlog);
+  Result<std::vector<SocketAddr>> addresses = detail::resolve_blocking(address);
+  if (!addresses) return addresses.error();
+  return detail::first_success(*addresses, [&](const SocketAddr& each) { return bind(each, backlog); });
 }
 
 Result<SocketAddr> TcpListener::local_addr() const { return socket_address(io_.fd(), ::getsockname); }

@@ -299,6 +299,7 @@ void Reactor::release_io(detail::IoSlot* slot) noexcept {
 }
 
 void Reactor::turn(bool block) {
+  detail::block_listened_signals();
   std::vector<detail::IoSlot*> released;
   int timeout = 0;
   if (block) notifier_->parked_.store(true, std::memory_order_seq_cst);
@@ -326,8 +327,11 @@ void Reactor::turn(bool block) {
     auto* slot = static_cast<detail::IoSlot*>(events[i].data.ptr);
     if (!slot->reactor) continue;  // dropped since the wait returned
     const std::uint32_t flags = events[i].events;
-    // Errors and hang-ups wake both directions: the next operation reports them.
-    const bool hung_up = flags & (EPOLLHUP | EPOLLERR);
+    // Errors and hang-ups wake both directions: the next operation reports
+    // them. Only a hang-up is final: an error alone (a connected UDP
+    // socket's ICMP "port unreachable") is consumed by the operation that
+    // reports it, and the socket may block again afterwards.
+    const bool hung_up = flags & EPOLLHUP;
     if (flags & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) mark_ready(slot->read, hung_up || (flags & EPOLLRDHUP));
     if (flags & (EPOLLOUT | EPOLLHUP | EPOLLERR)) mark_ready(slot->write, hung_up);
   }

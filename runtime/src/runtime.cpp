@@ -30,6 +30,7 @@ constexpr std::size_t kInjectBatch = 64;
 class Parker {
  public:
   void park(std::mutex& driver_mutex, Reactor& driver) {
+    block_listened_signals();
     int expected = kNotified;
     if (state_.compare_exchange_strong(expected, kEmpty, std::memory_order_acq_rel)) return;
     if (driver_mutex.try_lock()) {
@@ -335,6 +336,7 @@ class BlockingPool final : public SchedulerBase {
         continue;
       }
       if (closed_) break;
+      block_listened_signals();
       ++idle_;
       bool timed_out = false;
       if (owned_) {

@@ -16,6 +16,15 @@ class AsyncFd {
   AsyncFd() noexcept = default;
   // Takes a descriptor already in non-blocking mode.
   explicit AsyncFd(FileDescriptor fd) noexcept : fd_(std::move(fd)) {}
+  AsyncFd(AsyncFd&&) noexcept = default;
+  // The old descriptor leaves epoll before it is closed, as in the
+  // destructor: closed first, its number could be reused by another thread
+  // and that one's registration removed instead.
+  AsyncFd& operator=(AsyncFd&& other) noexcept {
+    registration_ = std::move(other.registration_);
+    fd_ = std::move(other.fd_);
+    return *this;
+  }
 
   int fd() const noexcept { return fd_.get(); }
   bool is_open() const noexcept { return fd_.is_open(); }

@@ -11,6 +11,7 @@
 
 #include <asyncc/async_fd.hpp>
 #include <asyncc/future.hpp>
+#include <asyncc/lookup_host.hpp>
 #include <asyncc/result.hpp>
 #include <asyncc/socket_addr.hpp>
 #include <asyncc/time.hpp>
@@ -22,6 +23,7 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace asyncc {
 
@@ -35,6 +37,7 @@ inline void check_not_done(bool done, const char* what) {
 class TcpStream {
  public:
   class Connect;
+  class ConnectHost;
   class Read;
   class Write;
   class ReadExact;
@@ -46,6 +49,10 @@ class TcpStream {
 
   // Connects to `address`; the socket is created at the first poll.
   static Connect connect(const SocketAddr& address) noexcept;
+  // Connects to "host:port" (or a numeric "127.0.0.1:80", "[::1]:80"): the
+  // name is resolved as lookup_host does, then each address is tried in
+  // turn; the error of the last one if none accepts.
+  static ConnectHost connect(std::string_view address);
 
   // Reads what is available, up to `size` bytes; 0 at the end of the stream.
   Read read(void* buffer, std::size_t size) noexcept;
@@ -61,6 +68,9 @@ class TcpStream {
   // The steps the futures above are made of, for hand-written futures.
   Poll<Result<std::size_t>> poll_read(Context& cx, void* buffer, std::size_t size);
   Poll<Result<std::size_t>> poll_write(Context& cx, const void* buffer, std::size_t size);
+  // Ends the writing direction (SHUT_WR) at once: AsyncWrite's shutdown
+  // (io.hpp), so that copy_bidirectional passes a half-close on.
+  Poll<Result<void>> poll_shutdown(Context& cx);
 
   Result<SocketAddr> local_addr() const;
   Result<SocketAddr> peer_addr() const;
@@ -82,6 +92,22 @@ class TcpStream::Connect {
   SocketAddr address_;
   std::optional<TcpStream> stream_;
   State state_ = State::start;
+};
+
+class TcpStream::ConnectHost {
+ public:
+  using Output = Result<TcpStream>;
+  explicit ConnectHost(std::string_view address) : lookup_(address) {}
+  Poll<Output> poll(Context& cx);
+
+ private:
+  LookupHost lookup_;
+  std::vector<SocketAddr> addresses_;
+  std::size_t next_ = 0;
+  std::optional<Connect> connecting_;
+  std::error_code last_error_;
+  bool resolved_ = false;
+  bool done_ = false;
 };
 
 class TcpStream::Read {
@@ -163,6 +189,7 @@ class TcpStream::Shutdown {
 };
 
 inline TcpStream::Connect TcpStream::connect(const SocketAddr& address) noexcept { return Connect(address); }
+inline TcpStream::ConnectHost TcpStream::connect(std::string_view address) { return ConnectHost(address); }
 inline TcpStream::Read TcpStream::read(void* buffer, std::size_t size) noexcept { return Read(*this, buffer, size); }
 inline TcpStream::Write TcpStream::write(const void* buffer, std::size_t size) noexcept {
   return Write(*this, buffer, size);
@@ -188,7 +215,10 @@ class TcpListener {
   // A listening socket bound to `address` (port 0 picks a free port), with
   // SO_REUSEADDR.
   static Result<TcpListener> bind(const SocketAddr& address, int backlog = 1024);
-  // The same, parsing `address` first ("127.0.0.1:0", "[::1]:8080").
+  // The same for "127.0.0.1:0", "[::1]:8080" or "localhost:8080": the first
+  // address that binds. A numeric address is parsed in place; a name is
+  // resolved with getaddrinfo on the calling thread, which it blocks (bind
+  // is a start-up call; a task that must not block awaits lookup_host first).
   static Result<TcpListener> bind(std::string_view address, int backlog = 1024);
 
   // The next connection and its peer's address.

@@ -192,6 +192,14 @@ class Reactor {
 };
 
 namespace detail {
+// Blocks, in the calling thread, the signals that asyncc::signal listens to
+// (signal.hpp) and that this thread has not blocked yet; one atomic load when
+// there are none. Called by the runtime's threads before they wait, so that
+// a signal reaches signalfd without passing through them first (under
+// ThreadSanitizer, which runs handlers outside the signal's frame, passing
+// a signal on cannot block it in the thread it passed through).
+void block_listened_signals() noexcept;
+
 // For the Runtime: its shared reactor, and making it the current one.
 struct ReactorAccess {
   static Reactor* create_shared() { return new Reactor(true); }
