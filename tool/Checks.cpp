@@ -67,10 +67,6 @@ void checkDeclarations(const Stmt *S, CheckContext &C) {
   const auto *DS = dyn_cast<DeclStmt>(S);
   if (!DS)
     return;
-  if (!DS->isSingleDecl() && containsAwait(DS)) {
-    C.report(Diag::SeveralDeclarations, DS->getBeginLoc());
-    return;
-  }
   // A structured binding kept in the frame names members of its object.
   const auto *DD = DS->isSingleDecl() ? dyn_cast<DecompositionDecl>(DS->getSingleDecl()) : nullptr;
   if (DD && C.Frame.isFrameVar(DD) && llvm::any_of(DD->bindings(), [](const BindingDecl *B) {

@@ -36,7 +36,6 @@ enum class Diag {
   RangeForReturnOnly,
   GnuConditional,
   StatementExpression,
-  SeveralDeclarations,
   NotAVariable,
   IfConstexprCondition,
   UnsupportedStatement,

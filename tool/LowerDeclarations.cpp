@@ -27,7 +27,8 @@ void Lowerer::lowerLocalInit(const VarDecl *VD) {
     auto L = lowerFullExpr(Init, /*KeepAll=*/false);
     if (!L)
       return;
-    std::string Decl = originalText(SourceRange(VD->getBeginLoc(), VD->getLocation()));
+    std::string Decl = DeclaratorHead.count(VD) ? DeclaratorHead.lookup(VD)
+                                                : originalText(SourceRange(VD->getBeginLoc(), VD->getLocation()));
     if (const auto *DD = dyn_cast<DecompositionDecl>(VD)) {
       // `auto [a, b]`: up to the closing bracket.
       SourceLocation Last = SM.getExpansionLoc(DD->bindings().back()->getLocation());
@@ -495,6 +496,10 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
 }
 
 void Lowerer::lowerDecl(const DeclStmt *DS) {
+  if (!DS->isSingleDecl()) {
+    lowerDeclarators(DS);
+    return;
+  }
   for (const Decl *D : DS->decls()) {
     const auto *VD = dyn_cast<VarDecl>(D);
     if (!VD) {
@@ -506,6 +511,41 @@ void Lowerer::lowerDecl(const DeclStmt *DS) {
       return;
     }
     lowerVar(VD);
+  }
+}
+
+// `int a = co_await f(), *p = &a, b;`: each declarator becomes a
+// declaration of its own, in order, with the statement's specifiers.
+void Lowerer::lowerDeclarators(const DeclStmt *DS) {
+  const auto *First = dyn_cast<VarDecl>(*DS->decl_begin());
+  if (!First) {
+    report(Diag::NotAVariable, DS->getBeginLoc());
+    return;
+  }
+  // The specifiers, `int` of `int a, *p`, and where each declarator begins:
+  // after them, then after the comma that ends the one before.
+  SourceLocation SpecEnd = Lexer::getLocForEndOfToken(SM.getExpansionLoc(First->getTypeSpecEndLoc()), 0, SM, Ctx.getLangOpts());
+  std::string Specifiers = originalText(SourceRange(DS->getBeginLoc(), First->getTypeSpecEndLoc()));
+  SourceLocation Begin = SpecEnd;
+  for (const Decl *D : DS->decls()) {
+    const auto *VD = dyn_cast<VarDecl>(D);
+    if (!VD || isa<DecompositionDecl>(VD) || SM.getExpansionLoc(VD->getLocation()).isMacroID()) {
+      report(Diag::NotAVariable, D->getLocation());
+      return;
+    }
+    SourceLocation NameEnd = Lexer::getLocForEndOfToken(SM.getExpansionLoc(VD->getLocation()), 0, SM, Ctx.getLangOpts());
+    DeclaratorHead[VD] = Specifiers + Lexer::getSourceText(CharSourceRange::getCharRange(Begin, NameEnd), SM, Ctx.getLangOpts()).str();
+    if (Frame->isFrameVar(VD) || (VD->getInit() && containsAwait(VD->getInit()))) {
+      lowerVar(VD);
+    } else {
+      renameIn(VD->getInit());
+      emitStatement(DS, Specifiers + text(SourceRange(Begin, VD->getEndLoc())) + ";");
+    }
+    if (Failed)
+      return;
+    std::optional<Token> Comma = Lexer::findNextToken(SM.getExpansionLoc(VD->getEndLoc()), SM, Ctx.getLangOpts());
+    if (Comma && Comma->is(tok::comma))
+      Begin = Comma->getEndLoc();
   }
 }
 

@@ -154,6 +154,7 @@ private:
   void lowerDecl(const clang::DeclStmt *DS);
   void lowerVar(const clang::VarDecl *VD);
   void lowerLocalInit(const clang::VarDecl *VD);
+  void lowerDeclarators(const clang::DeclStmt *DS);
   void lowerReferenceVar(const clang::VarDecl *VD);
   void lowerArrayVar(const clang::VarDecl *VD);
   void bindNames(const clang::VarDecl *VD);
@@ -223,6 +224,9 @@ private:
   llvm::DenseSet<const clang::DeclRefExpr *> Renamed;
   llvm::DenseSet<const clang::CXXThisExpr *> RenamedThis;
   llvm::DenseSet<const clang::LambdaExpr *> RenamedLambdas;
+  // A declarator of a declaration of several: its specifiers and itself, up
+  // to its name (`int *p`).
+  llvm::DenseMap<const clang::VarDecl *, std::string> DeclaratorHead;
   unsigned CurrentLive = 0;
   unsigned BlockCount = 0;
   unsigned GroupCount = 0;

@@ -2,7 +2,8 @@
 // temporary (`const std::string& s = co_await read()`, which lives as long
 // as the reference), rvalue-reference parameters, condition variables of a
 // switch and of a for initialized by an await, an ASYNC operator(), unnamed
-// parameters, types of an unnamed namespace in the frame.
+// parameters, types of an unnamed namespace in the frame, declarations of
+// several variables with awaits.
 #include <asyncc/async.hpp>
 #include <asyncc/executor.hpp>
 
@@ -119,6 +120,14 @@ ASYNC asyncc::Async<int> condition_variables() {
   co_return total;
 }
 
+ASYNC asyncc::Async<int> several() {
+  int a = co_await next_value(1), *p = &a, b = co_await next_value(2);
+  Traced first("first"), second("second");
+  co_await e2e::Yield(1);
+  int c = a + b, d = c * 2;
+  co_return *p * 1000 + b * 100 + c * 10 + d;
+}
+
 struct Adder {
   int base;
   ASYNC asyncc::Async<int> operator()(int x) const { co_return base + co_await PendingFor<int>(1, x); }
@@ -131,11 +140,13 @@ int main() {
   std::string s = "four";
   std::printf("take_rvalues %d\n", asyncc::block_on(take_rvalues(1, std::move(s), Traced("given", 7))));
   std::printf("condition_variables %d\n", asyncc::block_on(condition_variables()));
+  std::printf("several %d\n", asyncc::block_on(several()));
   Adder add{10};
   std::printf("operator() %d\n", asyncc::block_on(add(5)));
   std::printf("unnamed %d\n", asyncc::block_on(unnamed(1, "x", 3)));
   std::printf("unnamed_namespace %d\n", asyncc::block_on(unnamed_namespace()));
   e2e::drop_after_each_poll("bound_temporaries", [] { return bound_temporaries(); }, 7);
   e2e::drop_after_each_poll("condition_variables", [] { return condition_variables(); }, 12);
+  e2e::drop_after_each_poll("several", [] { return several(); }, 4);
   std::printf("live %d\n", Traced::live_count());
 }
