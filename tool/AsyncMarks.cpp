@@ -121,20 +121,20 @@ private:
     const SourceManager &SM = Ctx->getSourceManager();
     std::optional<Token> T = Lexer::findNextToken(From, SM, LangOpts);
     auto next = [&] { T = Lexer::findNextToken(T->getLocation(), SM, LangOpts); };
+    // Past the group that opens at T, `[[...]]` or `(...)`.
+    auto skipGroup = [&](tok::TokenKind Open, tok::TokenKind Close) {
+      int Depth = 0;
+      do {
+        Depth += T->is(Open) ? 1 : T->is(Close) ? -1 : 0;
+        next();
+      } while (T && Depth > 0);
+    };
     while (T && SM.isBeforeInTranslationUnit(T->getLocation(), To)) {
-      if (T->is(tok::l_square)) {  // [[...]]
-        int Depth = 0;
-        do {
-          Depth += T->is(tok::l_square) ? 1 : T->is(tok::r_square) ? -1 : 0;
-          next();
-        } while (T && Depth > 0);
+      if (T->is(tok::l_square)) {
+        skipGroup(tok::l_square, tok::r_square);
       } else if (T->is(tok::raw_identifier) && T->getRawIdentifier() == "__attribute__") {
         next();
-        int Depth = 0;
-        do {
-          Depth += T->is(tok::l_paren) ? 1 : T->is(tok::r_paren) ? -1 : 0;
-          next();
-        } while (T && Depth > 0);
+        skipGroup(tok::l_paren, tok::r_paren);
       } else {
         return false;
       }
@@ -146,12 +146,9 @@ private:
   // the location of its own ASYNC, where its definition's text begins.
   void mark(FunctionDecl &FD, SourceLocation At) {
     for (FunctionDecl *R : FD.redecls()) {
-      if (llvm::any_of(R->specific_attrs<AnnotateAttr>(),
-                       [](const AnnotateAttr *A) { return A->getAnnotation() == AsyncAnnotation; })) {
+      if (AnnotateAttr *Mark = asyncMark(*R)) {
         if (R == &FD)
-          for (AnnotateAttr *A : R->specific_attrs<AnnotateAttr>())
-            if (A->getAnnotation() == AsyncAnnotation)
-              A->setRange(SourceRange(At));
+          Mark->setRange(SourceRange(At));
         continue;
       }
       R->addAttr(AnnotateAttr::CreateImplicit(*Ctx, AsyncAnnotation, nullptr, 0,

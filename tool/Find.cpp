@@ -11,10 +11,10 @@
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "llvm/ADT/STLExtras.h"
-#include "llvm/Support/Regex.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -136,9 +136,15 @@ private:
 
 } // namespace
 
+AnnotateAttr *asyncMark(const FunctionDecl &FD) {
+  for (AnnotateAttr *A : FD.specific_attrs<AnnotateAttr>())
+    if (A->getAnnotation() == AsyncAnnotation)
+      return A;
+  return nullptr;
+}
+
 bool isAsync(const FunctionDecl &FD) {
-  if (llvm::any_of(FD.specific_attrs<AnnotateAttr>(),
-                   [](const AnnotateAttr *A) { return A->getAnnotation() == AsyncAnnotation; }))
+  if (asyncMark(FD))
     return true;
   // An instantiation is ASYNC as its template is: the marks are made once
   // the whole file is parsed, after Clang has instantiated what it uses.
@@ -181,7 +187,7 @@ SourceLocation textBegin(const FunctionDecl &FD) {
   for (const Attr *A : FD.attrs()) {
     // ASYNC's mark is implicit, at the ASYNC; an inherited attribute is
     // written on another declaration.
-    bool Mark = isa<AnnotateAttr>(A) && cast<AnnotateAttr>(A)->getAnnotation() == AsyncAnnotation;
+    bool Mark = A == asyncMark(FD);
     if (A->isInherited() || (A->isImplicit() && !Mark) || A->getLocation().isInvalid())
       continue;
     SourceLocation At = SM.getExpansionLoc(A->getLocation());
@@ -197,12 +203,16 @@ std::string leadingAttributes(const FunctionDecl &FD) {
   SourceLocation Begin = textBegin(FD), End = SM.getExpansionLoc(FD.getBeginLoc());
   if (!SM.isBeforeInTranslationUnit(Begin, End))
     return "";
-  std::string Text = SM.getBufferData(SM.getFileID(Begin))
-                         .slice(SM.getFileOffset(Begin), SM.getFileOffset(End))
-                         .str();
-  static const llvm::Regex Async("(^|[^A-Za-z0-9_])ASYNC([^A-Za-z0-9_]|$)");
-  while (Async.match(Text))
-    Text = Async.sub("\\1 \\2", Text);
+  // Without the ASYNC, which its mark locates.
+  unsigned From = SM.getFileOffset(Begin), To = SM.getFileOffset(End);
+  StringRef Input = SM.getBufferData(SM.getFileID(Begin));
+  std::string Text = Input.slice(From, To).str();
+  if (const AnnotateAttr *Mark = asyncMark(FD); Mark && Mark->getLocation().isValid()) {
+    SourceLocation At = SM.getExpansionLoc(Mark->getLocation());
+    unsigned Offset = SM.getFileOffset(At);
+    if (SM.getFileID(At) == SM.getFileID(Begin) && Offset >= From && Offset < To)
+      Text.replace(Offset - From, Lexer::MeasureTokenLength(At, SM, FD.getASTContext().getLangOpts()), " ");
+  }
   return StringRef(oneLine(Text)).trim().str();
 }
 

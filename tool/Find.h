@@ -13,6 +13,7 @@
 #include <vector>
 
 namespace clang {
+class AnnotateAttr;
 class ASTContext;
 class FunctionDecl;
 class LambdaExpr;
@@ -28,6 +29,10 @@ inline constexpr llvm::StringLiteral AsyncAnnotation = "asyncc::async";
 // Locations name the main file MainFileName.
 std::vector<AsyncFunction> collectAsyncFunctions(clang::ASTContext &Ctx,
                                                  llvm::StringRef MainFileName);
+
+// The annotation AsyncMarks gave FD, at its ASYNC (or with no location on a
+// declaration written without one); null if none.
+clang::AnnotateAttr *asyncMark(const clang::FunctionDecl &FD);
 
 // Whether FD (any declaration of it, or the template it instantiates) is
 // written with ASYNC.

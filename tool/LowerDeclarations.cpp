@@ -529,7 +529,7 @@ void Lowerer::lowerDeclarators(const DeclStmt *DS) {
   SourceLocation Begin = SpecEnd;
   for (const Decl *D : DS->decls()) {
     const auto *VD = dyn_cast<VarDecl>(D);
-    if (!VD || isa<DecompositionDecl>(VD) || SM.getExpansionLoc(VD->getLocation()).isMacroID()) {
+    if (!VD || isa<DecompositionDecl>(VD)) {
       report(Diag::NotAVariable, D->getLocation());
       return;
     }

@@ -85,44 +85,6 @@ Orphans& orphans() {
   return *list;
 }
 
-Result<void> set_nonblocking(int fd) {
-  int flags = ::fcntl(fd, F_GETFL);
-  if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) return last_os_error();
-  return {};
-}
-
-// Keeps a write to a pipe whose reader is gone from raising SIGPIPE: blocks
-// it in this thread for the write, and on EPIPE takes the SIGPIPE the write
-// left pending, unless one was pending already (then it is someone else's).
-class SigpipeBlocked {
- public:
-  SigpipeBlocked() noexcept {
-    sigemptyset(&sigpipe_);
-    sigaddset(&sigpipe_, SIGPIPE);
-    sigset_t pending;
-    sigemptyset(&pending);
-    if (::sigpending(&pending) == 0) was_pending_ = sigismember(&pending, SIGPIPE) == 1;
-    ::pthread_sigmask(SIG_BLOCK, &sigpipe_, &previous_);
-  }
-  ~SigpipeBlocked() { ::pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
-  SigpipeBlocked(const SigpipeBlocked&) = delete;
-  SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
-
-  void consume_raised() noexcept {
-    if (was_pending_) return;
-    const timespec now{0, 0};
-    const int saved = errno;
-    while (::sigtimedwait(&sigpipe_, nullptr, &now) < 0 && errno == EINTR) {
-    }
-    errno = saved;
-  }
-
- private:
-  sigset_t sigpipe_;
-  sigset_t previous_;
-  bool was_pending_ = false;
-};
-
 // A pipe whose ends are close-on-exec (the child gets its end by dup2).
 Result<std::pair<FileDescriptor, FileDescriptor>> make_pipe() {
   int fds[2];
@@ -149,80 +111,6 @@ struct SpawnActions {
 namespace detail {
 void set_pidfd_disabled(bool disabled) noexcept { pidfd_disabled.store(disabled); }
 }  // namespace detail
-
-// Pipes
-
-namespace {
-void clear_if_short(AsyncFd& io, Interest interest, const Poll<Result<std::size_t>>& done, std::size_t size) {
-  // As for sockets: a pipe that gave (or took) less than asked for is
-  // drained (or full); wait for the next edge rather than try again.
-  if (done.is_ready() && done.value() && *done.value() > 0 && *done.value() < size) io.clear_ready(interest);
-}
-}  // namespace
-
-// Drops an AsyncFd in its own order: out of epoll, then closed. (Assigning
-// over one would close the descriptor first, and a number reused meanwhile
-// by another thread could then be removed from epoll in its place.)
-namespace {
-void close_io(AsyncFd& io) noexcept { AsyncFd closing(std::move(io)); }
-}  // namespace
-
-ChildOutput::ChildOutput(FileDescriptor fd) noexcept : io_(std::move(fd)) {
-  (void)set_nonblocking(io_.fd());  // cannot fail on a pipe we own
-}
-
-ChildOutput& ChildOutput::operator=(ChildOutput&& other) noexcept {
-  if (this != &other) {
-    close_io(io_);
-    io_ = std::move(other.io_);
-  }
-  return *this;
-}
-
-Poll<Result<std::size_t>> ChildOutput::poll_read(Context& cx, void* buffer, std::size_t size) {
-  const int fd = io_.fd();
-  Poll<Result<std::size_t>> read = io_.poll_io(Interest::readable, cx, [=]() -> Result<std::size_t> {
-    for (;;) {
-      ssize_t n = ::read(fd, buffer, size);
-      if (n >= 0) return static_cast<std::size_t>(n);
-      if (errno != EINTR) return last_os_error();
-    }
-  });
-  clear_if_short(io_, Interest::readable, read, size);
-  return read;
-}
-
-ChildStdin::ChildStdin(FileDescriptor fd) noexcept : io_(std::move(fd)) { (void)set_nonblocking(io_.fd()); }
-
-ChildStdin& ChildStdin::operator=(ChildStdin&& other) noexcept {
-  if (this != &other) {
-    close_io(io_);
-    io_ = std::move(other.io_);
-  }
-  return *this;
-}
-
-Poll<Result<std::size_t>> ChildStdin::poll_write(Context& cx, const void* buffer, std::size_t size) {
-  if (!io_.is_open()) return Poll<Result<std::size_t>>::ready(os_error(EBADF));
-  const int fd = io_.fd();
-  Poll<Result<std::size_t>> written = io_.poll_io(Interest::writable, cx, [=]() -> Result<std::size_t> {
-    SigpipeBlocked blocked;
-    for (;;) {
-      ssize_t n = ::write(fd, buffer, size);
-      if (n >= 0) return static_cast<std::size_t>(n);
-      if (errno == EINTR) continue;
-      if (errno == EPIPE) blocked.consume_raised();
-      return last_os_error();
-    }
-  });
-  clear_if_short(io_, Interest::writable, written, size);
-  return written;
-}
-
-Poll<Result<void>> ChildStdin::poll_shutdown(Context&) {
-  close_io(io_);
-  return Poll<Result<void>>::ready(Result<void>());
-}
 
 // Command
 
@@ -419,15 +307,11 @@ Child& Child::operator=(Child&& other) noexcept {
   if (this != &other) {
     release();
     pid_ = std::exchange(other.pid_, -1);
-    close_io(pidfd_);
     pidfd_ = std::move(other.pidfd_);
     blocking_wait_ = std::move(other.blocking_wait_);
     other.blocking_wait_.reset();
     status_ = other.status_;
     kill_on_drop_ = other.kill_on_drop_;
-    stdin_.reset();
-    stdout_.reset();
-    stderr_.reset();
     stdin_ = std::move(other.stdin_);
     stdout_ = std::move(other.stdout_);
     stderr_ = std::move(other.stderr_);
@@ -493,7 +377,7 @@ Poll<Result<ExitStatus>> Child::poll_wait(Context& cx) {
     });
     if (p.is_ready() && p.value()) {
       status_ = *p.value();
-      close_io(pidfd_);
+      pidfd_ = AsyncFd();
     }
     return p;
   }

@@ -38,6 +38,8 @@
 #include <asyncc/async_fd.hpp>
 #include <asyncc/file_descriptor.hpp>
 #include <asyncc/future.hpp>
+#include <asyncc/io.hpp>
+#include <asyncc/pipe.hpp>
 #include <asyncc/result.hpp>
 #include <asyncc/runtime.hpp>
 
@@ -85,177 +87,34 @@ class ExitStatus {
   int signal_;
 };
 
-namespace detail {
-// The futures a child's pipe offers, over any Stream with poll_read or
-// poll_write in TcpStream's shape.
-template <class Stream>
-class PipeRead {
- public:
-  using Output = Result<std::size_t>;
-  PipeRead(Stream& stream, void* buffer, std::size_t size) noexcept : stream_(&stream), buffer_(buffer), size_(size) {}
-  Poll<Output> poll(Context& cx) {
-    if (done_) contract_violation("a child pipe's read was polled after it completed");
-    Poll<Output> p = stream_->poll_read(cx, buffer_, size_);
-    done_ = p.is_ready();
-    return p;
-  }
-
- private:
-  Stream* stream_;
-  void* buffer_;
-  std::size_t size_;
-  bool done_ = false;
-};
-
-template <class Stream>
-class PipeReadExact {
- public:
-  using Output = Result<void>;
-  PipeReadExact(Stream& stream, void* buffer, std::size_t size) noexcept
-      : stream_(&stream), buffer_(static_cast<char*>(buffer)), remaining_(size) {}
-  Poll<Output> poll(Context& cx) {
-    if (done_) contract_violation("a child pipe's read_exact was polled after it completed");
-    while (remaining_ > 0) {
-      Poll<Result<std::size_t>> p = stream_->poll_read(cx, buffer_, remaining_);
-      if (p.is_pending()) return Poll<Output>::pending();
-      done_ = true;
-      if (!p.value()) return Poll<Output>::ready(p.value().error());
-      if (*p.value() == 0) return Poll<Output>::ready(make_error_code(io_errc::unexpected_eof));
-      done_ = false;
-      buffer_ += *p.value();
-      remaining_ -= *p.value();
-    }
-    done_ = true;
-    return Poll<Output>::ready(Result<void>());
-  }
-
- private:
-  Stream* stream_;
-  char* buffer_;
-  std::size_t remaining_;
-  bool done_ = false;
-};
-
-template <class Stream>
-class PipeWrite {
- public:
-  using Output = Result<std::size_t>;
-  PipeWrite(Stream& stream, const void* buffer, std::size_t size) noexcept
-      : stream_(&stream), buffer_(buffer), size_(size) {}
-  Poll<Output> poll(Context& cx) {
-    if (done_) contract_violation("a child pipe's write was polled after it completed");
-    Poll<Output> p = stream_->poll_write(cx, buffer_, size_);
-    done_ = p.is_ready();
-    return p;
-  }
-
- private:
-  Stream* stream_;
-  const void* buffer_;
-  std::size_t size_;
-  bool done_ = false;
-};
-
-template <class Stream>
-class PipeWriteAll {
- public:
-  using Output = Result<void>;
-  PipeWriteAll(Stream& stream, const void* buffer, std::size_t size) noexcept
-      : stream_(&stream), buffer_(static_cast<const char*>(buffer)), remaining_(size) {}
-  Poll<Output> poll(Context& cx) {
-    if (done_) contract_violation("a child pipe's write_all was polled after it completed");
-    while (remaining_ > 0) {
-      Poll<Result<std::size_t>> p = stream_->poll_write(cx, buffer_, remaining_);
-      if (p.is_pending()) return Poll<Output>::pending();
-      done_ = true;
-      if (!p.value()) return Poll<Output>::ready(p.value().error());
-      if (*p.value() == 0) return Poll<Output>::ready(make_error_code(io_errc::write_zero));
-      done_ = false;
-      buffer_ += *p.value();
-      remaining_ -= *p.value();
-    }
-    done_ = true;
-    return Poll<Output>::ready(Result<void>());
-  }
-
- private:
-  Stream* stream_;
-  const char* buffer_;
-  std::size_t remaining_;
-  bool done_ = false;
-};
-
-template <class Stream>
-class PipeShutdown {
- public:
-  using Output = Result<void>;
-  explicit PipeShutdown(Stream& stream) noexcept : stream_(&stream) {}
-  Poll<Output> poll(Context& cx) {
-    if (done_) contract_violation("a child pipe's shutdown was polled after it completed");
-    done_ = true;
-    return stream_->poll_shutdown(cx);
-  }
-
- private:
-  Stream* stream_;
-  bool done_ = false;
-};
-}  // namespace detail
-
-// The read end of a pipe from a child (its stdout or stderr).
-class ChildOutput {
- public:
-  using Read = detail::PipeRead<ChildOutput>;
-  using ReadExact = detail::PipeReadExact<ChildOutput>;
-
-  // Adopts the read end of a pipe; it is made non-blocking.
-  explicit ChildOutput(FileDescriptor fd) noexcept;
-  ChildOutput(ChildOutput&&) noexcept = default;
-  ChildOutput& operator=(ChildOutput&& other) noexcept;
-
-  // Reads what is available, up to `size` bytes; 0 once the child (and
-  // every process it shared the pipe with) closed it.
-  Read read(void* buffer, std::size_t size) noexcept { return Read(*this, buffer, size); }
-  // Reads exactly `size` bytes; io_errc::unexpected_eof if the pipe closes first.
-  ReadExact read_exact(void* buffer, std::size_t size) noexcept { return ReadExact(*this, buffer, size); }
-
-  Poll<Result<std::size_t>> poll_read(Context& cx, void* buffer, std::size_t size);
-  int native_handle() const noexcept { return io_.fd(); }
-
- private:
-  AsyncFd io_;
-};
-
-using ChildStdout = ChildOutput;
-using ChildStderr = ChildOutput;
+// A child's stdout and stderr are the read ends of pipes.
+using ChildStdout = PipeReader;
+using ChildStderr = PipeReader;
 
 // The write end of the pipe to a child's stdin.
 class ChildStdin {
  public:
-  using Write = detail::PipeWrite<ChildStdin>;
-  using WriteAll = detail::PipeWriteAll<ChildStdin>;
-  using Shutdown = detail::PipeShutdown<ChildStdin>;
-
   // Adopts the write end of a pipe; it is made non-blocking.
-  explicit ChildStdin(FileDescriptor fd) noexcept;
-  ChildStdin(ChildStdin&&) noexcept = default;
-  ChildStdin& operator=(ChildStdin&& other) noexcept;
+  explicit ChildStdin(FileDescriptor fd) noexcept : pipe_(std::move(fd)) {}
 
   // Writes what fits, up to `size` bytes, returning how many; EPIPE once the
   // child closed its end.
-  Write write(const void* buffer, std::size_t size) noexcept { return Write(*this, buffer, size); }
+  io::Write<ChildStdin> write(const void* buffer, std::size_t size) noexcept { return {*this, buffer, size}; }
   // Writes all `size` bytes.
-  WriteAll write_all(const void* buffer, std::size_t size) noexcept { return WriteAll(*this, buffer, size); }
+  io::WriteAll<ChildStdin> write_all(const void* buffer, std::size_t size) noexcept { return {*this, buffer, size}; }
   // Closes the pipe: the child reads the end of its input. Writes after it
   // fail with EBADF.
-  Shutdown shutdown() noexcept { return Shutdown(*this); }
+  io::Shutdown<ChildStdin> shutdown() noexcept { return io::Shutdown<ChildStdin>(*this); }
 
-  Poll<Result<std::size_t>> poll_write(Context& cx, const void* buffer, std::size_t size);
-  Poll<Result<void>> poll_shutdown(Context& cx);
-  int native_handle() const noexcept { return io_.fd(); }
+  Poll<Result<std::size_t>> poll_write(Context& cx, const void* buffer, std::size_t size) {
+    if (native_handle() < 0) return Poll<Result<std::size_t>>::ready(std::make_error_code(std::errc::bad_file_descriptor));
+    return pipe_.poll_write(cx, buffer, size);
+  }
+  Poll<Result<void>> poll_shutdown(Context& cx) { return pipe_.poll_shutdown(cx); }
+  int native_handle() const noexcept { return pipe_.native_handle(); }
 
  private:
-  AsyncFd io_;
+  PipeWriter pipe_;
 };
 
 class Child;
@@ -393,7 +252,7 @@ class Child::WaitWithOutput {
  private:
   // One pipe being read to its end.
   struct Drain {
-    std::optional<ChildOutput> pipe;
+    std::optional<PipeReader> pipe;
     std::string bytes;
     std::error_code error;
     Poll<bool> poll(Context& cx);  // ready(true) at the end
