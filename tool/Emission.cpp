@@ -1,5 +1,6 @@
 #include "Emission.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cctype>
@@ -11,6 +12,14 @@ namespace {
 // reference binds to it, anything else (an rvalue reference too) is moved.
 std::string passed(const Parameter &P, const std::string &Name) {
   return P.IsReference && !P.IsRvalueReference ? Name : "std::move(" + Name + ")";
+}
+
+// Whether a return of poll uses the Finish guard, which the struct then
+// defines.
+bool usesFinish(const PollNode &N) {
+  if (N.K == PollNode::Code && llvm::StringRef(N.Text).starts_with("\037Finish "))
+    return true;
+  return llvm::any_of(N.Children, usesFinish);
 }
 
 void emitLayout(llvm::raw_string_ostream &OS, const LayoutNode &N, unsigned Indent, bool InStruct) {
@@ -223,18 +232,21 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
   OS << "      }\n";
   OS << "    }\n";
   OS << "  }\n";
-  OS << "  // Destroys the frame once the return value is made; then finished.\n";
-  OS << "  struct \037Finish {\n";
-  OS << "    " << S << "& future;\n";
-  OS << "    \037Live& \037live;\n";
-  OS << "    bool armed = true;\n";
-  OS << "    ~\037Finish() {\n";
-  OS << "      if (!armed) return;\n";
-  OS << "      future.\037drop(\037live);\n";
-  OS << "      \037live = \037Live::None;\n";
-  OS << "      future.\037state_ = \037State::Done;\n";
-  OS << "    }\n";
-  OS << "  };\n\n";
+  if (usesFinish(F.Body)) {
+    OS << "  // Destroys the frame once the return value is made; then finished.\n";
+    OS << "  struct \037Finish {\n";
+    OS << "    " << S << "& future;\n";
+    OS << "    \037Live& \037live;\n";
+    OS << "    bool armed = true;\n";
+    OS << "    ~\037Finish() {\n";
+    OS << "      if (!armed) return;\n";
+    OS << "      future.\037drop(\037live);\n";
+    OS << "      \037live = \037Live::None;\n";
+    OS << "      future.\037state_ = \037State::Done;\n";
+    OS << "    }\n";
+    OS << "  };\n";
+  }
+  OS << "\n";
 
   if (HasSelf)
     OS << "  " << F.SelfType << "* \037self;  // the object the method was called on\n";

@@ -5,6 +5,7 @@
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLExtras.h"
 
 #include <optional>
 
@@ -129,6 +130,42 @@ bool FrameAnalysis::jumpStaysClear(const GotoStmt *GS) const {
   return true;
 }
 
+namespace {
+
+bool movesAreObservable(QualType T, llvm::DenseSet<const CXXRecordDecl *> &Seen) {
+  T = T.getCanonicalType();
+  if (const auto *AT = T->getAsArrayTypeUnsafe())
+    return movesAreObservable(AT->getElementType(), Seen);
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || !Seen.insert(RD).second)
+    return false;
+  // The standard library's classes move what they hold (optional, pair,
+  // tuple, variant) and nothing else that shows.
+  if (RD->isInStdNamespace()) {
+    const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+    return Spec && llvm::any_of(Spec->getTemplateArgs().asArray(), [&](const TemplateArgument &Arg) {
+             return Arg.getKind() == TemplateArgument::Type && movesAreObservable(Arg.getAsType(), Seen);
+           });
+  }
+  if (RD->hasUserDeclaredCopyConstructor() || RD->hasUserDeclaredMoveConstructor() ||
+      RD->hasUserDeclaredDestructor())
+    return true;
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (movesAreObservable(B.getType(), Seen))
+      return true;
+  for (const FieldDecl *F : RD->fields())
+    if (movesAreObservable(F->getType(), Seen))
+      return true;
+  return false;
+}
+
+} // namespace
+
+bool movesAreObservable(QualType T) {
+  llvm::DenseSet<const CXXRecordDecl *> Seen;
+  return movesAreObservable(T, Seen);
+}
+
 ValuesBeforeAwaits valuesBeforeAwaits(const Expr *E) {
   ValuesBeforeAwaits Out;
   // Every node in the order Clang completes it: operands left to right,
@@ -159,12 +196,7 @@ ValuesBeforeAwaits valuesBeforeAwaits(const Expr *E) {
   // evaluated, after the last await: conversions of it are fine, and so is
   // materializing it, unless its type could tell (a user's class with its
   // own copy, move or destructor).
-  auto observable = [](QualType T) {
-    const auto *RD = T->getAsCXXRecordDecl();
-    return RD && !RD->isInStdNamespace() &&
-           (RD->hasUserDeclaredCopyConstructor() || RD->hasUserDeclaredMoveConstructor() ||
-            RD->hasUserDeclaredDestructor());
-  };
+  auto observable = [](QualType T) { return movesAreObservable(T); };
   auto stable = [&](const Stmt *S) {
     if (isSuspending(S) || isa<IntegerLiteral>(S) || isa<StringLiteral>(S) || isa<FloatingLiteral>(S) ||
         isa<CharacterLiteral>(S) || isa<CXXBoolLiteralExpr>(S) || isa<CXXNullPtrLiteralExpr>(S) ||

@@ -54,6 +54,10 @@ struct Hoist {
   const clang::Expr *Before;  // an await or a short-circuit that awaits
 };
 
+// Whether moving, copying or destroying a T could show: a class of the
+// user's declaring its own, or holding one (std::optional<Traced> too).
+bool movesAreObservable(clang::QualType T);
+
 // What E computes before its last await. Literals, names and built-in
 // arithmetic on what is kept stay the same across a suspension; any other
 // value (a read of a variable, a call, a temporary) is hoisted, the largest

@@ -24,7 +24,7 @@ void Lowerer::lowerLocalInit(const VarDecl *VD) {
   if (Init && containsAwait(Init)) {
     if (!spellable(T, VD->getLocation(), "this variable"))
       return;
-    auto L = lowerFullExpr(Init, /*KeepAll=*/false);
+    auto L = lowerFullExpr(Init);
     if (!L)
       return;
     std::string Decl = DeclaratorHead.count(VD) ? DeclaratorHead.lookup(VD)
@@ -101,7 +101,7 @@ void Lowerer::lowerVar(const VarDecl *VD) {
       for (const Expr *Arg : Construct->arguments()) {
         if (isa<CXXDefaultArgExpr>(Arg))
           continue;
-        auto L = lowerFullExpr(Arg, false);
+        auto L = lowerFullExpr(Arg);
         if (!L)
           return;
         Parts.push_back(L->Text);
@@ -408,7 +408,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
     if (Braces) {
       openBlock();
     }
-    auto L = lowerFullExpr(RangeInit, false);
+    auto L = lowerFullExpr(RangeInit);
     if (!L)
       return;
     if (const auto *List = dyn_cast<CXXStdInitializerListExpr>(strip(RangeInit))) {

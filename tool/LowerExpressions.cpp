@@ -6,6 +6,7 @@
 #include "Find.h"
 #include "Lowerer.h"
 
+#include "clang/AST/ParentMap.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
@@ -106,7 +107,7 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
              : Decltype;
 }
 
-std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepAll) {
+std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E) {
   std::vector<const Expr *> Awaits;
   collectAwaits(E, Awaits);
   if (Awaits.empty()) {
@@ -124,7 +125,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
 
   // Several awaits, results kept to the end or values read before an await:
   // a struct holds them beside a union of the sub-futures.
-  bool Group = Awaits.size() > 1 || KeepAll || !Hoists.empty() || llvm::any_of(Awaits, [](const Expr *A) {
+  bool Group = Awaits.size() > 1 || !Hoists.empty() || llvm::any_of(Awaits, [](const Expr *A) {
                  const auto *CA = dyn_cast<CoawaitExpr>(A);
                  return !CA || !operandTemporaries(CA->getOperand()).Kept.empty();
                });
@@ -136,6 +137,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
   }
   std::vector<std::string> KeptReady;
   std::string LastReady;
+  ParentMap Parents(const_cast<Expr *>(E));
   for (size_t I = 0; I != Awaits.size(); ++I) {
     for (const Hoist &H : Hoists)
       if (H.Before == Awaits[I] && !keepValue(H, GroupHome, KeptReady))
@@ -158,7 +160,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
       Scratch.ReplaceText(Range.getBegin(), text(Range).size(), *Value);
       continue;
     }
-    if (!lowerAwait(cast<CoawaitExpr>(Awaits[I]), Last, KeepAll, GroupHome, KeptReady, LastReady))
+    if (!lowerAwait(cast<CoawaitExpr>(Awaits[I]), Last, Parents, GroupHome, KeptReady, LastReady))
       return std::nullopt;
   }
   if (Group) {
@@ -172,7 +174,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E, bool KeepA
 // One co_await of a full-expression: its future is made in the frame (or,
 // named, polled where it is), the state is set, and on resumption the Poll
 // is taken; kept in the group (GroupHome) when it must outlive later awaits.
-bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, bool KeepAll, const LayoutBuilder::Open &GroupHome,
+bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Parents, const LayoutBuilder::Open &GroupHome,
                          std::vector<std::string> &KeptReady, std::string &LastReady) {
   const Expr *Operand = CA->getOperand();
   unsigned Number = Out.States.size() + 1;
@@ -217,33 +219,56 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, bool KeepAll, const L
     emit(AfterLastResume);
     AfterLastResume.clear();
   }
-  std::string ReadyType = "asyncc::detail::poll_result_t<" + FutureType + ">";
-  std::string Ready;
-  bool Keep = !Last || KeepAll;
-  if (Keep) {
-    // Alive until the end of the full-expression, across later awaits:
-    // the struct of the group, beside the futures' union.
-    Ready = Layout.addSlotTo(GroupHome, numbered("ready", Number), ReadyType, "value of " + Flat);
-    // Poll into a local first: a pending result must not be kept.
-    // A pending Poll holds nothing: it is simply made again next time.
-    emit("::new (static_cast<void*>(&" + Ready + ")) " + ReadyType + "(" + FuturePath + ".poll(\037cx));");
-    emit("if (" + Ready + ".is_pending()) return asyncc::Poll<\037Output>::pending();");
-    if (!Borrowed)
-      destroyDownTo(LiveBefore);
-    construct(Ready, "std::destroy_at(&" + Ready + ");");
-    KeptReady.push_back(Ready);
-  } else {
+  std::string Ready, Value;
+  QualType ValueType = CA->getType();
+  if (Last) {
     Ready = numbered("ready", Number);
     emit("auto " + Ready + " = " + FuturePath + ".poll(\037cx);");
     emit("if (" + Ready + ".is_pending()) return asyncc::Poll<\037Output>::pending();");
     if (!Borrowed)
       destroyDownTo(LiveBefore);
     LastReady = Ready;
+    Value = "asyncc::detail::take(" + Ready + ")";
+  } else if (CA->isPRValue() && !ValueType->isVoidType() && !movesAreObservable(ValueType)) {
+    // Alive across later awaits: the value itself in the struct of the
+    // group, beside the futures' union (a move of it cannot show).
+    std::string SlotType = ValueType->isBuiltinType() ? typeName(ValueType.getUnqualifiedType())
+                                                      : "asyncc::output_of<" + FutureType + ">";
+    Ready = Layout.addSlotTo(GroupHome, numbered("value", Number), SlotType, "value of " + Flat);
+    emit("if (!asyncc::detail::poll_into(&" + Ready + ", " + FuturePath +
+         ", \037cx)) return asyncc::Poll<\037Output>::pending();");
+    if (!Borrowed)
+      destroyDownTo(LiveBefore);
+    if (ValueType.isDestructedType() != QualType::DK_none) {
+      construct(Ready, ValueType);
+      KeptReady.push_back(Ready);
+    }
+    // A scalar operand of a conversion or of built-in arithmetic is read
+    // where it stands; anywhere else (a reference binds to it, its value
+    // is discarded) the slot's value is the prvalue the await is.
+    const Stmt *User = Parents.getParentIgnoreParens(CA);
+    const auto *Cast = dyn_cast_or_null<ImplicitCastExpr>(User);
+    bool Operand = (Cast && Cast->getCastKind() != CK_NoOp) || isa_and_nonnull<UnaryOperator>(User) ||
+                   (isa_and_nonnull<BinaryOperator>(User) && !cast<BinaryOperator>(User)->isCommaOp());
+    Value = ValueType->isScalarType() && Operand ? Ready : "asyncc::detail::moved(" + Ready + ")";
+  } else {
+    // A value whose move could show, a reference or void: its Poll is
+    // kept, and the value taken from it where the await stood.
+    std::string ReadyType = "asyncc::detail::poll_result_t<" + FutureType + ">";
+    Ready = Layout.addSlotTo(GroupHome, numbered("ready", Number), ReadyType, "value of " + Flat);
+    emit("::new (static_cast<void*>(&" + Ready + ")) " + ReadyType + "(" + FuturePath + ".poll(\037cx));");
+    // A pending Poll holds nothing: it is simply made again next time.
+    emit("if (" + Ready + ".is_pending()) return asyncc::Poll<\037Output>::pending();");
+    if (!Borrowed)
+      destroyDownTo(LiveBefore);
+    construct(Ready, "std::destroy_at(&" + Ready + ");");
+    KeptReady.push_back(Ready);
+    Value = "asyncc::detail::take(" + Ready + ")";
   }
   // Replaced by its rewritten length: names inside it may already have
   // been renamed, which a range in original offsets would not cover.
   SourceRange AwaitRange = SM.getExpansionRange(CA->getSourceRange()).getAsRange();
-  Scratch.ReplaceText(AwaitRange.getBegin(), text(AwaitRange).size(), "asyncc::detail::take(" + Ready + ")");
+  Scratch.ReplaceText(AwaitRange.getBegin(), text(AwaitRange).size(), Value);
   return true;
 }
 
@@ -418,7 +443,7 @@ bool Lowerer::emitWithValue(const Expr *E, const std::function<std::string(const
   bool Braces = containsAwait(E);
   if (Braces)
     openBlock();
-  auto L = lowerFullExpr(E, /*KeepAll=*/false);
+  auto L = lowerFullExpr(E);
   if (!L)
     return false;
   emit(Make(L->Text));

@@ -275,6 +275,17 @@ void Lowerer::construct(const std::string &Path, const std::string &Destroy) {
   emitLive(CurrentLive);
 }
 
+void Lowerer::emitLive(unsigned Node) {
+  std::string Line = "\037live = \037Live::" + Out.Live[Node].Name + ";";
+  std::vector<PollNode> &Siblings = OpenNodes.back().Children;
+  if (!Siblings.empty() && Siblings.back().K == PollNode::Code &&
+      llvm::StringRef(Siblings.back().Text).starts_with("\037live = \037Live::")) {
+    Siblings.back().Text = Line;
+    return;
+  }
+  emit(Line);
+}
+
 void Lowerer::destroyDownTo(unsigned Target) {
   unsigned At = CurrentLive;
   while (At != Target && At != 0) {
@@ -545,8 +556,8 @@ std::optional<LoweredFunction> Lowerer::run() {
     return std::nullopt;
   // Falling off the end of an Async<void> function.
   if (Out.OutputType == "void") {
-    emitLive(Out.StartLive);
-    emit("\037Finish \037finish{*this, \037live};");
+    CurrentLive = Out.StartLive;
+    emitFinish(/*Guarded=*/false);
     add(PollNode::Return, "return asyncc::Poll<void>::ready();");
   }
   Out.Body = std::move(OpenNodes.front());

@@ -288,6 +288,24 @@ void Lowerer::lowerTry(const CXXTryStmt *TS) {
   CurrentLive = LiveAtEntry;
 }
 
+// The future is done once the return value is made. With nothing left to
+// destroy, that is only the state: no guard, nothing kept in memory for it.
+void Lowerer::emitFinish(bool Guarded) {
+  std::vector<PollNode> &Siblings = OpenNodes.back().Children;
+  auto Guard = llvm::find_if(Siblings, [](const PollNode &N) {
+    return N.K == PollNode::Code && N.Text == "\037Finish \037finish{*this, \037live, false};";
+  });
+  if (CurrentLive == 0 && (!Guarded || Guard != Siblings.end())) {
+    if (Guarded)
+      Siblings.erase(Guard);
+    emitLive(0);
+    emit("\037state_ = \037State::Done;");
+    return;
+  }
+  emitLive(CurrentLive);
+  emit(Guarded ? "\037finish.armed = true;" : "\037Finish \037finish{*this, \037live};");
+}
+
 void Lowerer::lowerReturn(const CoreturnStmt *CR) {
   const Expr *Operand = CR->getOperand();
   openBlock();
@@ -308,21 +326,17 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
         ImplicitMove = VD->hasLocalStorage() && !VD->getType()->isReferenceType() &&
                        !VD->getType().isVolatileQualified();
-    auto L = lowerFullExpr(Operand, /*KeepAll=*/false);
+    auto L = lowerFullExpr(Operand);
     if (!L)
       return;
     Value = ImplicitMove ? "std::move(" + L->Text + ")" : L->Text;
   } else if (Operand) {
-    auto L = lowerFullExpr(Operand, /*KeepAll=*/false);
+    auto L = lowerFullExpr(Operand);
     if (!L)
       return;
     emit(L->Text + ";");
   }
-  emitLive(CurrentLive);
-  if (Awaits)
-    emit("\037finish.armed = true;");
-  else
-    emit("\037Finish \037finish{*this, \037live};");
+  emitFinish(Awaits);
   if (Out.OutputType == "void")
     add(PollNode::Return, "return asyncc::Poll<void>::ready();");
   else

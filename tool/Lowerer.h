@@ -16,6 +16,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Rewrite/Core/Rewriter.h"
 #include "llvm/ADT/DenseMap.h"
@@ -103,7 +104,8 @@ private:
   // Destroys what was constructed since the live set was Target.
   void destroyDownTo(unsigned Target);
   // `live = Live::<node>;`: the live set at run time is Node.
-  void emitLive(unsigned Node) { emit("\037live = \037Live::" + Out.Live[Node].Name + ";"); }
+  // One that would follow another directly replaces it.
+  void emitLive(unsigned Node);
 
   // -- the function (LowerFunction.cpp)
   bool specialize();
@@ -123,6 +125,9 @@ private:
   void lowerSwitch(const clang::SwitchStmt *SW);
   void lowerTry(const clang::CXXTryStmt *TS);
   void lowerReturn(const clang::CoreturnStmt *CR);
+  // Before a return: the frame is destroyed after the value is made; a
+  // Guarded return armed its guard before its last await's resume label.
+  void emitFinish(bool Guarded);
   bool emitCondition(const clang::Expr *Cond, const std::string &Slot);
   // Whether a condition variable is declared before its if or loop: its
   // initializer awaits or it lives in the frame.
@@ -168,12 +173,12 @@ private:
   struct Lowered {
     std::string Text;
     std::string LastReady;          // poll-local holding the last await's Poll, if any
-    std::vector<std::string> Kept;  // Polls kept in the frame across later awaits
+    std::vector<std::string> Kept;  // values kept in the frame to its end, to destroy
     unsigned LiveBefore = 0;
   };
-  // Emits the awaits of the full-expression E. Poll results of all awaits
-  // but the last are kept in the frame; KeepAll keeps the last one too.
-  std::optional<Lowered> lowerFullExpr(const clang::Expr *E, bool KeepAll);
+  // Emits the awaits of the full-expression E. The values of all awaits
+  // but the last are kept in the frame.
+  std::optional<Lowered> lowerFullExpr(const clang::Expr *E);
   // The end of the full-expression: its awaits' Polls die, the last first,
   // as the native awaiters do; the live set is what it was before.
   void endFullExpr(const Lowered &L);
@@ -183,7 +188,8 @@ private:
   std::optional<std::string> lowerShortCircuit(const clang::Expr *E, const LayoutBuilder::Open &GroupHome,
                                                std::vector<std::string> &Kept);
   // The await of one co_await of a full-expression; returns its Poll.
-  bool lowerAwait(const clang::CoawaitExpr *CA, bool Last, bool KeepAll, const LayoutBuilder::Open &GroupHome,
+  bool lowerAwait(const clang::CoawaitExpr *CA, bool Last, const clang::ParentMap &Parents,
+                  const LayoutBuilder::Open &GroupHome,
                   std::vector<std::string> &KeptReady, std::string &LastReady);
   // Makes the operand's temporaries in the frame, kept to the end of the
   // full-expression (Kept).

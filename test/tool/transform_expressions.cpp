@@ -1,5 +1,5 @@
-// Several awaits in one expression: the first result is kept in the frame
-// across the second await, beside a union of the two futures; a loop's
+// Several awaits in one expression: the first value (not its Poll) is kept
+// in the frame across the second await, beside a union of the two futures; a loop's
 // locals are destroyed on break and continue.
 //
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
@@ -20,12 +20,12 @@ ASYNC asyncc::Async<int> sum() {
   co_return total;
 }
 // CHECK-LABEL: struct sum_future {
-// CHECK:        ::new (static_cast<void*>(&e1.ready1)) asyncc::detail::poll_result_t<Two>(e1.await1.poll(cx));
+// CHECK:        if (!asyncc::detail::poll_into(&e1.value1, e1.await1, cx)) return asyncc::Poll<Output>::pending();
 // CHECK:        std::destroy_at(&e1.await1);
-// CHECK:        int total = asyncc::detail::take(e1.ready1) + asyncc::detail::take(ready2);
+// CHECK:        int total = e1.value1 + asyncc::detail::take(ready2);
 // CHECK:        union {
 // CHECK-NEXT:     struct {
-// CHECK-NEXT:       union { asyncc::detail::poll_result_t<Two> ready1; };  // value of co_await Two{}
+// CHECK-NEXT:       union { short value1; };  // value of co_await Two{}
 // CHECK-NEXT:       union {
 // CHECK-NEXT:         Two await1;  // co_await Two{}
 // CHECK-NEXT:         Two await2;  // co_await Two{}

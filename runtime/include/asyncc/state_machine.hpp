@@ -33,6 +33,23 @@ T take(Poll<T>& ready) {
   return std::move(ready).value();
 }
 
+// The value of an await kept across later awaits of its full-expression,
+// without the Poll's flag: polls `future` and, once it is ready, makes its
+// value in `slot` (frame storage holding no object yet).
+template <class F>
+bool poll_into(output_of<F>* slot, F& future, Context& cx) {
+  auto ready = future.poll(cx);
+  if (ready.is_pending()) return false;
+  ::new (static_cast<void*>(slot)) output_of<F>(std::move(ready).value());
+  return true;
+}
+
+// The value poll_into kept, as the prvalue the await is: moved out.
+template <class T>
+T moved(T& kept) {
+  return std::move(kept);
+}
+
 // The end of the full-expression of a co_await: its Poll (holding the
 // moved-from value) dies here, as the native awaiter does.
 template <class T>
