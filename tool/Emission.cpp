@@ -14,12 +14,11 @@ std::string passed(const Parameter &P, const std::string &Name) {
   return P.IsReference && !P.IsRvalueReference ? Name : "std::move(" + Name + ")";
 }
 
-// Whether a return of poll uses the Finish guard, which the struct then
-// defines.
-bool usesFinish(const PollNode &N) {
-  if (N.K == PollNode::Code && llvm::StringRef(N.Text).starts_with("\037Finish "))
+// Whether poll's body has a statement starting with Prefix.
+bool hasStatement(const PollNode &N, llvm::StringRef Prefix) {
+  if ((N.K == PollNode::Code || N.K == PollNode::Return) && llvm::StringRef(N.Text).starts_with(Prefix))
     return true;
-  return llvm::any_of(N.Children, usesFinish);
+  return llvm::any_of(N.Children, [&](const PollNode &C) { return hasStatement(C, Prefix); });
 }
 
 void emitLayout(llvm::raw_string_ostream &OS, const LayoutNode &N, unsigned Indent, bool InStruct) {
@@ -187,24 +186,20 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
 
   // A function that never awaits has no use for the context.
   OS << "  asyncc::Poll<\037Output> poll(asyncc::Context&" << (F.States.empty() ? "" : " \037cx") << ") {\n";
-  OS << "    \037Live \037live = \037Live::" << F.Live[F.StartLive].Name << ";\n";
+  OS << "    \037Unwind \037unwind{*this, \037Live::" << F.Live[F.StartLive].Name << "};\n";
+  bool LiveRead = !F.States.empty() || hasStatement(F.Body, "\037live ") || hasStatement(F.Body, "\037drop(") ||
+                  hasStatement(F.Body, "\037Finish ");
+  OS << "    " << (LiveRead ? "" : "[[maybe_unused]] ") << "\037Live& \037live = \037unwind.\037live;\n";
   if (F.ResumesInsideTry)
     OS << "    \037State \037resuming = \037state_;  // a try block's dispatch goes on from here\n";
-  OS << "    try {\n";
-  OS << "      switch (\037state_) {\n";
-  OS << "        case \037State::Start: break;\n";
+  OS << "    switch (\037state_) {\n";
+  OS << "      case \037State::Start: break;\n";
   for (size_t I = 0; I != F.States.size(); ++I)
-    OS << "        case \037State::" << F.States[I].Name << ": \037live = \037Live::" << F.Live[F.States[I].Live].Name
+    OS << "      case \037State::" << F.States[I].Name << ": \037live = \037Live::" << F.Live[F.States[I].Live].Name
        << "; goto " << F.States[I].Entry << ";\n";
-  OS << "        case \037State::Done: asyncc::detail::polled_after_completion(\"" << F.Name << "\");\n";
-  OS << "      }\n";
-  emitPollBody(OS, F, Options);
-  OS << "    } catch (...) {\n";
-  OS << "      // Unwinding: destroy what is alive, innermost first; then finished.\n";
-  OS << "      \037drop(\037live);\n";
-  OS << "      \037state_ = \037State::Done;\n";
-  OS << "      throw;\n";
+  OS << "      case \037State::Done: asyncc::detail::polled_after_completion(\"" << F.Name << "\");\n";
   OS << "    }\n";
+  emitPollBody(OS, F, Options);
   OS << "  }\n\n";
 
   OS << " private:\n";
@@ -232,7 +227,25 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
   OS << "      }\n";
   OS << "    }\n";
   OS << "  }\n";
-  if (usesFinish(F.Body)) {
+  // A cleanup rather than a catch (...): compilers inline a poll with
+  // cleanups into its caller's, one with a handler hardly ever.
+  OS << "  // Armed while poll runs: should it throw, destroys what is alive, innermost\n";
+  OS << "  // first; then finished. Every return of poll leaves through it.\n";
+  OS << "  struct \037Unwind {\n";
+  OS << "    " << S << "& future;\n";
+  OS << "    \037Live \037live;\n";
+  OS << "    bool armed = true;\n";
+  OS << "    asyncc::Poll<\037Output> leave(asyncc::Poll<\037Output> result) {\n";
+  OS << "      armed = false;\n";
+  OS << "      return result;\n";
+  OS << "    }\n";
+  OS << "    ~\037Unwind() {\n";
+  OS << "      if (!armed) return;\n";
+  OS << "      future.\037drop(\037live);\n";
+  OS << "      future.\037state_ = \037State::Done;\n";
+  OS << "    }\n";
+  OS << "  };\n";
+  if (hasStatement(F.Body, "\037Finish ")) {
     OS << "  // Destroys the frame once the return value is made; then finished.\n";
     OS << "  struct \037Finish {\n";
     OS << "    " << S << "& future;\n";

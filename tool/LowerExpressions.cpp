@@ -224,7 +224,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
   if (Last) {
     Ready = numbered("ready", Number);
     emit("auto " + Ready + " = " + FuturePath + ".poll(\037cx);");
-    emit("if (" + Ready + ".is_pending()) return asyncc::Poll<\037Output>::pending();");
+    emit("if (" + Ready + ".is_pending()) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
     if (!Borrowed)
       destroyDownTo(LiveBefore);
     LastReady = Ready;
@@ -236,7 +236,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
                                                       : "asyncc::output_of<" + FutureType + ">";
     Ready = Layout.addSlotTo(GroupHome, numbered("value", Number), SlotType, "value of " + Flat);
     emit("if (!asyncc::detail::poll_into(&" + Ready + ", " + FuturePath +
-         ", \037cx)) return asyncc::Poll<\037Output>::pending();");
+         ", \037cx)) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
     if (!Borrowed)
       destroyDownTo(LiveBefore);
     if (ValueType.isDestructedType() != QualType::DK_none) {
@@ -258,7 +258,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     Ready = Layout.addSlotTo(GroupHome, numbered("ready", Number), ReadyType, "value of " + Flat);
     emit("::new (static_cast<void*>(&" + Ready + ")) " + ReadyType + "(" + FuturePath + ".poll(\037cx));");
     // A pending Poll holds nothing: it is simply made again next time.
-    emit("if (" + Ready + ".is_pending()) return asyncc::Poll<\037Output>::pending();");
+    emit("if (" + Ready + ".is_pending()) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
     if (!Borrowed)
       destroyDownTo(LiveBefore);
     construct(Ready, "std::destroy_at(&" + Ready + ");");

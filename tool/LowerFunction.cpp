@@ -540,7 +540,7 @@ std::optional<LoweredFunction> Lowerer::run() {
     if (!Id.Qualified)
       Unqualified.insert(Id.Name);
   }
-  for (const char *Name : {"cx", "live", "finish", "drop", "live_at", "state_", "self", "resuming", "Finish", "Live",
+  for (const char *Name : {"cx", "live", "finish", "unwind", "drop", "live_at", "state_", "self", "resuming", "Finish", "Unwind", "Live",
                            "State", "Output"}) {
     std::string Spelling = Name;
     while (Spelling == Name ? Unqualified.count(Spelling) != 0 : llvm::is_contained(Written, Spelling))
@@ -558,7 +558,7 @@ std::optional<LoweredFunction> Lowerer::run() {
   if (Out.OutputType == "void") {
     CurrentLive = Out.StartLive;
     emitFinish(/*Guarded=*/false);
-    add(PollNode::Return, "return asyncc::Poll<void>::ready();");
+    add(PollNode::Return, "return \037unwind.leave(asyncc::Poll<void>::ready());");
   }
   Out.Body = std::move(OpenNodes.front());
   return std::move(Out);

@@ -338,9 +338,9 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
   }
   emitFinish(Awaits);
   if (Out.OutputType == "void")
-    add(PollNode::Return, "return asyncc::Poll<void>::ready();");
+    add(PollNode::Return, "return \037unwind.leave(asyncc::Poll<void>::ready());");
   else
-    add(PollNode::Return, "return asyncc::Poll<\037Output>::ready(" + Value + ");");
+    add(PollNode::Return, "return \037unwind.leave(asyncc::Poll<\037Output>::ready(" + Value + "));");
   closeBlock();
 }
 

@@ -60,7 +60,8 @@ ASYNC asyncc::Async<int> own_names(int cx) {
 // CHECK:      using Output_ = int;
 // CHECK:      enum class State_ : std::uint8_t {
 // CHECK:      asyncc::Poll<Output_> poll(asyncc::Context& cx_) {
-// CHECK-NEXT:   Live live_ = Live::None;
+// CHECK-NEXT:   Unwind unwind{*this, Live::None};
+// CHECK-NEXT:   Live& live_ = unwind.live_;
 // CHECK:      ::new (static_cast<void*>(&state)) State(State::Busy);
 // CHECK:      live += asyncc::detail::take(ready1);
 // CHECK:      Output out{live};

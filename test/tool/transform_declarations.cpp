@@ -58,4 +58,4 @@ ASYNC asyncc::Async<int> pair_binding() {
 // CHECK-LABEL: struct pair_binding_future {
 // CHECK:       binding_a_b_a = asyncc::detail::address(std::get<0>(std::move(binding_a_b)));
 // CHECK-NEXT:  binding_a_b_b = asyncc::detail::address(std::get<1>(std::move(binding_a_b)));
-// CHECK:       return asyncc::Poll<Output>::ready((*binding_a_b_a) + (*binding_a_b_b));
+// CHECK:       return unwind.leave(asyncc::Poll<Output>::ready((*binding_a_b_a) + (*binding_a_b_b)));

@@ -20,7 +20,7 @@ ASYNC asyncc::Async<int> sum() {
   co_return total;
 }
 // CHECK-LABEL: struct sum_future {
-// CHECK:        if (!asyncc::detail::poll_into(&e1.value1, e1.await1, cx)) return asyncc::Poll<Output>::pending();
+// CHECK:        if (!asyncc::detail::poll_into(&e1.value1, e1.await1, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
 // CHECK:        std::destroy_at(&e1.await1);
 // CHECK:        int total = e1.value1 + asyncc::detail::take(ready2);
 // CHECK:        union {

@@ -24,11 +24,11 @@ Byte base();
 
 ASYNC asyncc::Async<std::uint8_t> sum3() { co_return co_await base() + co_await base() + co_await base(); }
 // CHECK-LABEL: struct sum3_future {
-// CHECK:       if (!asyncc::detail::poll_into(&e1.value1, e1.await1, cx)) return asyncc::Poll<Output>::pending();
+// CHECK:       if (!asyncc::detail::poll_into(&e1.value1, e1.await1, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
 // CHECK-NEXT:  std::destroy_at(&e1.await1);
 // Nothing is left to destroy when it returns: no Finish guard.
 // CHECK:       state_ = State::Done;
-// CHECK-NEXT:  return asyncc::Poll<Output>::ready(e1.value1 + e1.value2 + asyncc::detail::take(ready3));
+// CHECK-NEXT:  return unwind.leave(asyncc::Poll<Output>::ready(e1.value1 + e1.value2 + asyncc::detail::take(ready3)));
 // CHECK-NOT:   struct Finish
 // CHECK:       union { unsigned char value1; };  // value of co_await base()
 // CHECK-NEXT:  union { unsigned char value2; };  // value of co_await base()
@@ -50,7 +50,7 @@ ASYNC asyncc::Async<std::string> word() { co_return "word"; }
 
 ASYNC asyncc::Async<std::string> words() { co_return co_await word() + " " + co_await word(); }
 // CHECK-LABEL: struct words_future {
-// CHECK:       if (!asyncc::detail::poll_into(&e1.value1, e1.await1, cx)) return asyncc::Poll<Output>::pending();
+// CHECK:       if (!asyncc::detail::poll_into(&e1.value1, e1.await1, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
 // CHECK-NEXT:  std::destroy_at(&e1.await1);
 // CHECK-NEXT:  live = Live::e1_value1;
 // CHECK-NEXT:  ::new

@@ -44,7 +44,7 @@ ASYNC asyncc::Async<long> twice(long x) { co_return 2 * co_await Value{static_ca
 // CHECK: explicit add_future(const Counter* self, int n) : self(self), n(std::move(n)) {}
 // CHECK: e1.tmp1 = self->count_;
 // CHECK-NEXT: e1.tmp2 = self->step_;
-// CHECK: return asyncc::Poll<Output>::ready(e1.tmp1 + e1.tmp2 * asyncc::detail::take(ready1));
+// CHECK: return unwind.leave(asyncc::Poll<Output>::ready(e1.tmp1 + e1.tmp2 * asyncc::detail::take(ready1)));
 // CHECK: const Counter* self;  // the object the method was called on
 // CHECK: add_future add(int n) const {
 // CHECK-NEXT: return add_future(this, std::move(n));

@@ -36,7 +36,7 @@ ASYNC asyncc::Async<int> count(std::vector<std::string>& words) {
 // CHECK:          s0.b1.w = std::addressof(*s0.begin);
 // CHECK:          if ((*s0.b1.w).empty())
 // CHECK:        alias = std::addressof(n);
-// CHECK:        return asyncc::Poll<Output>::ready((*alias));
+// CHECK:        return unwind.leave(asyncc::Poll<Output>::ready((*alias)));
 // CHECK:        union { int n; };
 // CHECK-NEXT:   union { int* alias; };
 // CHECK:        union { std::vector<std::string>* range; };  // the range
