@@ -79,7 +79,8 @@ public:
     SourceLocation Begin = FD->getOuterLocStart();
     if (const FunctionTemplateDecl *Template = FD->getDescribedFunctionTemplate())
       Begin = Template->getBeginLoc();
-    const Stmt *Body = FD->getBody();
+    // Its own body: getBody() would find the definition's from a declaration.
+    const Stmt *Body = FD->doesThisDeclarationHaveABody() ? FD->getBody() : nullptr;
     if (SourceLocation At = writtenIn(Begin, Body ? Body->getBeginLoc() : FD->getEndLoc()); At.isValid())
       mark(*FD, At);
     return true;

@@ -35,8 +35,14 @@ constexpr DiagInfo Table[] = {
      "asyncc transforms an out-of-line ASYNC method only when its class, declared once in the same file, is "
      "defined in the file being transformed",
      ""},
-    {Diag::DeclaredTwice, DiagnosticsEngine::Error, "asyncc transforms an ASYNC function declared only once",
-     "remove the separate declaration and define the function before its first use"},
+    {Diag::DeclaredTwice, DiagnosticsEngine::Error,
+     "asyncc rewrites a separate declaration of an ASYNC function only at namespace scope of the file that defines "
+     "it (not in another file, nor as a friend or a template)",
+     "remove this declaration and define the function before its first use"},
+    {Diag::CalledBeforeFuture, DiagnosticsEngine::Error,
+     "'%0' is called before its future's struct is defined: the struct, whose members the body decides, is "
+     "defined with the body (or at its first declaration, when the body names nothing declared after that)",
+     "move the definition of '%0' above this call"},
     {Diag::TrailingReturn, DiagnosticsEngine::Error,
      "asyncc does not support a trailing return type on an ASYNC function", "write asyncc::Async<T> before the name"},
     {Diag::UnnamedParameter, DiagnosticsEngine::Error,

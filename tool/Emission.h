@@ -29,6 +29,12 @@ std::string lineDirective(unsigned Line, llvm::StringRef Path);
 // function's definition.
 std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options = {});
 
+// The two parts of emitFuture, for a function whose struct is defined at its
+// first declaration, so that calls before the body find it complete: the
+// struct, and the wrapper that goes where the body was.
+std::string emitFutureStruct(const LoweredFunction &F, const EmissionOptions &Options = {});
+std::string emitWrapper(const LoweredFunction &F);
+
 // What the wrapper of an ASYNC template needs of its pattern: a function
 // template, or a method defined in a class template.
 struct TemplateWrapper {

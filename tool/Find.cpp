@@ -15,9 +15,11 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 using namespace clang;
@@ -233,6 +235,119 @@ std::string futureNameOf(const FunctionDecl &FD) {
   size_t Index = std::find(Overloads.begin(), Overloads.end(), Canonical) - Overloads.begin();
   std::string Name = identifierOf(FD) + "_future";
   return Index == 0 || Index == Overloads.size() ? Name : Name + "_" + std::to_string(Index + 1);
+}
+
+namespace {
+// Whether what the definition Def names is all declared before Point, as
+// its struct's text needs there: the function's own parameters and locals
+// aside, each name has a declaration before Point (a class its definition,
+// a function whose use needs its body its definition), and each ASYNC
+// function it names has its struct before Point.
+class DeclaredBefore : public RecursiveASTVisitor<DeclaredBefore> {
+public:
+  DeclaredBefore(const FunctionDecl &Def, SourceLocation Point)
+      : Def(Def), Point(Point), SM(Def.getASTContext().getSourceManager()) {}
+
+  bool VisitDeclRefExpr(DeclRefExpr *E) { return need(E->getDecl()) && need(E->getFoundDecl()); }
+  bool VisitMemberExpr(MemberExpr *E) { return need(E->getMemberDecl()) && need(E->getFoundDecl().getDecl()); }
+  bool VisitCXXConstructExpr(CXXConstructExpr *E) { return need(E->getConstructor()); }
+  bool VisitExpr(Expr *E) { return needType(E->getType()); }
+  bool VisitValueDecl(ValueDecl *D) { return needType(D->getType()); }
+  bool VisitTagTypeLoc(TagTypeLoc TL) { return need(TL.getDecl()); }
+  bool VisitTypedefTypeLoc(TypedefTypeLoc TL) { return need(TL.getTypedefNameDecl()); }
+  bool VisitUsingTypeLoc(UsingTypeLoc TL) { return need(TL.getFoundDecl()); }
+  bool VisitTemplateSpecializationTypeLoc(TemplateSpecializationTypeLoc TL) {
+    return need(TL.getTypePtr()->getTemplateName().getAsTemplateDecl()) && needType(TL.getType());
+  }
+  bool TraverseNestedNameSpecifierLoc(NestedNameSpecifierLoc NNS) {
+    for (NestedNameSpecifierLoc Prefix = NNS; Prefix; Prefix = Prefix.getPrefix())
+      if (!need(Prefix.getNestedNameSpecifier()->getAsNamespaceAlias()))
+        return false;
+    return RecursiveASTVisitor::TraverseNestedNameSpecifierLoc(NNS);
+  }
+
+private:
+  bool before(const Decl *D) const {
+    SourceLocation Loc = D->getLocation();
+    return Loc.isInvalid() || SM.isBeforeInTranslationUnit(SM.getExpansionLoc(Loc), Point);
+  }
+
+  bool need(const Decl *D) {
+    if (!D || D->isImplicit())
+      return true;
+    const DeclContext *DC = D->getDeclContext();
+    if (DC && (DC->Equals(&Def) || Def.Encloses(DC)))
+      return true;  // the function's own
+    if (const auto *FD = dyn_cast<FunctionDecl>(D)) {
+      if (FD->getCanonicalDecl() == Def.getCanonicalDecl())
+        return true;  // a recursive call: the wrapper is declared before the struct
+      if (isAsync(*FD) && !isa<CXXMethodDecl>(FD)) {
+        const FunctionDecl *Other = FD->getDefinition();
+        return Other && before(&futureHome(*Other));
+      }
+      // A function whose use needs its body: a deduced return type, constexpr.
+      if (FD->getReturnType()->getContainedDeducedType() || FD->isConstexpr())
+        return FD->getDefinition() && before(FD->getDefinition());
+    }
+    if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->isConstexpr())
+      return before(VD);
+    if (const auto *TD = dyn_cast<TagDecl>(D); TD && TD->getDefinition())
+      return before(TD->getDefinition());
+    return llvm::any_of(D->redecls(), [&](const Decl *R) { return before(R); });
+  }
+
+  bool needType(QualType T) {
+    if (T.isNull() || T->isDependentType())
+      return true;
+    if (const TagDecl *TD = T->getAsTagDecl())
+      return need(TD);
+    return true;
+  }
+
+  const FunctionDecl &Def;
+  SourceLocation Point;
+  const SourceManager &SM;
+};
+
+// Whether a using-directive at namespace scope of the main file stands
+// between From and To: the names it makes visible at To are not at From.
+bool usingDirectiveBetween(SourceLocation From, SourceLocation To, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::function<bool(const DeclContext *)> Search = [&](const DeclContext *DC) {
+    for (const Decl *D : DC->decls()) {
+      SourceLocation Loc = SM.getExpansionLoc(D->getLocation());
+      if (isa<UsingDirectiveDecl>(D) && SM.isBeforeInTranslationUnit(From, Loc) &&
+          SM.isBeforeInTranslationUnit(Loc, To))
+        return true;
+      if (const auto *Inner = dyn_cast<DeclContext>(D); Inner && Inner->isFileContext() && SM.isInMainFile(Loc) &&
+                                                         Search(Inner))
+        return true;
+      if (const auto *Linkage = dyn_cast<LinkageSpecDecl>(D); Linkage && Search(Linkage))
+        return true;
+    }
+    return false;
+  };
+  return Search(Ctx.getTranslationUnitDecl());
+}
+} // namespace
+
+const FunctionDecl &futureHome(const FunctionDecl &Definition) {
+  const FunctionDecl *First = Definition.getCanonicalDecl();
+  ASTContext &Ctx = Definition.getASTContext();
+  const SourceManager &SM = Ctx.getSourceManager();
+  if (First == &Definition || isa<CXXMethodDecl>(Definition) || Definition.isTemplated() ||
+      Definition.isFunctionTemplateSpecialization() || First->getFriendObjectKind() != Decl::FOK_None ||
+      !First->getLexicalDeclContext()->isFileContext() || !SM.isInMainFile(SM.getExpansionLoc(First->getLocation())))
+    return Definition;
+  // Asked again for a function it names (mutual recursion): the definition.
+  static llvm::SmallPtrSet<const FunctionDecl *, 4> Asking;
+  if (!Asking.insert(&Definition).second)
+    return Definition;
+  SourceLocation Point = textBegin(*First);
+  bool Hoisted = !usingDirectiveBetween(Point, SM.getExpansionLoc(Definition.getLocation()), Ctx) &&
+                 DeclaredBefore(Definition, Point).TraverseDecl(const_cast<FunctionDecl *>(&Definition));
+  Asking.erase(&Definition);
+  return Hoisted ? *First : Definition;
 }
 
 const LambdaExpr *lambdaOf(const FunctionDecl &FD, ASTContext &Ctx) {

@@ -50,6 +50,13 @@ std::string leadingAttributes(const clang::FunctionDecl &FD);
 // overloads, numbered in the order of their declarations.
 std::string futureNameOf(const clang::FunctionDecl &FD);
 
+// The declaration where the struct of the future of Definition (an ASYNC
+// definition) is defined: its first declaration, for a free function declared
+// before it in this file whose definition names nothing declared after that
+// declaration (so that calls in between find the struct complete); else the
+// definition itself.
+const clang::FunctionDecl &futureHome(const clang::FunctionDecl &Definition);
+
 // The lambda expression whose call operator FD is, if it is one.
 const clang::LambdaExpr *lambdaOf(const clang::FunctionDecl &FD, clang::ASTContext &Ctx);
 

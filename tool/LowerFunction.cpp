@@ -439,9 +439,15 @@ bool Lowerer::lowerSignature() {
       Out.OutOfLine = true;
       Out.InlineSpecified = FD.isInlineSpecified();
     }
-  } else if (FD.getPreviousDecl()) {
-    report(Diag::DeclaredTwice, FD.getLocation());
-    return false;
+  } else {
+    // Each separate declaration is rewritten to declare the wrapper
+    // (Transform): one this file holds, at namespace scope.
+    for (const FunctionDecl *R : FD.redecls())
+      if (R != &FD && (R->getFriendObjectKind() != Decl::FOK_None || !R->getLexicalDeclContext()->isFileContext() ||
+                       !SM.isInMainFile(SM.getExpansionLoc(R->getLocation())))) {
+        report(Diag::DeclaredTwice, R->getLocation());
+        return false;
+      }
   }
   if (const auto *FPT = FD.getType()->getAs<FunctionProtoType>(); FPT && FPT->hasTrailingReturn() && !Out.IsLambda) {
     report(Diag::TrailingReturn, FD.getLocation());

@@ -3,6 +3,7 @@
 #include "AsyncMarks.h"
 #include "AstQueries.h"
 #include "Checks.h"
+#include "Diagnostics.h"
 #include "Find.h"
 #include "Emission.h"
 #include "Lowering.h"
@@ -17,6 +18,8 @@
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Frontend/Utils.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
 
@@ -25,11 +28,27 @@ using namespace clang;
 namespace asyncc::tool {
 namespace {
 
-// A `static` function's future and wrapper keep its internal linkage.
+// A `static` function's future and wrapper keep its internal linkage (the
+// first declaration says `static`, later ones need not).
 std::string withLinkageOf(const FunctionDecl &FD, std::string Text) {
-  if (isa<CXXMethodDecl>(FD) || FD.getStorageClass() != SC_Static)
+  if (isa<CXXMethodDecl>(FD) || FD.getCanonicalDecl()->getStorageClass() != SC_Static)
     return Text;
   return inUnnamedNamespace(Text);
+}
+
+// A definition by qualified name (`lib::fetch`) defines its future and its
+// wrapper in the namespace that names, reopened, where the body's names are
+// looked up as in the qualified definition.
+std::string inNamespaceOf(const FunctionDecl &FD, std::string Text) {
+  if (isa<CXXMethodDecl>(FD) || !FD.getQualifier())
+    return Text;
+  std::vector<std::string> Names;
+  for (const DeclContext *DC = FD.getDeclContext(); DC && !DC->Equals(FD.getLexicalDeclContext());
+       DC = DC->getParent())
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
+      Names.insert(Names.begin(), NS->getName().str());
+  std::string Path = llvm::join(Names, "::");
+  return "namespace " + Path + (Path.empty() ? "" : " ") + "{\n" + Text + "\n} // namespace " + Path;
 }
 
 // The emitted text with the line endings of the input.
@@ -79,6 +98,49 @@ TemplateWrapper wrapperOf(const FunctionDecl &F, const TemplateParameterList &Pa
   return W;
 }
 
+// A call of an ASYNC function needs its future's struct complete: a call
+// before the struct is defined (between a declaration and the definition,
+// when the struct stays with the body) would not compile. An awaited one is
+// the lowering's to report.
+class EarlyCallChecker : public RecursiveASTVisitor<EarlyCallChecker> {
+public:
+  explicit EarlyCallChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
+  bool VisitCoawaitExpr(CoawaitExpr *E) {
+    Awaited.insert(E->getOperand()->IgnoreImplicit());
+    return true;
+  }
+
+  bool VisitCallExpr(CallExpr *Call) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+    if (!Def || !isAsync(*Def) || Awaited.count(Call) || lambdaOf(*Def, Ctx) || Def->isTemplated() ||
+        Def->isTemplateInstantiation() || !SM.isInMainFile(SM.getExpansionLoc(Def->getLocation())))
+      return true;
+    if (const auto *Method = dyn_cast<CXXMethodDecl>(Def); Method && !Method->isOutOfLine())
+      return true;  // its struct is a member, complete in the class's member functions
+    SourceLocation At = SM.getExpansionLoc(Call->getBeginLoc());
+    if (SM.isBeforeInTranslationUnit(At, textBegin(futureHome(*Def)))) {
+      report(Ctx, Diag::CalledBeforeFuture, At) << Callee->getNameAsString();
+      Failed = true;
+    }
+    return true;
+  }
+
+  bool Failed = false;
+
+private:
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  llvm::DenseSet<const Expr *> Awaited;
+};
+
 class TransformConsumer : public ASTConsumer {
 public:
   TransformConsumer(const TransformOptions &Options, TransformResult &Out) : Options(Options), Out(Out) {}
@@ -88,6 +150,8 @@ public:
       return;
     checkAnnotations(Ctx);
     checkDanglingLambdas(Ctx);
+    EarlyCallChecker EarlyCalls(Ctx);
+    EarlyCalls.TraverseDecl(Ctx.getTranslationUnitDecl());
     SourceManager &SM = Ctx.getSourceManager();
     StringRef Input = SM.getBufferData(SM.getMainFileID());
     size_t FirstNewline = Input.find('\n');
@@ -109,6 +173,11 @@ public:
         continue;
       }
       if (const FunctionTemplateDecl *Template = FD->getDescribedFunctionTemplate()) {
+        if (const FunctionTemplateDecl *Earlier = Template->getPreviousDecl()) {
+          report(Ctx, Diag::DeclaredTwice, Earlier->getLocation());
+          Ok = false;
+          continue;
+        }
         std::optional<std::string> Future = transformFunctionTemplate(*Template, Ctx);
         if (!Future) {
           Ok = false;
@@ -124,13 +193,20 @@ public:
         Ok = false;
         continue;
       }
-      // The definition becomes the future (a lambda, all of it); an
+      // The definition becomes the future (a lambda, all of it), or only
+      // its wrapper when the struct is defined at the first declaration; an
       // out-of-line method's declaration in the class now declares the
       // future and returns it.
       const LambdaExpr *Lambda = lambdaOf(*FD, Ctx);
+      const FunctionDecl &Home = futureHome(*FD);
+      std::string Definition = &Home == FD ? emitFuture(*F, Options.Emission) : emitWrapper(*F);
       Edits.push_back({SM.getFileOffset(Lambda ? SM.getExpansionLoc(Lambda->getBeginLoc()) : textBegin(*FD)),
                        SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1,  // after the '}'
-                       withLineEndings(withLinkageOf(*FD, emitFuture(*F, Options.Emission)), CRLF)});
+                       withLineEndings(inNamespaceOf(*FD, withLinkageOf(*FD, Definition)), CRLF)});
+      if (!isa<CXXMethodDecl>(FD))
+        for (const FunctionDecl *R : FD->redecls())
+          if (R != FD && !addDeclarationEdit(*R, *F, &Home == R, Ctx, CRLF, Edits))
+            Ok = false;
       if (F->OutOfLine) {
         const FunctionDecl *InClass = FD->getCanonicalDecl();
         SourceLocation ReturnEnd = Lexer::getLocForEndOfToken(
@@ -140,7 +216,7 @@ public:
       }
       Out.Functions.push_back(std::move(*F));
     }
-    if (!Ok || Ctx.getDiagnostics().hasErrorOccurred())
+    if (!Ok || EarlyCalls.Failed || Ctx.getDiagnostics().hasErrorOccurred())
       return;
     // Stable: several insertions at one place keep their order.
     std::stable_sort(Edits.begin(), Edits.end(), [](const Edit &A, const Edit &B) { return A.Begin < B.Begin; });
@@ -160,6 +236,29 @@ private:
     unsigned Begin, End;  // offsets in the input
     std::string Text;
   };
+
+  // A separate declaration of an ASYNC function declares its wrapper, and
+  // the struct it returns: declared, or defined here when this is its home
+  // (after the declaration, which a recursive poll calls with its default
+  // arguments).
+  bool addDeclarationEdit(const FunctionDecl &Decl, const LoweredFunction &F, bool Home, ASTContext &Ctx, bool CRLF,
+                          std::vector<Edit> &Edits) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    SourceLocation AfterSemi = Lexer::findLocationAfterToken(SM.getExpansionLoc(Decl.getEndLoc()), tok::semi, SM,
+                                                             Ctx.getLangOpts(), /*SkipTrailingWhitespaceAndNewLine=*/false);
+    if (AfterSemi.isInvalid()) {
+      report(Ctx, Diag::DeclaredTwice, Decl.getLocation());
+      return false;
+    }
+    std::string Attributes = leadingAttributes(Decl);
+    std::string Text = "struct " + F.FutureName + ";\n" + (Attributes.empty() ? "" : Attributes + " ") + "inline " +
+                       F.FutureName + " " + sourceText(Decl.getLocation(), Decl.getEndLoc(), Ctx) + ";";
+    if (Home)
+      Text += "\n" + emitFutureStruct(F, Options.Emission);
+    Edits.push_back({SM.getFileOffset(textBegin(Decl)), SM.getFileOffset(AfterSemi),
+                     withLineEndings(withLinkageOf(Decl, Text), CRLF)});
+    return true;
+  }
 
   // An ASYNC method defined in a class template: in the class, the future's
   // struct is declared and the method returns it; after the class, each
