@@ -9,6 +9,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
+#include "clang/AST/StmtCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -198,6 +199,22 @@ SourceLocation textBegin(const FunctionDecl &FD) {
     Begin = Mark ? At : attributeOpening(At, SM);
   }
   return Begin;
+}
+
+const CXXTryStmt *functionTryBlock(const FunctionDecl &FD) {
+  const Stmt *Body = FD.getBody();
+  if (const auto *Coroutine = dyn_cast_or_null<CoroutineBodyStmt>(Body))
+    Body = Coroutine->getBody();
+  if (const auto *Block = dyn_cast_or_null<CompoundStmt>(Body);
+      Block && Block->getLBracLoc().isInvalid() && Block->size() == 1)
+    Body = Block->body_front();
+  return dyn_cast_or_null<CXXTryStmt>(Body);
+}
+
+SourceLocation bodyEnd(const FunctionDecl &FD) {
+  if (const CXXTryStmt *Try = functionTryBlock(FD))
+    return Try->getEndLoc();
+  return FD.getEndLoc();
 }
 
 std::string leadingAttributes(const FunctionDecl &FD) {

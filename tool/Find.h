@@ -14,6 +14,7 @@
 
 namespace clang {
 class AnnotateAttr;
+class CXXTryStmt;
 class ASTContext;
 class FunctionDecl;
 class LambdaExpr;
@@ -41,6 +42,13 @@ bool isAsync(const clang::FunctionDecl &FD);
 // Where FD's text begins: at the ASYNC or the first attribute
 // (`[[nodiscard]]`) written before its specifiers, if there is one.
 clang::SourceLocation textBegin(const clang::FunctionDecl &FD);
+
+// The function-try-block that is FD's body, if it is one (a coroutine's is
+// wrapped by Clang in a block without locations).
+const clang::CXXTryStmt *functionTryBlock(const clang::FunctionDecl &FD);
+
+// Where FD's body ends: its '}', or its last handler's.
+clang::SourceLocation bodyEnd(const clang::FunctionDecl &FD);
 
 // The attributes written before FD's specifiers (`[[nodiscard]]`), without
 // the ASYNC: its wrapper keeps them.

@@ -460,7 +460,8 @@ bool Lowerer::lowerSignature() {
                       CharSourceRange::getCharRange(
                           Lexer::getLocForEndOfToken(SM.getExpansionLoc(FD.getFunctionTypeLoc().getRParenLoc()), 0,
                                                      SM, Ctx.getLangOpts()),
-                          SM.getExpansionLoc(BodyStmt->getBeginLoc())),
+                          SM.getExpansionLoc(functionTryBlock(FD) ? functionTryBlock(FD)->getBeginLoc()
+                                                                  : BodyStmt->getBeginLoc())),
                       SM, Ctx.getLangOpts()))
             .trim()
             .str();
@@ -522,6 +523,14 @@ std::optional<LoweredFunction> Lowerer::run() {
     return std::nullopt;
   }
   const auto *UserBody = dyn_cast<CompoundStmt>(Body->getBody());
+  // A function-try-block is lowered as a block holding one try statement:
+  // for a coroutine that is what it means. The handlers see the parameters
+  // (members of the future), the try block's locals are destroyed before a
+  // handler runs, and flowing off a handler's end is flowing off the body's.
+  // (Clang's block around it has no locations: this one has the try's.)
+  if (const CXXTryStmt *FunctionTry = functionTryBlock(FD))
+    UserBody = CompoundStmt::Create(Ctx, {const_cast<CXXTryStmt *>(FunctionTry)}, FPOptionsOverride(),
+                                    FunctionTry->getBeginLoc(), FunctionTry->getEndLoc());
   if (!UserBody) {
     report(Diag::FunctionTryBlock, FD.getLocation());
     return std::nullopt;
@@ -530,7 +539,7 @@ std::optional<LoweredFunction> Lowerer::run() {
   // Names of the generated struct the function writes itself, unqualified,
   // would mean ours in poll: ours get another.
   llvm::StringSet<> Unqualified;
-  for (const WrittenIdentifier &Id : identifiersIn(SourceRange(FD.getBeginLoc(), FD.getBodyRBrace()), Ctx)) {
+  for (const WrittenIdentifier &Id : identifiersIn(SourceRange(FD.getBeginLoc(), bodyEnd(FD)), Ctx)) {
     Written.push_back(Id.Name);
     if (!Id.Qualified)
       Unqualified.insert(Id.Name);

@@ -184,7 +184,7 @@ public:
           continue;
         }
         Edits.push_back({SM.getFileOffset(SM.getExpansionLoc(Template->getBeginLoc())),
-                         SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1,
+                         SM.getFileOffset(SM.getExpansionLoc(bodyEnd(*FD))) + 1,
                          withLineEndings(withLinkageOf(*FD, *Future), CRLF)});
         continue;
       }
@@ -201,7 +201,7 @@ public:
       const FunctionDecl &Home = futureHome(*FD);
       std::string Definition = &Home == FD ? emitFuture(*F, Options.Emission) : emitWrapper(*F);
       Edits.push_back({SM.getFileOffset(Lambda ? SM.getExpansionLoc(Lambda->getBeginLoc()) : textBegin(*FD)),
-                       SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1,  // after the '}'
+                       SM.getFileOffset(SM.getExpansionLoc(bodyEnd(*FD))) + 1,  // after the '}'
                        withLineEndings(inNamespaceOf(*FD, withLinkageOf(*FD, Definition)), CRLF)});
       if (!isa<CXXMethodDecl>(FD))
         for (const FunctionDecl *R : FD->redecls())
@@ -270,7 +270,7 @@ private:
     TemplateWrapper W = wrapperOf(Method, *Class->getTemplateParameters(), Ctx);
     W.ClassName = Class->getNameAsString();
     Edits.push_back({SM.getFileOffset(textBegin(Method)),
-                     SM.getFileOffset(SM.getExpansionLoc(Method.getEndLoc())) + 1,
+                     SM.getFileOffset(SM.getExpansionLoc(bodyEnd(Method))) + 1,
                      withLineEndings(emitMethodDeclaration(W), CRLF)});
     std::vector<LoweredFunction> Specializations;
     bool Ok = true;

@@ -71,8 +71,9 @@ int call_after() { return asyncc::block_on(stays(1)); }
 // CHECK-NEXT:   return fetch_future(std::move(id), std::move(scale));
 // CHECK-NEXT: }
 // CHECK:      namespace {
-// CHECK-NEXT: inline local_future local(int id) { return local_future(std::move(id)); }
-// CHECK-NEXT: } // namespace
+// CHECK-NEXT: inline local_future local(int id) {
+// CHECK:      return local_future(std::move(id));
+// CHECK:      } // namespace
 // CHECK:      // ASYNC stays
 // CHECK-NEXT: struct stays_future {
 // CHECK:      inline stays_future stays(int id) {
