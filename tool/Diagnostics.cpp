@@ -29,7 +29,8 @@ constexpr DiagInfo Table[] = {
      "a function",
      "call a free ASYNC function from this one"},
     {Diag::ClassTemplateMethodOutOfLine, DiagnosticsEngine::Error,
-     "asyncc transforms ASYNC methods of class templates defined in the class body",
+     "asyncc transforms an ASYNC method of a class template defined outside the class only when the class, in "
+     "the same file, declares it once, and the definition has one template head",
      "move the definition into the class"},
     {Diag::OutOfLineMethodClass, DiagnosticsEngine::Error,
      "asyncc transforms an out-of-line ASYNC method only when its class, declared once in the same file, is "

@@ -349,6 +349,10 @@ bool Lowerer::specialize() {
   const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
   if (const auto *Spec = Method ? dyn_cast<ClassTemplateSpecializationDecl>(Method->getParent()) : nullptr) {
     Params = Spec->getSpecializedTemplate()->getTemplateParameters();
+    // Defined outside the class, the body names them as its definition does.
+    if (const FunctionDecl *Pattern = FD.getTemplateInstantiationPattern();
+        Pattern && Pattern->getNumTemplateParameterLists() == 1)
+      Params = Pattern->getTemplateParameterList(0);
     Args = &Spec->getTemplateArgs();
   } else {
     Params = FD.getPrimaryTemplate()->getTemplateParameters();
@@ -389,8 +393,13 @@ bool Lowerer::lowerSignature() {
     return false;
   }
   Out.OutputType = typeName(TSD->getTemplateArgs()[0].getAsType());
-  // Spelled as written where possible: std::string, not its full template.
-  if (auto TL = FD.getFunctionTypeLoc()) {
+  // Spelled as written where possible: std::string, not its full template;
+  // an instantiation's as its definition writes it (a method of a class
+  // template defined outside it may name the parameters differently).
+  const FunctionDecl *Written = FD.getTemplateInstantiationPattern();
+  if (!Written)
+    Written = &FD;
+  if (auto TL = Written->getFunctionTypeLoc()) {
     TypeLoc RetLoc = TL.getReturnLoc();
     while (auto Elab = RetLoc.getAs<ElaboratedTypeLoc>())
       RetLoc = Elab.getNamedTypeLoc();
@@ -425,11 +434,9 @@ bool Lowerer::lowerSignature() {
     Out.IsStatic = MD->isStatic();
     if (!MD->isStatic())
       Out.SelfType = (MD->isConst() ? "const " : "") + Out.ClassName;
-    if (MD->isOutOfLine() && OfClassTemplate) {
-      report(Diag::ClassTemplateMethodOutOfLine, FD.getLocation());
-      return false;
-    }
-    if (MD->isOutOfLine()) {
+    // A specialization's struct is emitted as a member specialization,
+    // wherever the method is defined (Transform).
+    if (MD->isOutOfLine() && !OfClassTemplate) {
       const FunctionDecl *InClass = MD->getCanonicalDecl();
       if (InClass == &FD || std::distance(FD.redecls_begin(), FD.redecls_end()) != 2 ||
           !SM.isInMainFile(SM.getExpansionLoc(InClass->getLocation()))) {
@@ -458,8 +465,8 @@ bool Lowerer::lowerSignature() {
     Out.TrailingQualifiers =
         StringRef(Lexer::getSourceText(
                       CharSourceRange::getCharRange(
-                          Lexer::getLocForEndOfToken(SM.getExpansionLoc(FD.getFunctionTypeLoc().getRParenLoc()), 0,
-                                                     SM, Ctx.getLangOpts()),
+                          Lexer::getLocForEndOfToken(SM.getExpansionLoc(Written->getFunctionTypeLoc().getRParenLoc()),
+                                                     0, SM, Ctx.getLangOpts()),
                           SM.getExpansionLoc(functionTryBlock(FD) ? functionTryBlock(FD)->getBeginLoc()
                                                                   : BodyStmt->getBeginLoc())),
                       SM, Ctx.getLangOpts()))

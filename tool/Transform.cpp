@@ -120,13 +120,18 @@ public:
   bool VisitCallExpr(CallExpr *Call) {
     const FunctionDecl *Callee = Call->getDirectCallee();
     const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
-    if (!Def || !isAsync(*Def) || Awaited.count(Call) || lambdaOf(*Def, Ctx) || Def->isTemplated() ||
-        Def->isTemplateInstantiation() || !SM.isInMainFile(SM.getExpansionLoc(Def->getLocation())))
+    if (!Def || !isAsync(*Def) || Awaited.count(Call) || lambdaOf(*Def, Ctx) || Def->isTemplated())
       return true;
-    if (const auto *Method = dyn_cast<CXXMethodDecl>(Def); Method && !Method->isOutOfLine())
+    // An instantiation's struct is where its template is written.
+    const FunctionDecl *Written = Def->getTemplateInstantiationPattern();
+    if (!Written)
+      Written = &futureHome(*Def);
+    if (!SM.isInMainFile(SM.getExpansionLoc(Written->getLocation())))
+      return true;
+    if (const auto *Method = dyn_cast<CXXMethodDecl>(Written); Method && !Method->isOutOfLine())
       return true;  // its struct is a member, complete in the class's member functions
     SourceLocation At = SM.getExpansionLoc(Call->getBeginLoc());
-    if (SM.isBeforeInTranslationUnit(At, textBegin(futureHome(*Def)))) {
+    if (SM.isBeforeInTranslationUnit(At, textBegin(*Written))) {
       report(Ctx, Diag::CalledBeforeFuture, At) << Callee->getNameAsString();
       Failed = true;
     }
@@ -166,8 +171,7 @@ public:
         continue;
       }
       if (const auto *Method = dyn_cast<CXXMethodDecl>(FD);
-          Method && Method->getParent()->getDescribedClassTemplate() && !Method->getDescribedFunctionTemplate() &&
-          !Method->isOutOfLine()) {
+          Method && Method->getParent()->getDescribedClassTemplate() && !Method->getDescribedFunctionTemplate()) {
         if (!transformClassTemplateMethod(*Method, Ctx, CRLF, Edits))
           Ok = false;
         continue;
@@ -264,20 +268,43 @@ private:
   // struct is declared and the method returns it; after the class, each
   // specialization of the class this file uses gets an explicit
   // specialization of that struct, and the method is defined once, for all.
+  //
+  // Defined outside the class (`template <class T> ASYNC asyncc::Async<T>
+  // Box<T>::get() {...}`), its declaration in the class declares the struct
+  // and the method, and the definition's place gets the specializations and
+  // the method, under the definition's own names of the parameters.
   bool transformClassTemplateMethod(const CXXMethodDecl &Method, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
     const SourceManager &SM = Ctx.getSourceManager();
     const ClassTemplateDecl *Class = Method.getParent()->getDescribedClassTemplate();
-    TemplateWrapper W = wrapperOf(Method, *Class->getTemplateParameters(), Ctx);
+    const CXXMethodDecl &InClass = *Method.getCanonicalDecl();
+    bool OutOfLine = &InClass != &Method;
+    if (OutOfLine &&
+        (Method.getNumTemplateParameterLists() != 1 || InClass.getFriendObjectKind() != Decl::FOK_None ||
+         std::distance(Method.redecls_begin(), Method.redecls_end()) != 2 ||
+         !SM.isInMainFile(SM.getExpansionLoc(InClass.getLocation())))) {
+      report(Ctx, Diag::ClassTemplateMethodOutOfLine, Method.getLocation());
+      return false;
+    }
+    TemplateWrapper W = wrapperOf(Method, OutOfLine ? *Method.getTemplateParameterList(0) : *Class->getTemplateParameters(),
+                                  Ctx);
     W.ClassName = Class->getNameAsString();
-    Edits.push_back({SM.getFileOffset(textBegin(Method)),
-                     SM.getFileOffset(SM.getExpansionLoc(bodyEnd(Method))) + 1,
-                     withLineEndings(emitMethodDeclaration(W), CRLF)});
+    // The declaration in the class keeps its default arguments.
+    TemplateWrapper Declared = OutOfLine ? wrapperOf(InClass, *Class->getTemplateParameters(), Ctx) : W;
+    SourceLocation DeclarationEnd = SM.getExpansionLoc(bodyEnd(Method)).getLocWithOffset(1);
+    if (OutOfLine)
+      DeclarationEnd = Lexer::findLocationAfterToken(SM.getExpansionLoc(InClass.getEndLoc()), tok::semi, SM,
+                                                     Ctx.getLangOpts(), /*SkipTrailingWhitespaceAndNewLine=*/false);
+    if (DeclarationEnd.isInvalid())
+      return false;
+    Edits.push_back({SM.getFileOffset(textBegin(InClass)), SM.getFileOffset(DeclarationEnd),
+                     withLineEndings(emitMethodDeclaration(Declared), CRLF)});
     std::vector<LoweredFunction> Specializations;
     bool Ok = true;
     for (const ClassTemplateSpecializationDecl *Spec : Class->specializations())
       for (const NamedDecl *D : Spec->lookup(Method.getDeclName())) {
         const auto *Instance = dyn_cast<CXXMethodDecl>(D);
-        if (!Instance || Instance->getTemplateInstantiationPattern() != &Method || !Instance->hasBody())
+        const FunctionDecl *Pattern = Instance ? Instance->getTemplateInstantiationPattern() : nullptr;
+        if (!Pattern || Pattern->getCanonicalDecl() != &InClass || !Instance->hasBody())
           continue;
         if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Instance, Ctx, Options.DisplayName))
           Specializations.push_back(std::move(*F));
@@ -286,14 +313,20 @@ private:
       }
     if (!Ok)
       return false;
+    std::string Text = withLineEndings(emitClassTemplateMethod(W, Specializations, Options.Emission), CRLF);
+    Out.Functions.insert(Out.Functions.end(), Specializations.begin(), Specializations.end());
+    if (OutOfLine) {
+      Edits.push_back({SM.getFileOffset(textBegin(Method)),
+                       SM.getFileOffset(SM.getExpansionLoc(bodyEnd(Method))) + 1, Text});
+      return true;
+    }
     // After the class template's closing `};`.
     SourceLocation AfterClass = Lexer::findLocationAfterToken(SM.getExpansionLoc(Class->getEndLoc()), tok::semi, SM,
                                                               Ctx.getLangOpts(), false);
     if (AfterClass.isInvalid())
       return false;
     unsigned At = SM.getFileOffset(AfterClass);
-    Edits.push_back({At, At, withLineEndings(emitClassTemplateMethod(W, Specializations, Options.Emission), CRLF)});
-    Out.Functions.insert(Out.Functions.end(), Specializations.begin(), Specializations.end());
+    Edits.push_back({At, At, Text});
     return true;
   }
 

@@ -67,3 +67,38 @@ ASYNC asyncc::Async<int> read_cell() {
 // CHECK-NEXT: typename Cell<T>::get_future Cell<T>::get() const {
 // CHECK-NEXT: return get_future(this);
 // CHECK: Cell<int>::get_future await1;
+
+// Methods of a class template defined after the class: the declarations in
+// the class declare the structs; the definition's place gets the member
+// specializations (under the definition's names of the parameters) and the
+// method.
+template <class T>
+class Slot {
+ public:
+  ASYNC asyncc::Async<T> take(int times = 1);
+  T value{};
+};
+
+template <class U>
+ASYNC asyncc::Async<U> Slot<U>::take(int times) {
+  U total{};
+  for (int i = 0; i < times; ++i) total += co_await Ready<U>{value};
+  co_return total;
+}
+
+ASYNC asyncc::Async<long> read_slot() {
+  Slot<long> s;
+  co_return co_await s.take();
+}
+// CHECK: class Slot {
+// CHECK: struct take_future;
+// CHECK-NEXT: take_future take(int times = 1);
+// CHECK: template <>
+// CHECK-NEXT: struct Slot<long>::take_future {
+// CHECK-NEXT: using U = long;
+// CHECK-NEXT: using Output = U;
+// CHECK: Slot<long>* self;
+// CHECK: template <class U>
+// CHECK-NEXT: typename Slot<U>::take_future Slot<U>::take(int times) {
+// CHECK-NEXT: return take_future(this, std::move(times));
+// CHECK: Slot<long>::take_future await1;
