@@ -18,8 +18,10 @@ struct DiagInfo {
 // %0 and %1 are the arguments the report streams in.
 constexpr DiagInfo Table[] = {
     {Diag::NotAsyncReturn, DiagnosticsEngine::Error, "an ASYNC function must return asyncc::Async<T>", ""},
-    {Diag::MemberTemplate, DiagnosticsEngine::Error, "ASYNC member templates are not supported by asyncc",
-     "make it a free function template"},
+    {Diag::MemberTemplate, DiagnosticsEngine::Error,
+     "asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a "
+     "template, and awaited only by functions that are not ASYNC",
+     "make it a free function template that takes the object"},
     {Diag::TemplateParameterKind, DiagnosticsEngine::Error,
      "asyncc supports ASYNC function templates with type and integer parameters", ""},
     {Diag::TemplateParameterPack, DiagnosticsEngine::Error,

@@ -123,8 +123,8 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   // calls the function; the definition below then repeats only the types.
   if (F.Recursive && F.ClassName.empty() && !F.Specialization)
     OS << "struct " << F.FutureName << ";\ninline " << F.FutureName << ' ' << F.WrapperHead << ";\n";
-  if (F.Specialization && !F.ClassName.empty())  // a member of a class template's specialization
-    OS << "template <>\nstruct " << F.ClassName << "::" << S << " {\n";
+  if (F.Specialization && !F.ClassName.empty())  // a member of a class template's specialization, or a member template's
+    OS << "template <>\nstruct " << F.ClassName << "::" << S << (F.MemberTemplate ? F.TemplateArgs : "") << " {\n";
   else if (F.Specialization)
     OS << "template <>\nstruct " << S << F.TemplateArgs << " {\n";
   else
@@ -332,6 +332,9 @@ std::string emitFunctionTemplate(const TemplateWrapper &W, const std::vector<Low
 
 std::string emitMethodDeclaration(const TemplateWrapper &W) {
   std::string Future = W.Name + "_future";
+  if (W.MemberTemplate)
+    return W.Head + "\nstruct " + Future + ";\n" + W.Head + "\n" + (W.IsStatic ? "static " : "") + Future +
+           W.TemplateArgs + " " + W.Declarator + (W.IsConst ? " const" : "") + ";";
   return "struct " + Future + ";\n" + (W.IsStatic ? "static " : "") + Future + " " + W.Declarator +
          (W.IsConst ? " const" : "") + ";";
 }
@@ -341,10 +344,15 @@ std::string emitClassTemplateMethod(const TemplateWrapper &W, const std::vector<
   std::string Future = W.Name + "_future";
   std::string ClassType = W.ClassName + W.TemplateArgs;
   std::string Text = "\n// ASYNC " + W.ClassName + "::" + W.Name +
-                     ", a method of a class template: one state machine per specialization (asyncc)\n";
+                     (W.MemberTemplate ? ", a member template: one state machine per instantiation (asyncc)\n"
+                                       : ", a method of a class template: one state machine per specialization (asyncc)\n");
   for (const LoweredFunction &F : Specializations)
     Text += emitFuture(F, Options) + "\n";
   std::string Arguments = W.IsStatic ? W.Arguments : W.Arguments.empty() ? "this" : "this, " + W.Arguments;
+  if (W.MemberTemplate)
+    return Text + W.Head + "\n" + W.ClassName + "::" + Future + W.TemplateArgs + " " + W.ClassName +
+           "::" + W.Parameters + (W.IsConst ? " const" : "") + " {\n  return " + Future + W.TemplateArgs + "(" +
+           Arguments + ");\n}";
   return Text + W.Head + "\ntypename " + ClassType + "::" + Future + " " + ClassType + "::" + W.Parameters +
          (W.IsConst ? " const" : "") + " {\n  return " + Future + "(" + Arguments + ");\n}";
 }

@@ -47,6 +47,9 @@ struct TemplateWrapper {
   std::string TemplateArgs;  // <T>
   bool IsStatic = false;
   bool IsConst = false;
+  // A member template of a class (ClassName): its struct and the method are
+  // templates of their own.
+  bool MemberTemplate = false;
 };
 
 // An ASYNC function template: the struct template, declared; its explicit
@@ -55,7 +58,8 @@ struct TemplateWrapper {
 std::string emitFunctionTemplate(const TemplateWrapper &W, const std::vector<LoweredFunction> &Specializations,
                                  const EmissionOptions &Options);
 
-// An ASYNC method defined in a class template: in the class, the future's
+// An ASYNC method defined in a class template, or an ASYNC member template
+// of a class (W.MemberTemplate): in the class, the future's
 // struct is declared and the method returns it (emitMethodDeclaration);
 // after the class, an explicit specialization of that struct for each
 // specialization of the class, and the method, defined once for all.

@@ -413,10 +413,17 @@ bool Lowerer::lowerSignature() {
     }
   }
 
-  if (FD.isTemplated() || (FD.isFunctionTemplateSpecialization() && isa<CXXMethodDecl>(FD))) {
+  // A member template of a class that is neither a template nor a closure
+  // (Transform emits its specializations after the class).
+  const auto *Member = dyn_cast<CXXMethodDecl>(&FD);
+  bool MemberTemplate = Member && FD.isFunctionTemplateSpecialization() && !Member->getParent()->isLambda() &&
+                        !isa<ClassTemplateSpecializationDecl>(Member->getParent()) &&
+                        !Member->getParent()->isDependentContext() && !Member->isOutOfLine();
+  if (FD.isTemplated() || (FD.isFunctionTemplateSpecialization() && Member && !MemberTemplate)) {
     report(Diag::MemberTemplate, FD.getLocation());
     return false;
   }
+  Out.MemberTemplate = MemberTemplate;
   bool OfClassTemplate =
       isa<CXXMethodDecl>(FD) && isa<ClassTemplateSpecializationDecl>(cast<CXXMethodDecl>(FD).getParent());
   if ((FD.isFunctionTemplateSpecialization() || OfClassTemplate) && !specialize())

@@ -146,6 +146,26 @@ private:
   llvm::DenseSet<const Expr *> Awaited;
 };
 
+// An await of an ASYNC member template's specialization: its future's type
+// is not spelled with its template arguments yet. Each is reported once (an
+// await's operand stands in the AST more than once, and in each
+// instantiation of a template).
+bool awaitsMemberTemplate(const FunctionDecl &FD, ASTContext &Ctx) {
+  static llvm::DenseSet<const void *> Reported;
+  bool Found = false;
+  forEachStmt(FD.getBody(), [&](const Stmt *S) {
+    const auto *Await = dyn_cast<CoawaitExpr>(S);
+    const auto *Call = Await ? dyn_cast<CXXMemberCallExpr>(Await->getOperand()->IgnoreImplicit()) : nullptr;
+    const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+    if (!Callee || !Callee->isFunctionTemplateSpecialization() || !isAsync(*Callee))
+      return;
+    Found = true;
+    if (Reported.insert(Call->getBeginLoc().getPtrEncoding()).second)
+      report(Ctx, Diag::MemberTemplate, Call->getBeginLoc());
+  });
+  return Found;
+}
+
 class TransformConsumer : public ASTConsumer {
 public:
   TransformConsumer(const TransformOptions &Options, TransformResult &Out) : Options(Options), Out(Out) {}
@@ -166,13 +186,18 @@ public:
     unsigned Copied = 0;  // offset in Input
     std::vector<Edit> Edits;
     for (const FunctionDecl *FD : findAsyncFunctions(Ctx)) {
-      if (!checkAwaitedFunctions(*FD, Ctx)) {
+      if (!checkAwaitedFunctions(*FD, Ctx) || awaitsMemberTemplate(*FD, Ctx)) {
         Ok = false;
         continue;
       }
       if (const auto *Method = dyn_cast<CXXMethodDecl>(FD);
           Method && Method->getParent()->getDescribedClassTemplate() && !Method->getDescribedFunctionTemplate()) {
         if (!transformClassTemplateMethod(*Method, Ctx, CRLF, Edits))
+          Ok = false;
+        continue;
+      }
+      if (const auto *Method = dyn_cast<CXXMethodDecl>(FD); Method && FD->getDescribedFunctionTemplate()) {
+        if (!transformMemberTemplate(*Method, Ctx, CRLF, Edits))
           Ok = false;
         continue;
       }
@@ -306,7 +331,9 @@ private:
         const FunctionDecl *Pattern = Instance ? Instance->getTemplateInstantiationPattern() : nullptr;
         if (!Pattern || Pattern->getCanonicalDecl() != &InClass || !Instance->hasBody())
           continue;
-        if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Instance, Ctx, Options.DisplayName))
+        if (awaitsMemberTemplate(*Instance, Ctx))
+          Ok = false;
+        else if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Instance, Ctx, Options.DisplayName))
           Specializations.push_back(std::move(*F));
         else
           Ok = false;
@@ -330,6 +357,47 @@ private:
     return true;
   }
 
+  // An ASYNC member template of a class at namespace scope, defined in the
+  // class: there, the struct template is declared and the method template
+  // returns it; after the class, each instantiation this file uses gets an
+  // explicit specialization of the struct, and the method is defined once.
+  bool transformMemberTemplate(const CXXMethodDecl &Method, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    const FunctionTemplateDecl &Template = *Method.getDescribedFunctionTemplate();
+    const CXXRecordDecl *Class = Method.getParent();
+    if (Class->isDependentContext() || Class->isLambda() || !Class->getDeclContext()->isFileContext() ||
+        Class->getDeclName().isEmpty() || Method.isOutOfLine() || Template.getPreviousDecl()) {
+      report(Ctx, Diag::MemberTemplate, Method.getLocation());
+      return false;
+    }
+    TemplateWrapper W = wrapperOf(Method, *Template.getTemplateParameters(), Ctx);
+    W.ClassName = Class->getNameAsString();
+    W.MemberTemplate = true;
+    std::vector<LoweredFunction> Specializations;
+    bool Ok = true;
+    for (const FunctionDecl *Spec : Template.specializations()) {
+      if (!Spec->hasBody())
+        continue;
+      if (awaitsMemberTemplate(*Spec, Ctx))
+        Ok = false;
+      else if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Spec, Ctx, Options.DisplayName))
+        Specializations.push_back(std::move(*F));
+      else
+        Ok = false;
+    }
+    SourceLocation AfterClass = Lexer::findLocationAfterToken(SM.getExpansionLoc(Class->getEndLoc()), tok::semi, SM,
+                                                              Ctx.getLangOpts(), false);
+    if (!Ok || AfterClass.isInvalid())
+      return false;
+    Edits.push_back({SM.getFileOffset(SM.getExpansionLoc(Template.getBeginLoc())),
+                     SM.getFileOffset(SM.getExpansionLoc(bodyEnd(Method))) + 1,
+                     withLineEndings(emitMethodDeclaration(W), CRLF)});
+    unsigned At = SM.getFileOffset(AfterClass);
+    Edits.push_back({At, At, withLineEndings(emitClassTemplateMethod(W, Specializations, Options.Emission), CRLF)});
+    Out.Functions.insert(Out.Functions.end(), Specializations.begin(), Specializations.end());
+    return true;
+  }
+
   // An ASYNC function template: the struct template, declared; its explicit
   // specialization for each instantiation this file uses, each lowered like
   // a function; then the function template that makes the future.
@@ -340,7 +408,9 @@ private:
     for (const FunctionDecl *Spec : Template.specializations()) {
       if (!Spec->hasBody())
         continue;
-      if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Spec, Ctx, Options.DisplayName))
+      if (awaitsMemberTemplate(*Spec, Ctx))
+        Ok = false;
+      else if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Spec, Ctx, Options.DisplayName))
         Specializations.push_back(std::move(*F));
       else
         Ok = false;

@@ -114,3 +114,12 @@ struct Befriends {
   // CHECK: diagnostics.cpp:[[@LINE-1]]:35: error: asyncc rewrites a separate declaration of an ASYNC function only at namespace scope
 };
 ASYNC asyncc::Async<int> befriended(Befriends) { co_return co_await One{}; }
+
+struct Templated {
+  template <class T>
+  ASYNC asyncc::Async<T> get(T value) {
+    co_return value + co_await One{};
+  }
+  ASYNC asyncc::Async<int> awaits_member_template() { co_return co_await get(1); }
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:74: error: asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a template, and awaited only by functions that are not ASYNC
+};
