@@ -277,6 +277,9 @@ public:
     return need(TL.getTypePtr()->getTemplateName().getAsTemplateDecl()) && needType(TL.getType());
   }
   bool TraverseNestedNameSpecifierLoc(NestedNameSpecifierLoc NNS) {
+    // The definition's own qualifier (`Cache::get`) is not in the struct.
+    if (NNS && NNS.getBeginLoc() == Def.getQualifierLoc().getBeginLoc())
+      return true;
     for (NestedNameSpecifierLoc Prefix = NNS; Prefix; Prefix = Prefix.getPrefix())
       if (!need(Prefix.getNestedNameSpecifier()->getAsNamespaceAlias()))
         return false;
@@ -295,21 +298,32 @@ private:
     const DeclContext *DC = D->getDeclContext();
     if (DC && (DC->Equals(&Def) || Def.Encloses(DC)))
       return true;  // the function's own
-    if (const auto *FD = dyn_cast<FunctionDecl>(D)) {
-      if (FD->getCanonicalDecl() == Def.getCanonicalDecl())
-        return true;  // a recursive call: the wrapper is declared before the struct
-      if (isAsync(*FD) && !isa<CXXMethodDecl>(FD)) {
-        const FunctionDecl *Other = FD->getDefinition();
-        return Other && before(&futureHome(*Other));
-      }
+    // A method's struct is a member of its class, and poll is in the
+    // class's complete-class context: its members are all seen there, but
+    // not its types declared after the point.
+    // An ASYNC function's struct (a type, even a member's) must come first.
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    if (FD && FD->getCanonicalDecl() == Def.getCanonicalDecl())
+      return true;  // a recursive call: the wrapper is declared before the struct
+    if (FD && isAsync(*FD)) {
+      const FunctionDecl *Other = FD->getDefinition();
+      return Other && before(&futureHome(*Other));
+    }
+    const auto *Class = isa<CXXMethodDecl>(Def) ? cast<CXXMethodDecl>(Def).getParent() : nullptr;
+    if (Class && DC && (DC->Equals(Class) || Class->Encloses(DC)) && !isa<TypeDecl>(D))
+      return true;
+    if (FD) {
       // A function whose use needs its body: a deduced return type, constexpr.
       if (FD->getReturnType()->getContainedDeducedType() || FD->isConstexpr())
         return FD->getDefinition() && before(FD->getDefinition());
     }
     if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->isConstexpr())
       return before(VD);
+    // A class is complete after its definition (not inside it, where the
+    // point of a method's struct is).
     if (const auto *TD = dyn_cast<TagDecl>(D); TD && TD->getDefinition())
-      return before(TD->getDefinition());
+      return before(TD->getDefinition()) &&
+             SM.isBeforeInTranslationUnit(SM.getExpansionLoc(TD->getDefinition()->getBraceRange().getEnd()), Point);
     return llvm::any_of(D->redecls(), [&](const Decl *R) { return before(R); });
   }
 
@@ -352,9 +366,16 @@ const FunctionDecl &futureHome(const FunctionDecl &Definition) {
   const FunctionDecl *First = Definition.getCanonicalDecl();
   ASTContext &Ctx = Definition.getASTContext();
   const SourceManager &SM = Ctx.getSourceManager();
-  if (First == &Definition || isa<CXXMethodDecl>(Definition) || Definition.isTemplated() ||
-      Definition.isFunctionTemplateSpecialization() || First->getFriendObjectKind() != Decl::FOK_None ||
-      !First->getLexicalDeclContext()->isFileContext() || !SM.isInMainFile(SM.getExpansionLoc(First->getLocation())))
+  // A free function's first declaration at namespace scope, or an
+  // out-of-line method's declaration in its class (not a template's).
+  const auto *Method = dyn_cast<CXXMethodDecl>(&Definition);
+  bool Declared = Method ? Method->isOutOfLine() && First->getLexicalDeclContext() == Method->getParent() &&
+                               !Method->getParent()->isDependentContext() && !Method->getParent()->isLambda() &&
+                               !isa<ClassTemplateSpecializationDecl>(Method->getParent())
+                         : First->getLexicalDeclContext()->isFileContext();
+  if (First == &Definition || !Declared || Definition.isTemplated() || Definition.isFunctionTemplateSpecialization() ||
+      Definition.isTemplateInstantiation() || First->getFriendObjectKind() != Decl::FOK_None ||
+      !SM.isInMainFile(SM.getExpansionLoc(First->getLocation())))
     return Definition;
   // Asked again for a function it names (mutual recursion): the definition.
   static llvm::SmallPtrSet<const FunctionDecl *, 4> Asking;

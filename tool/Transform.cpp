@@ -240,8 +240,17 @@ public:
         const FunctionDecl *InClass = FD->getCanonicalDecl();
         SourceLocation ReturnEnd = Lexer::getLocForEndOfToken(
             SM.getExpansionLoc(InClass->getReturnTypeSourceRange().getEnd()), 0, SM, Ctx.getLangOpts());
+        std::string Declaration = emitOutOfLineDeclaration(*F, leadingAttributes(*InClass));
+        // Defined in the class, where calls before the body find it, the
+        // struct is not declared again.
+        if (&Home == InClass) {
+          LoweredFunction Member = *F;
+          Member.OutOfLine = false;
+          Declaration = emitFutureStruct(Member, Options.Emission) +
+                        Declaration.substr(Declaration.find('\n'));
+        }
         Edits.push_back({SM.getFileOffset(textBegin(*InClass)), SM.getFileOffset(ReturnEnd),
-                         withLineEndings(emitOutOfLineDeclaration(*F, leadingAttributes(*InClass)), CRLF)});
+                         withLineEndings(Declaration, CRLF)});
       }
       Out.Functions.push_back(std::move(*F));
     }

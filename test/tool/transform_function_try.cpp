@@ -57,7 +57,7 @@ ASYNC asyncc::Async<void> Account::settle(int amount) try {
 // CHECK:      inline guarded_future guarded(std::string name, int id) noexcept(false) {
 // CHECK-NEXT:   return guarded_future(std::move(name), std::move(id));
 // CHECK-NEXT: }
-// CHECK:      struct Account::settle_future {
+// CHECK:      struct settle_future {
 // CHECK:          catch (...)
 // CHECK-NEXT:     {
 // CHECK:            self->balance += amount;

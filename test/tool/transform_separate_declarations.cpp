@@ -8,6 +8,7 @@
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
 // RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
 // RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
+// RUN: g++ -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
 // The output is a fixed point: asyncc finds nothing left to transform.
 // RUN: %asyncc %t.cpp -o %t.again.cpp -- -I %asyncc_include
 // RUN: diff %t.cpp %t.again.cpp
@@ -48,9 +49,34 @@ ASYNC asyncc::Async<int> lib::twice(int x) noexcept { co_return 2 * co_await Val
 
 int call_after() { return asyncc::block_on(stays(1)); }
 
+// An out-of-line method: its struct is defined in the class when the body
+// names only what is declared before the declaration there (members are
+// seen from poll anyway), else declared there and defined with the body.
+class Counter {
+ public:
+  ASYNC asyncc::Async<int> bump(int by);
+  ASYNC asyncc::Async<int> later();
+  int sync_bump() { return asyncc::block_on(bump(1)); }
+
+ private:
+  struct Step {
+    int size = 1;
+  };
+  int count_ = 0;
+};
+
+int use_counter(Counter& c) { return asyncc::block_on(c.bump(2)); }
+
+ASYNC asyncc::Async<int> Counter::bump(int by) { co_return count_ += co_await Value{by}; }
+
+ASYNC asyncc::Async<int> Counter::later() {
+  Step step;
+  co_return count_ + co_await Value{step.size};
+}
+
 // CHECK:      struct fetch_future;
 // CHECK-NEXT: inline fetch_future fetch(int id, int scale = 2);
-// CHECK-NEXT: // ASYNC fetch, transform_separate_declarations.cpp:38, as a state machine (asyncc)
+// CHECK-NEXT: // ASYNC fetch, transform_separate_declarations.cpp:39, as a state machine (asyncc)
 // CHECK-NEXT: struct fetch_future {
 // CHECK:      namespace {
 // CHECK-NEXT: struct local_future;
@@ -82,3 +108,14 @@ int call_after() { return asyncc::block_on(stays(1)); }
 // CHECK-NEXT:   return twice_future(std::move(x));
 // CHECK-NEXT: }
 // CHECK-NEXT: } // namespace lib
+// CHECK:      class Counter {
+// CHECK:        // ASYNC bump, transform_separate_declarations.cpp:{{[0-9]+}}, as a state machine (asyncc)
+// CHECK-NEXT:   struct bump_future {
+// CHECK:          Counter* self;
+// CHECK:        bump_future bump(int by);
+// CHECK-NEXT:   struct later_future;
+// CHECK-NEXT:   later_future later();
+// CHECK:      Counter::bump_future Counter::bump(int by) {
+// CHECK-NEXT:   return bump_future(this, std::move(by));
+// CHECK:      struct Counter::later_future {
+// CHECK:      Counter::later_future Counter::later() {

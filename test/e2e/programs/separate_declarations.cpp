@@ -2,7 +2,8 @@
 // a file: prototypes at the top (one in a namespace and defined by its
 // qualified name, a static one, default arguments, [[nodiscard]]), called
 // from main and from plain functions before their definitions, a recursive
-// one, and a method declared in its class and defined out of line.
+// one, and a method declared in its class and defined out of line, after
+// main.
 #include <asyncc/async.hpp>
 #include <asyncc/boxed.hpp>
 #include <asyncc/executor.hpp>
@@ -31,11 +32,6 @@ class Cache {
  private:
   int hits_ = 0;
 };
-
-ASYNC asyncc::Async<int> Cache::get(int id) {
-  ++hits_;
-  co_return co_await PendingFor<int>(1, id * 100);
-}
 
 // A plain function that runs a future before its ASYNC function is defined.
 int fetch_now(int id) { return asyncc::block_on(fetch(id)); }
@@ -76,4 +72,9 @@ ASYNC asyncc::Async<long> countdown(int n) {
 ASYNC asyncc::Async<int> store::load(Traced key) {
   Traced loading("loading " + key.name());
   co_return co_await PendingFor<int>(2, key.value()) + co_await fetch(1, 1);
+}
+
+ASYNC asyncc::Async<int> Cache::get(int id) {
+  ++hits_;
+  co_return co_await fetch(id, 100);
 }
