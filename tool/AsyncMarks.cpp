@@ -8,6 +8,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/MultiplexConsumer.h"
@@ -79,7 +80,10 @@ public:
     SourceLocation Begin = FD->getOuterLocStart();
     if (const FunctionTemplateDecl *Template = FD->getDescribedFunctionTemplate())
       Begin = Template->getBeginLoc();
-    const Stmt *Body = FD->getBody();
+    // Its own body: getBody() would find the definition's from a declaration.
+    const Stmt *Body = FD->doesThisDeclarationHaveABody() ? FD->getBody() : nullptr;
+    if (const CXXTryStmt *Try = Body ? functionTryBlock(*FD) : nullptr)
+      Body = Try;
     if (SourceLocation At = writtenIn(Begin, Body ? Body->getBeginLoc() : FD->getEndLoc()); At.isValid())
       mark(*FD, At);
     return true;

@@ -18,8 +18,10 @@ struct DiagInfo {
 // %0 and %1 are the arguments the report streams in.
 constexpr DiagInfo Table[] = {
     {Diag::NotAsyncReturn, DiagnosticsEngine::Error, "an ASYNC function must return asyncc::Async<T>", ""},
-    {Diag::MemberTemplate, DiagnosticsEngine::Error, "ASYNC member templates are not supported by asyncc",
-     "make it a free function template"},
+    {Diag::MemberTemplate, DiagnosticsEngine::Error,
+     "asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a "
+     "template, and awaited only by functions that are not ASYNC",
+     "make it a free function template that takes the object"},
     {Diag::TemplateParameterKind, DiagnosticsEngine::Error,
      "asyncc supports ASYNC function templates with type and integer parameters", ""},
     {Diag::TemplateParameterPack, DiagnosticsEngine::Error,
@@ -29,14 +31,21 @@ constexpr DiagInfo Table[] = {
      "a function",
      "call a free ASYNC function from this one"},
     {Diag::ClassTemplateMethodOutOfLine, DiagnosticsEngine::Error,
-     "asyncc transforms ASYNC methods of class templates defined in the class body",
+     "asyncc transforms an ASYNC method of a class template defined outside the class only when the class, in "
+     "the same file, declares it once, and the definition has one template head",
      "move the definition into the class"},
     {Diag::OutOfLineMethodClass, DiagnosticsEngine::Error,
      "asyncc transforms an out-of-line ASYNC method only when its class, declared once in the same file, is "
      "defined in the file being transformed",
      ""},
-    {Diag::DeclaredTwice, DiagnosticsEngine::Error, "asyncc transforms an ASYNC function declared only once",
-     "remove the separate declaration and define the function before its first use"},
+    {Diag::DeclaredTwice, DiagnosticsEngine::Error,
+     "asyncc rewrites a separate declaration of an ASYNC function only at namespace scope of the file that defines "
+     "it (not in another file, nor as a friend or a template)",
+     "remove this declaration and define the function before its first use"},
+    {Diag::CalledBeforeFuture, DiagnosticsEngine::Error,
+     "'%0' is called before its future's struct is defined: the struct, whose members the body decides, is "
+     "defined with the body (or at its first declaration, when the body names nothing declared after that)",
+     "move the definition of '%0' above this call"},
     {Diag::TrailingReturn, DiagnosticsEngine::Error,
      "asyncc does not support a trailing return type on an ASYNC function", "write asyncc::Async<T> before the name"},
     {Diag::UnnamedParameter, DiagnosticsEngine::Error,

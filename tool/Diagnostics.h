@@ -17,6 +17,7 @@ enum class Diag {
   ClassTemplateMethodOutOfLine,
   OutOfLineMethodClass,
   DeclaredTwice,
+  CalledBeforeFuture,
   TrailingReturn,
   UnnamedParameter,
   NotCoroutine,

@@ -111,10 +111,13 @@ static std::string spellGeneratedNames(const std::string &Text, const std::map<s
   return Out;
 }
 
-static std::string emitFutureText(const LoweredFunction &F, const EmissionOptions &Options) {
-  std::string Text;
-  llvm::raw_string_ostream OS(Text);
+// The future's struct (with what comes before it: a lambda's head, the
+// factories of its lambdas, the declaration of a recursive function).
+static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &F, const EmissionOptions &Options) {
   const std::string &S = F.FutureName;
+  bool HasSelf = !F.SelfType.empty();
+  // A method's future is a member of its class: it may use what is private.
+  std::string Qualified = F.OutOfLine ? F.ClassName + "::" + S : S;
 
   // A lambda keeps its captures and parameters; its body declares the
   // future's struct and returns it.
@@ -128,10 +131,8 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
   // calls the function; the definition below then repeats only the types.
   if (F.Recursive && F.ClassName.empty() && !F.Specialization)
     OS << "struct " << F.FutureName << ";\ninline " << F.FutureName << ' ' << F.WrapperHead << ";\n";
-  // A method's future is a member of its class: it may use what is private.
-  std::string Qualified = F.OutOfLine ? F.ClassName + "::" + S : S;
-  if (F.Specialization && !F.ClassName.empty())  // a member of a class template's specialization
-    OS << "template <>\nstruct " << F.ClassName << "::" << S << " {\n";
+  if (F.Specialization && !F.ClassName.empty())  // a member of a class template's specialization, or a member template's
+    OS << "template <>\nstruct " << F.ClassName << "::" << S << (F.MemberTemplate ? F.TemplateArgs : "") << " {\n";
   else if (F.Specialization)
     OS << "template <>\nstruct " << S << F.TemplateArgs << " {\n";
   else
@@ -152,7 +153,6 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
   OS << "  };\n\n";
 
   // Constructor: stores `self` and the parameters, runs nothing (lazy).
-  bool HasSelf = !F.SelfType.empty();
   OS << "  explicit " << S << '(';
   if (HasSelf)
     OS << F.SelfType << "* \037self" << (F.Params.empty() ? "" : ", ");
@@ -279,10 +279,13 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
       emitLayout(OS, C, 1, true);
   OS << "  \037State \037state_ = \037State::Start;\n";
   OS << "};\n";
-  if (F.Specialization)  // the function template that makes it is emitted once, after all of them
-    return Text;
+}
 
-  // The function itself now only makes the future.
+// The function itself, which now only makes the future.
+static void emitWrapperText(llvm::raw_string_ostream &OS, const LoweredFunction &F) {
+  const std::string &S = F.FutureName;
+  bool HasSelf = !F.SelfType.empty();
+  std::string Qualified = F.OutOfLine ? F.ClassName + "::" + S : S;
   if (!F.LeadingAttributes.empty())
     OS << F.LeadingAttributes << ' ';
   if (F.IsLambda)
@@ -314,11 +317,29 @@ static std::string emitFutureText(const LoweredFunction &F, const EmissionOption
   }
   OS << ");\n";
   OS << "}";
-  return Text;
 }
 
 std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options) {
-  return spellGeneratedNames(emitFutureText(F, Options), F.GeneratedNames);
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  emitStructText(OS, F, Options);
+  if (!F.Specialization)  // the function template that makes it is emitted once, after all of them
+    emitWrapperText(OS, F);
+  return spellGeneratedNames(Text, F.GeneratedNames);
+}
+
+std::string emitFutureStruct(const LoweredFunction &F, const EmissionOptions &Options) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  emitStructText(OS, F, Options);
+  return spellGeneratedNames(Text, F.GeneratedNames);
+}
+
+std::string emitWrapper(const LoweredFunction &F) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  emitWrapperText(OS, F);
+  return spellGeneratedNames(Text, F.GeneratedNames);
 }
 
 std::string emitFunctionTemplate(const TemplateWrapper &W, const std::vector<LoweredFunction> &Specializations,
@@ -336,6 +357,9 @@ std::string emitFunctionTemplate(const TemplateWrapper &W, const std::vector<Low
 
 std::string emitMethodDeclaration(const TemplateWrapper &W) {
   std::string Future = W.Name + "_future";
+  if (W.MemberTemplate)
+    return W.Head + "\nstruct " + Future + ";\n" + W.Head + "\n" + (W.IsStatic ? "static " : "") + Future +
+           W.TemplateArgs + " " + W.Declarator + (W.IsConst ? " const" : "") + ";";
   return "struct " + Future + ";\n" + (W.IsStatic ? "static " : "") + Future + " " + W.Declarator +
          (W.IsConst ? " const" : "") + ";";
 }
@@ -345,10 +369,15 @@ std::string emitClassTemplateMethod(const TemplateWrapper &W, const std::vector<
   std::string Future = W.Name + "_future";
   std::string ClassType = W.ClassName + W.TemplateArgs;
   std::string Text = "\n// ASYNC " + W.ClassName + "::" + W.Name +
-                     ", a method of a class template: one state machine per specialization (asyncc)\n";
+                     (W.MemberTemplate ? ", a member template: one state machine per instantiation (asyncc)\n"
+                                       : ", a method of a class template: one state machine per specialization (asyncc)\n");
   for (const LoweredFunction &F : Specializations)
     Text += emitFuture(F, Options) + "\n";
   std::string Arguments = W.IsStatic ? W.Arguments : W.Arguments.empty() ? "this" : "this, " + W.Arguments;
+  if (W.MemberTemplate)
+    return Text + W.Head + "\n" + W.ClassName + "::" + Future + W.TemplateArgs + " " + W.ClassName +
+           "::" + W.Parameters + (W.IsConst ? " const" : "") + " {\n  return " + Future + W.TemplateArgs + "(" +
+           Arguments + ");\n}";
   return Text + W.Head + "\ntypename " + ClassType + "::" + Future + " " + ClassType + "::" + W.Parameters +
          (W.IsConst ? " const" : "") + " {\n  return " + Future + "(" + Arguments + ");\n}";
 }

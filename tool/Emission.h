@@ -29,6 +29,12 @@ std::string lineDirective(unsigned Line, llvm::StringRef Path);
 // function's definition.
 std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options = {});
 
+// The two parts of emitFuture, for a function whose struct is defined at its
+// first declaration, so that calls before the body find it complete: the
+// struct, and the wrapper that goes where the body was.
+std::string emitFutureStruct(const LoweredFunction &F, const EmissionOptions &Options = {});
+std::string emitWrapper(const LoweredFunction &F);
+
 // What the wrapper of an ASYNC template needs of its pattern: a function
 // template, or a method defined in a class template.
 struct TemplateWrapper {
@@ -41,6 +47,9 @@ struct TemplateWrapper {
   std::string TemplateArgs;  // <T>
   bool IsStatic = false;
   bool IsConst = false;
+  // A member template of a class (ClassName): its struct and the method are
+  // templates of their own.
+  bool MemberTemplate = false;
 };
 
 // An ASYNC function template: the struct template, declared; its explicit
@@ -49,7 +58,8 @@ struct TemplateWrapper {
 std::string emitFunctionTemplate(const TemplateWrapper &W, const std::vector<LoweredFunction> &Specializations,
                                  const EmissionOptions &Options);
 
-// An ASYNC method defined in a class template: in the class, the future's
+// An ASYNC method defined in a class template, or an ASYNC member template
+// of a class (W.MemberTemplate): in the class, the future's
 // struct is declared and the method returns it (emitMethodDeclaration);
 // after the class, an explicit specialization of that struct for each
 // specialization of the class, and the method, defined once for all.

@@ -9,15 +9,18 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
+#include "clang/AST/StmtCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 using namespace clang;
@@ -198,6 +201,22 @@ SourceLocation textBegin(const FunctionDecl &FD) {
   return Begin;
 }
 
+const CXXTryStmt *functionTryBlock(const FunctionDecl &FD) {
+  const Stmt *Body = FD.getBody();
+  if (const auto *Coroutine = dyn_cast_or_null<CoroutineBodyStmt>(Body))
+    Body = Coroutine->getBody();
+  if (const auto *Block = dyn_cast_or_null<CompoundStmt>(Body);
+      Block && Block->getLBracLoc().isInvalid() && Block->size() == 1)
+    Body = Block->body_front();
+  return dyn_cast_or_null<CXXTryStmt>(Body);
+}
+
+SourceLocation bodyEnd(const FunctionDecl &FD) {
+  if (const CXXTryStmt *Try = functionTryBlock(FD))
+    return Try->getEndLoc();
+  return FD.getEndLoc();
+}
+
 std::string leadingAttributes(const FunctionDecl &FD) {
   const SourceManager &SM = FD.getASTContext().getSourceManager();
   SourceLocation Begin = textBegin(FD), End = SM.getExpansionLoc(FD.getBeginLoc());
@@ -233,6 +252,140 @@ std::string futureNameOf(const FunctionDecl &FD) {
   size_t Index = std::find(Overloads.begin(), Overloads.end(), Canonical) - Overloads.begin();
   std::string Name = identifierOf(FD) + "_future";
   return Index == 0 || Index == Overloads.size() ? Name : Name + "_" + std::to_string(Index + 1);
+}
+
+namespace {
+// Whether what the definition Def names is all declared before Point, as
+// its struct's text needs there: the function's own parameters and locals
+// aside, each name has a declaration before Point (a class its definition,
+// a function whose use needs its body its definition), and each ASYNC
+// function it names has its struct before Point.
+class DeclaredBefore : public RecursiveASTVisitor<DeclaredBefore> {
+public:
+  DeclaredBefore(const FunctionDecl &Def, SourceLocation Point)
+      : Def(Def), Point(Point), SM(Def.getASTContext().getSourceManager()) {}
+
+  bool VisitDeclRefExpr(DeclRefExpr *E) { return need(E->getDecl()) && need(E->getFoundDecl()); }
+  bool VisitMemberExpr(MemberExpr *E) { return need(E->getMemberDecl()) && need(E->getFoundDecl().getDecl()); }
+  bool VisitCXXConstructExpr(CXXConstructExpr *E) { return need(E->getConstructor()); }
+  bool VisitExpr(Expr *E) { return needType(E->getType()); }
+  bool VisitValueDecl(ValueDecl *D) { return needType(D->getType()); }
+  bool VisitTagTypeLoc(TagTypeLoc TL) { return need(TL.getDecl()); }
+  bool VisitTypedefTypeLoc(TypedefTypeLoc TL) { return need(TL.getTypedefNameDecl()); }
+  bool VisitUsingTypeLoc(UsingTypeLoc TL) { return need(TL.getFoundDecl()); }
+  bool VisitTemplateSpecializationTypeLoc(TemplateSpecializationTypeLoc TL) {
+    return need(TL.getTypePtr()->getTemplateName().getAsTemplateDecl()) && needType(TL.getType());
+  }
+  bool TraverseNestedNameSpecifierLoc(NestedNameSpecifierLoc NNS) {
+    // The definition's own qualifier (`Cache::get`) is not in the struct.
+    if (NNS && NNS.getBeginLoc() == Def.getQualifierLoc().getBeginLoc())
+      return true;
+    for (NestedNameSpecifierLoc Prefix = NNS; Prefix; Prefix = Prefix.getPrefix())
+      if (!need(Prefix.getNestedNameSpecifier()->getAsNamespaceAlias()))
+        return false;
+    return RecursiveASTVisitor::TraverseNestedNameSpecifierLoc(NNS);
+  }
+
+private:
+  bool before(const Decl *D) const {
+    SourceLocation Loc = D->getLocation();
+    return Loc.isInvalid() || SM.isBeforeInTranslationUnit(SM.getExpansionLoc(Loc), Point);
+  }
+
+  bool need(const Decl *D) {
+    if (!D || D->isImplicit())
+      return true;
+    const DeclContext *DC = D->getDeclContext();
+    if (DC && (DC->Equals(&Def) || Def.Encloses(DC)))
+      return true;  // the function's own
+    // A method's struct is a member of its class, and poll is in the
+    // class's complete-class context: its members are all seen there, but
+    // not its types declared after the point.
+    // An ASYNC function's struct (a type, even a member's) must come first.
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    if (FD && FD->getCanonicalDecl() == Def.getCanonicalDecl())
+      return true;  // a recursive call: the wrapper is declared before the struct
+    if (FD && isAsync(*FD)) {
+      const FunctionDecl *Other = FD->getDefinition();
+      return Other && before(&futureHome(*Other));
+    }
+    const auto *Class = isa<CXXMethodDecl>(Def) ? cast<CXXMethodDecl>(Def).getParent() : nullptr;
+    if (Class && DC && (DC->Equals(Class) || Class->Encloses(DC)) && !isa<TypeDecl>(D))
+      return true;
+    if (FD) {
+      // A function whose use needs its body: a deduced return type, constexpr.
+      if (FD->getReturnType()->getContainedDeducedType() || FD->isConstexpr())
+        return FD->getDefinition() && before(FD->getDefinition());
+    }
+    if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->isConstexpr())
+      return before(VD);
+    // A class is complete after its definition (not inside it, where the
+    // point of a method's struct is).
+    if (const auto *TD = dyn_cast<TagDecl>(D); TD && TD->getDefinition())
+      return before(TD->getDefinition()) &&
+             SM.isBeforeInTranslationUnit(SM.getExpansionLoc(TD->getDefinition()->getBraceRange().getEnd()), Point);
+    return llvm::any_of(D->redecls(), [&](const Decl *R) { return before(R); });
+  }
+
+  bool needType(QualType T) {
+    if (T.isNull() || T->isDependentType())
+      return true;
+    if (const TagDecl *TD = T->getAsTagDecl())
+      return need(TD);
+    return true;
+  }
+
+  const FunctionDecl &Def;
+  SourceLocation Point;
+  const SourceManager &SM;
+};
+
+// Whether a using-directive at namespace scope of the main file stands
+// between From and To: the names it makes visible at To are not at From.
+bool usingDirectiveBetween(SourceLocation From, SourceLocation To, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::function<bool(const DeclContext *)> Search = [&](const DeclContext *DC) {
+    for (const Decl *D : DC->decls()) {
+      SourceLocation Loc = SM.getExpansionLoc(D->getLocation());
+      if (isa<UsingDirectiveDecl>(D) && SM.isBeforeInTranslationUnit(From, Loc) &&
+          SM.isBeforeInTranslationUnit(Loc, To))
+        return true;
+      if (const auto *Inner = dyn_cast<DeclContext>(D); Inner && Inner->isFileContext() && SM.isInMainFile(Loc) &&
+                                                         Search(Inner))
+        return true;
+      if (const auto *Linkage = dyn_cast<LinkageSpecDecl>(D); Linkage && Search(Linkage))
+        return true;
+    }
+    return false;
+  };
+  return Search(Ctx.getTranslationUnitDecl());
+}
+} // namespace
+
+const FunctionDecl &futureHome(const FunctionDecl &Definition) {
+  const FunctionDecl *First = Definition.getCanonicalDecl();
+  ASTContext &Ctx = Definition.getASTContext();
+  const SourceManager &SM = Ctx.getSourceManager();
+  // A free function's first declaration at namespace scope, or an
+  // out-of-line method's declaration in its class (not a template's).
+  const auto *Method = dyn_cast<CXXMethodDecl>(&Definition);
+  bool Declared = Method ? Method->isOutOfLine() && First->getLexicalDeclContext() == Method->getParent() &&
+                               !Method->getParent()->isDependentContext() && !Method->getParent()->isLambda() &&
+                               !isa<ClassTemplateSpecializationDecl>(Method->getParent())
+                         : First->getLexicalDeclContext()->isFileContext();
+  if (First == &Definition || !Declared || Definition.isTemplated() || Definition.isFunctionTemplateSpecialization() ||
+      Definition.isTemplateInstantiation() || First->getFriendObjectKind() != Decl::FOK_None ||
+      !SM.isInMainFile(SM.getExpansionLoc(First->getLocation())))
+    return Definition;
+  // Asked again for a function it names (mutual recursion): the definition.
+  static llvm::SmallPtrSet<const FunctionDecl *, 4> Asking;
+  if (!Asking.insert(&Definition).second)
+    return Definition;
+  SourceLocation Point = textBegin(*First);
+  bool Hoisted = !usingDirectiveBetween(Point, SM.getExpansionLoc(Definition.getLocation()), Ctx) &&
+                 DeclaredBefore(Definition, Point).TraverseDecl(const_cast<FunctionDecl *>(&Definition));
+  Asking.erase(&Definition);
+  return Hoisted ? *First : Definition;
 }
 
 const LambdaExpr *lambdaOf(const FunctionDecl &FD, ASTContext &Ctx) {

@@ -14,6 +14,7 @@
 
 namespace clang {
 class AnnotateAttr;
+class CXXTryStmt;
 class ASTContext;
 class FunctionDecl;
 class LambdaExpr;
@@ -42,6 +43,13 @@ bool isAsync(const clang::FunctionDecl &FD);
 // (`[[nodiscard]]`) written before its specifiers, if there is one.
 clang::SourceLocation textBegin(const clang::FunctionDecl &FD);
 
+// The function-try-block that is FD's body, if it is one (a coroutine's is
+// wrapped by Clang in a block without locations).
+const clang::CXXTryStmt *functionTryBlock(const clang::FunctionDecl &FD);
+
+// Where FD's body ends: its '}', or its last handler's.
+clang::SourceLocation bodyEnd(const clang::FunctionDecl &FD);
+
 // The attributes written before FD's specifiers (`[[nodiscard]]`), without
 // the ASYNC: its wrapper keeps them.
 std::string leadingAttributes(const clang::FunctionDecl &FD);
@@ -49,6 +57,13 @@ std::string leadingAttributes(const clang::FunctionDecl &FD);
 // The struct of FD's future: <name>_future, then <name>_future_2, ... for
 // overloads, numbered in the order of their declarations.
 std::string futureNameOf(const clang::FunctionDecl &FD);
+
+// The declaration where the struct of the future of Definition (an ASYNC
+// definition) is defined: its first declaration, for a free function declared
+// before it in this file whose definition names nothing declared after that
+// declaration (so that calls in between find the struct complete); else the
+// definition itself.
+const clang::FunctionDecl &futureHome(const clang::FunctionDecl &Definition);
 
 // The lambda expression whose call operator FD is, if it is one.
 const clang::LambdaExpr *lambdaOf(const clang::FunctionDecl &FD, clang::ASTContext &Ctx);

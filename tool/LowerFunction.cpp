@@ -360,6 +360,10 @@ bool Lowerer::specialize() {
   const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
   if (const auto *Spec = Method ? dyn_cast<ClassTemplateSpecializationDecl>(Method->getParent()) : nullptr) {
     Params = Spec->getSpecializedTemplate()->getTemplateParameters();
+    // Defined outside the class, the body names them as its definition does.
+    if (const FunctionDecl *Pattern = FD.getTemplateInstantiationPattern();
+        Pattern && Pattern->getNumTemplateParameterLists() == 1)
+      Params = Pattern->getTemplateParameterList(0);
     Args = &Spec->getTemplateArgs();
   } else {
     Params = FD.getPrimaryTemplate()->getTemplateParameters();
@@ -400,8 +404,13 @@ bool Lowerer::lowerSignature() {
     return false;
   }
   Out.OutputType = typeName(TSD->getTemplateArgs()[0].getAsType());
-  // Spelled as written where possible: std::string, not its full template.
-  if (auto TL = FD.getFunctionTypeLoc()) {
+  // Spelled as written where possible: std::string, not its full template;
+  // an instantiation's as its definition writes it (a method of a class
+  // template defined outside it may name the parameters differently).
+  const FunctionDecl *Written = FD.getTemplateInstantiationPattern();
+  if (!Written)
+    Written = &FD;
+  if (auto TL = Written->getFunctionTypeLoc()) {
     TypeLoc RetLoc = TL.getReturnLoc();
     while (auto Elab = RetLoc.getAs<ElaboratedTypeLoc>())
       RetLoc = Elab.getNamedTypeLoc();
@@ -415,10 +424,17 @@ bool Lowerer::lowerSignature() {
     }
   }
 
-  if (FD.isTemplated() || (FD.isFunctionTemplateSpecialization() && isa<CXXMethodDecl>(FD))) {
+  // A member template of a class that is neither a template nor a closure
+  // (Transform emits its specializations after the class).
+  const auto *Member = dyn_cast<CXXMethodDecl>(&FD);
+  bool MemberTemplate = Member && FD.isFunctionTemplateSpecialization() && !Member->getParent()->isLambda() &&
+                        !isa<ClassTemplateSpecializationDecl>(Member->getParent()) &&
+                        !Member->getParent()->isDependentContext() && !Member->isOutOfLine();
+  if (FD.isTemplated() || (FD.isFunctionTemplateSpecialization() && Member && !MemberTemplate)) {
     report(Diag::MemberTemplate, FD.getLocation());
     return false;
   }
+  Out.MemberTemplate = MemberTemplate;
   bool OfClassTemplate =
       isa<CXXMethodDecl>(FD) && isa<ClassTemplateSpecializationDecl>(cast<CXXMethodDecl>(FD).getParent());
   if ((FD.isFunctionTemplateSpecialization() || OfClassTemplate) && !specialize())
@@ -436,11 +452,9 @@ bool Lowerer::lowerSignature() {
     Out.IsStatic = MD->isStatic();
     if (!MD->isStatic())
       Out.SelfType = (MD->isConst() ? "const " : "") + Out.ClassName;
-    if (MD->isOutOfLine() && OfClassTemplate) {
-      report(Diag::ClassTemplateMethodOutOfLine, FD.getLocation());
-      return false;
-    }
-    if (MD->isOutOfLine()) {
+    // A specialization's struct is emitted as a member specialization,
+    // wherever the method is defined (Transform).
+    if (MD->isOutOfLine() && !OfClassTemplate) {
       const FunctionDecl *InClass = MD->getCanonicalDecl();
       if (InClass == &FD || std::distance(FD.redecls_begin(), FD.redecls_end()) != 2 ||
           !SM.isInMainFile(SM.getExpansionLoc(InClass->getLocation()))) {
@@ -450,9 +464,15 @@ bool Lowerer::lowerSignature() {
       Out.OutOfLine = true;
       Out.InlineSpecified = FD.isInlineSpecified();
     }
-  } else if (FD.getPreviousDecl()) {
-    report(Diag::DeclaredTwice, FD.getLocation());
-    return false;
+  } else {
+    // Each separate declaration is rewritten to declare the wrapper
+    // (Transform): one this file holds, at namespace scope.
+    for (const FunctionDecl *R : FD.redecls())
+      if (R != &FD && (R->getFriendObjectKind() != Decl::FOK_None || !R->getLexicalDeclContext()->isFileContext() ||
+                       !SM.isInMainFile(SM.getExpansionLoc(R->getLocation())))) {
+        report(Diag::DeclaredTwice, R->getLocation());
+        return false;
+      }
   }
   if (const auto *FPT = FD.getType()->getAs<FunctionProtoType>(); FPT && FPT->hasTrailingReturn() && !Out.IsLambda) {
     report(Diag::TrailingReturn, FD.getLocation());
@@ -463,9 +483,10 @@ bool Lowerer::lowerSignature() {
     Out.TrailingQualifiers =
         StringRef(Lexer::getSourceText(
                       CharSourceRange::getCharRange(
-                          Lexer::getLocForEndOfToken(SM.getExpansionLoc(FD.getFunctionTypeLoc().getRParenLoc()), 0,
-                                                     SM, Ctx.getLangOpts()),
-                          SM.getExpansionLoc(BodyStmt->getBeginLoc())),
+                          Lexer::getLocForEndOfToken(SM.getExpansionLoc(Written->getFunctionTypeLoc().getRParenLoc()),
+                                                     0, SM, Ctx.getLangOpts()),
+                          SM.getExpansionLoc(functionTryBlock(FD) ? functionTryBlock(FD)->getBeginLoc()
+                                                                  : BodyStmt->getBeginLoc())),
                       SM, Ctx.getLangOpts()))
             .trim()
             .str();
@@ -527,6 +548,14 @@ std::optional<LoweredFunction> Lowerer::run() {
     return std::nullopt;
   }
   const auto *UserBody = dyn_cast<CompoundStmt>(Body->getBody());
+  // A function-try-block is lowered as a block holding one try statement:
+  // for a coroutine that is what it means. The handlers see the parameters
+  // (members of the future), the try block's locals are destroyed before a
+  // handler runs, and flowing off a handler's end is flowing off the body's.
+  // (Clang's block around it has no locations: this one has the try's.)
+  if (const CXXTryStmt *FunctionTry = functionTryBlock(FD))
+    UserBody = CompoundStmt::Create(Ctx, {const_cast<CXXTryStmt *>(FunctionTry)}, FPOptionsOverride(),
+                                    FunctionTry->getBeginLoc(), FunctionTry->getEndLoc());
   if (!UserBody) {
     report(Diag::FunctionTryBlock, FD.getLocation());
     return std::nullopt;
@@ -535,7 +564,7 @@ std::optional<LoweredFunction> Lowerer::run() {
   // Names of the generated struct the function writes itself, unqualified,
   // would mean ours in poll: ours get another.
   llvm::StringSet<> Unqualified;
-  for (const WrittenIdentifier &Id : identifiersIn(SourceRange(FD.getBeginLoc(), FD.getBodyRBrace()), Ctx)) {
+  for (const WrittenIdentifier &Id : identifiersIn(SourceRange(FD.getBeginLoc(), bodyEnd(FD)), Ctx)) {
     Written.push_back(Id.Name);
     if (!Id.Qualified)
       Unqualified.insert(Id.Name);

@@ -71,6 +71,9 @@ struct LoweredFunction {
   // explicit specialization `FutureName<TemplateArgs>`, which first names
   // the template's parameters (`using T = int;`) for the copied body.
   bool Specialization = false;
+  // A specialization of a member template: the struct is the explicit
+  // specialization `ClassName::FutureName<TemplateArgs>`.
+  bool MemberTemplate = false;
   std::string TemplateArgs;                  // <int, 3>
   std::vector<std::string> TemplateAliases;  // using T = int;
   // The function calls itself (through asyncc::boxed): its struct's poll

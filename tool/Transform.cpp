@@ -3,6 +3,7 @@
 #include "AsyncMarks.h"
 #include "AstQueries.h"
 #include "Checks.h"
+#include "Diagnostics.h"
 #include "Find.h"
 #include "Emission.h"
 #include "Lowering.h"
@@ -17,6 +18,8 @@
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Frontend/Utils.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
 
@@ -25,11 +28,27 @@ using namespace clang;
 namespace asyncc::tool {
 namespace {
 
-// A `static` function's future and wrapper keep its internal linkage.
+// A `static` function's future and wrapper keep its internal linkage (the
+// first declaration says `static`, later ones need not).
 std::string withLinkageOf(const FunctionDecl &FD, std::string Text) {
-  if (isa<CXXMethodDecl>(FD) || FD.getStorageClass() != SC_Static)
+  if (isa<CXXMethodDecl>(FD) || FD.getCanonicalDecl()->getStorageClass() != SC_Static)
     return Text;
   return inUnnamedNamespace(Text);
+}
+
+// A definition by qualified name (`lib::fetch`) defines its future and its
+// wrapper in the namespace that names, reopened, where the body's names are
+// looked up as in the qualified definition.
+std::string inNamespaceOf(const FunctionDecl &FD, std::string Text) {
+  if (isa<CXXMethodDecl>(FD) || !FD.getQualifier())
+    return Text;
+  std::vector<std::string> Names;
+  for (const DeclContext *DC = FD.getDeclContext(); DC && !DC->Equals(FD.getLexicalDeclContext());
+       DC = DC->getParent())
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
+      Names.insert(Names.begin(), NS->getName().str());
+  std::string Path = llvm::join(Names, "::");
+  return "namespace " + Path + (Path.empty() ? "" : " ") + "{\n" + Text + "\n} // namespace " + Path;
 }
 
 // The emitted text with the line endings of the input.
@@ -79,6 +98,74 @@ TemplateWrapper wrapperOf(const FunctionDecl &F, const TemplateParameterList &Pa
   return W;
 }
 
+// A call of an ASYNC function needs its future's struct complete: a call
+// before the struct is defined (between a declaration and the definition,
+// when the struct stays with the body) would not compile. An awaited one is
+// the lowering's to report.
+class EarlyCallChecker : public RecursiveASTVisitor<EarlyCallChecker> {
+public:
+  explicit EarlyCallChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
+  bool VisitCoawaitExpr(CoawaitExpr *E) {
+    Awaited.insert(E->getOperand()->IgnoreImplicit());
+    return true;
+  }
+
+  bool VisitCallExpr(CallExpr *Call) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+    if (!Def || !isAsync(*Def) || Awaited.count(Call) || lambdaOf(*Def, Ctx) || Def->isTemplated())
+      return true;
+    // An instantiation's struct is where its template is written.
+    const FunctionDecl *Written = Def->getTemplateInstantiationPattern();
+    if (!Written)
+      Written = &futureHome(*Def);
+    if (!SM.isInMainFile(SM.getExpansionLoc(Written->getLocation())))
+      return true;
+    if (const auto *Method = dyn_cast<CXXMethodDecl>(Written); Method && !Method->isOutOfLine())
+      return true;  // its struct is a member, complete in the class's member functions
+    SourceLocation At = SM.getExpansionLoc(Call->getBeginLoc());
+    if (SM.isBeforeInTranslationUnit(At, textBegin(*Written))) {
+      report(Ctx, Diag::CalledBeforeFuture, At) << Callee->getNameAsString();
+      Failed = true;
+    }
+    return true;
+  }
+
+  bool Failed = false;
+
+private:
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  llvm::DenseSet<const Expr *> Awaited;
+};
+
+// An await of an ASYNC member template's specialization: its future's type
+// is not spelled with its template arguments yet. Each is reported once (an
+// await's operand stands in the AST more than once, and in each
+// instantiation of a template).
+bool awaitsMemberTemplate(const FunctionDecl &FD, ASTContext &Ctx) {
+  static llvm::DenseSet<const void *> Reported;
+  bool Found = false;
+  forEachStmt(FD.getBody(), [&](const Stmt *S) {
+    const auto *Await = dyn_cast<CoawaitExpr>(S);
+    const auto *Call = Await ? dyn_cast<CXXMemberCallExpr>(Await->getOperand()->IgnoreImplicit()) : nullptr;
+    const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+    if (!Callee || !Callee->isFunctionTemplateSpecialization() || !isAsync(*Callee))
+      return;
+    Found = true;
+    if (Reported.insert(Call->getBeginLoc().getPtrEncoding()).second)
+      report(Ctx, Diag::MemberTemplate, Call->getBeginLoc());
+  });
+  return Found;
+}
+
 class TransformConsumer : public ASTConsumer {
 public:
   TransformConsumer(const TransformOptions &Options, TransformResult &Out) : Options(Options), Out(Out) {}
@@ -88,6 +175,8 @@ public:
       return;
     checkAnnotations(Ctx);
     checkDanglingLambdas(Ctx);
+    EarlyCallChecker EarlyCalls(Ctx);
+    EarlyCalls.TraverseDecl(Ctx.getTranslationUnitDecl());
     SourceManager &SM = Ctx.getSourceManager();
     StringRef Input = SM.getBufferData(SM.getMainFileID());
     size_t FirstNewline = Input.find('\n');
@@ -97,25 +186,34 @@ public:
     unsigned Copied = 0;  // offset in Input
     std::vector<Edit> Edits;
     for (const FunctionDecl *FD : findAsyncFunctions(Ctx)) {
-      if (!checkAwaitedFunctions(*FD, Ctx)) {
+      if (!checkAwaitedFunctions(*FD, Ctx) || awaitsMemberTemplate(*FD, Ctx)) {
         Ok = false;
         continue;
       }
       if (const auto *Method = dyn_cast<CXXMethodDecl>(FD);
-          Method && Method->getParent()->getDescribedClassTemplate() && !Method->getDescribedFunctionTemplate() &&
-          !Method->isOutOfLine()) {
+          Method && Method->getParent()->getDescribedClassTemplate() && !Method->getDescribedFunctionTemplate()) {
         if (!transformClassTemplateMethod(*Method, Ctx, CRLF, Edits))
           Ok = false;
         continue;
       }
+      if (const auto *Method = dyn_cast<CXXMethodDecl>(FD); Method && FD->getDescribedFunctionTemplate()) {
+        if (!transformMemberTemplate(*Method, Ctx, CRLF, Edits))
+          Ok = false;
+        continue;
+      }
       if (const FunctionTemplateDecl *Template = FD->getDescribedFunctionTemplate()) {
+        if (const FunctionTemplateDecl *Earlier = Template->getPreviousDecl()) {
+          report(Ctx, Diag::DeclaredTwice, Earlier->getLocation());
+          Ok = false;
+          continue;
+        }
         std::optional<std::string> Future = transformFunctionTemplate(*Template, Ctx);
         if (!Future) {
           Ok = false;
           continue;
         }
         Edits.push_back({SM.getFileOffset(SM.getExpansionLoc(Template->getBeginLoc())),
-                         SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1,
+                         SM.getFileOffset(SM.getExpansionLoc(bodyEnd(*FD))) + 1,
                          withLineEndings(withLinkageOf(*FD, *Future), CRLF)});
         continue;
       }
@@ -124,23 +222,39 @@ public:
         Ok = false;
         continue;
       }
-      // The definition becomes the future (a lambda, all of it); an
+      // The definition becomes the future (a lambda, all of it), or only
+      // its wrapper when the struct is defined at the first declaration; an
       // out-of-line method's declaration in the class now declares the
       // future and returns it.
       const LambdaExpr *Lambda = lambdaOf(*FD, Ctx);
+      const FunctionDecl &Home = futureHome(*FD);
+      std::string Definition = &Home == FD ? emitFuture(*F, Options.Emission) : emitWrapper(*F);
       Edits.push_back({SM.getFileOffset(Lambda ? SM.getExpansionLoc(Lambda->getBeginLoc()) : textBegin(*FD)),
-                       SM.getFileOffset(SM.getExpansionLoc(FD->getEndLoc())) + 1,  // after the '}'
-                       withLineEndings(withLinkageOf(*FD, emitFuture(*F, Options.Emission)), CRLF)});
+                       SM.getFileOffset(SM.getExpansionLoc(bodyEnd(*FD))) + 1,  // after the '}'
+                       withLineEndings(inNamespaceOf(*FD, withLinkageOf(*FD, Definition)), CRLF)});
+      if (!isa<CXXMethodDecl>(FD))
+        for (const FunctionDecl *R : FD->redecls())
+          if (R != FD && !addDeclarationEdit(*R, *F, &Home == R, Ctx, CRLF, Edits))
+            Ok = false;
       if (F->OutOfLine) {
         const FunctionDecl *InClass = FD->getCanonicalDecl();
         SourceLocation ReturnEnd = Lexer::getLocForEndOfToken(
             SM.getExpansionLoc(InClass->getReturnTypeSourceRange().getEnd()), 0, SM, Ctx.getLangOpts());
+        std::string Declaration = emitOutOfLineDeclaration(*F, leadingAttributes(*InClass));
+        // Defined in the class, where calls before the body find it, the
+        // struct is not declared again.
+        if (&Home == InClass) {
+          LoweredFunction Member = *F;
+          Member.OutOfLine = false;
+          Declaration = emitFutureStruct(Member, Options.Emission) +
+                        Declaration.substr(Declaration.find('\n'));
+        }
         Edits.push_back({SM.getFileOffset(textBegin(*InClass)), SM.getFileOffset(ReturnEnd),
-                         withLineEndings(emitOutOfLineDeclaration(*F, leadingAttributes(*InClass)), CRLF)});
+                         withLineEndings(Declaration, CRLF)});
       }
       Out.Functions.push_back(std::move(*F));
     }
-    if (!Ok || Ctx.getDiagnostics().hasErrorOccurred())
+    if (!Ok || EarlyCalls.Failed || Ctx.getDiagnostics().hasErrorOccurred())
       return;
     // Stable: several insertions at one place keep their order.
     std::stable_sort(Edits.begin(), Edits.end(), [](const Edit &A, const Edit &B) { return A.Begin < B.Begin; });
@@ -161,37 +275,132 @@ private:
     std::string Text;
   };
 
+  // A separate declaration of an ASYNC function declares its wrapper, and
+  // the struct it returns: declared, or defined here when this is its home
+  // (after the declaration, which a recursive poll calls with its default
+  // arguments).
+  bool addDeclarationEdit(const FunctionDecl &Decl, const LoweredFunction &F, bool Home, ASTContext &Ctx, bool CRLF,
+                          std::vector<Edit> &Edits) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    SourceLocation AfterSemi = Lexer::findLocationAfterToken(SM.getExpansionLoc(Decl.getEndLoc()), tok::semi, SM,
+                                                             Ctx.getLangOpts(), /*SkipTrailingWhitespaceAndNewLine=*/false);
+    if (AfterSemi.isInvalid()) {
+      report(Ctx, Diag::DeclaredTwice, Decl.getLocation());
+      return false;
+    }
+    std::string Attributes = leadingAttributes(Decl);
+    std::string Text = "struct " + F.FutureName + ";\n" + (Attributes.empty() ? "" : Attributes + " ") + "inline " +
+                       F.FutureName + " " + sourceText(Decl.getLocation(), Decl.getEndLoc(), Ctx) + ";";
+    if (Home)
+      Text += "\n" + emitFutureStruct(F, Options.Emission);
+    Edits.push_back({SM.getFileOffset(textBegin(Decl)), SM.getFileOffset(AfterSemi),
+                     withLineEndings(withLinkageOf(Decl, Text), CRLF)});
+    return true;
+  }
+
   // An ASYNC method defined in a class template: in the class, the future's
   // struct is declared and the method returns it; after the class, each
   // specialization of the class this file uses gets an explicit
   // specialization of that struct, and the method is defined once, for all.
+  //
+  // Defined outside the class (`template <class T> ASYNC asyncc::Async<T>
+  // Box<T>::get() {...}`), its declaration in the class declares the struct
+  // and the method, and the definition's place gets the specializations and
+  // the method, under the definition's own names of the parameters.
   bool transformClassTemplateMethod(const CXXMethodDecl &Method, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
     const SourceManager &SM = Ctx.getSourceManager();
     const ClassTemplateDecl *Class = Method.getParent()->getDescribedClassTemplate();
-    TemplateWrapper W = wrapperOf(Method, *Class->getTemplateParameters(), Ctx);
+    const CXXMethodDecl &InClass = *Method.getCanonicalDecl();
+    bool OutOfLine = &InClass != &Method;
+    if (OutOfLine &&
+        (Method.getNumTemplateParameterLists() != 1 || InClass.getFriendObjectKind() != Decl::FOK_None ||
+         std::distance(Method.redecls_begin(), Method.redecls_end()) != 2 ||
+         !SM.isInMainFile(SM.getExpansionLoc(InClass.getLocation())))) {
+      report(Ctx, Diag::ClassTemplateMethodOutOfLine, Method.getLocation());
+      return false;
+    }
+    TemplateWrapper W = wrapperOf(Method, OutOfLine ? *Method.getTemplateParameterList(0) : *Class->getTemplateParameters(),
+                                  Ctx);
     W.ClassName = Class->getNameAsString();
-    Edits.push_back({SM.getFileOffset(textBegin(Method)),
-                     SM.getFileOffset(SM.getExpansionLoc(Method.getEndLoc())) + 1,
-                     withLineEndings(emitMethodDeclaration(W), CRLF)});
+    // The declaration in the class keeps its default arguments.
+    TemplateWrapper Declared = OutOfLine ? wrapperOf(InClass, *Class->getTemplateParameters(), Ctx) : W;
+    SourceLocation DeclarationEnd = SM.getExpansionLoc(bodyEnd(Method)).getLocWithOffset(1);
+    if (OutOfLine)
+      DeclarationEnd = Lexer::findLocationAfterToken(SM.getExpansionLoc(InClass.getEndLoc()), tok::semi, SM,
+                                                     Ctx.getLangOpts(), /*SkipTrailingWhitespaceAndNewLine=*/false);
+    if (DeclarationEnd.isInvalid())
+      return false;
+    Edits.push_back({SM.getFileOffset(textBegin(InClass)), SM.getFileOffset(DeclarationEnd),
+                     withLineEndings(emitMethodDeclaration(Declared), CRLF)});
     std::vector<LoweredFunction> Specializations;
     bool Ok = true;
     for (const ClassTemplateSpecializationDecl *Spec : Class->specializations())
       for (const NamedDecl *D : Spec->lookup(Method.getDeclName())) {
         const auto *Instance = dyn_cast<CXXMethodDecl>(D);
-        if (!Instance || Instance->getTemplateInstantiationPattern() != &Method || !Instance->hasBody())
+        const FunctionDecl *Pattern = Instance ? Instance->getTemplateInstantiationPattern() : nullptr;
+        if (!Pattern || Pattern->getCanonicalDecl() != &InClass || !Instance->hasBody())
           continue;
-        if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Instance, Ctx, Options.DisplayName))
+        if (awaitsMemberTemplate(*Instance, Ctx))
+          Ok = false;
+        else if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Instance, Ctx, Options.DisplayName))
           Specializations.push_back(std::move(*F));
         else
           Ok = false;
       }
     if (!Ok)
       return false;
+    std::string Text = withLineEndings(emitClassTemplateMethod(W, Specializations, Options.Emission), CRLF);
+    Out.Functions.insert(Out.Functions.end(), Specializations.begin(), Specializations.end());
+    if (OutOfLine) {
+      Edits.push_back({SM.getFileOffset(textBegin(Method)),
+                       SM.getFileOffset(SM.getExpansionLoc(bodyEnd(Method))) + 1, Text});
+      return true;
+    }
     // After the class template's closing `};`.
     SourceLocation AfterClass = Lexer::findLocationAfterToken(SM.getExpansionLoc(Class->getEndLoc()), tok::semi, SM,
                                                               Ctx.getLangOpts(), false);
     if (AfterClass.isInvalid())
       return false;
+    unsigned At = SM.getFileOffset(AfterClass);
+    Edits.push_back({At, At, Text});
+    return true;
+  }
+
+  // An ASYNC member template of a class at namespace scope, defined in the
+  // class: there, the struct template is declared and the method template
+  // returns it; after the class, each instantiation this file uses gets an
+  // explicit specialization of the struct, and the method is defined once.
+  bool transformMemberTemplate(const CXXMethodDecl &Method, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    const FunctionTemplateDecl &Template = *Method.getDescribedFunctionTemplate();
+    const CXXRecordDecl *Class = Method.getParent();
+    if (Class->isDependentContext() || Class->isLambda() || !Class->getDeclContext()->isFileContext() ||
+        Class->getDeclName().isEmpty() || Method.isOutOfLine() || Template.getPreviousDecl()) {
+      report(Ctx, Diag::MemberTemplate, Method.getLocation());
+      return false;
+    }
+    TemplateWrapper W = wrapperOf(Method, *Template.getTemplateParameters(), Ctx);
+    W.ClassName = Class->getNameAsString();
+    W.MemberTemplate = true;
+    std::vector<LoweredFunction> Specializations;
+    bool Ok = true;
+    for (const FunctionDecl *Spec : Template.specializations()) {
+      if (!Spec->hasBody())
+        continue;
+      if (awaitsMemberTemplate(*Spec, Ctx))
+        Ok = false;
+      else if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Spec, Ctx, Options.DisplayName))
+        Specializations.push_back(std::move(*F));
+      else
+        Ok = false;
+    }
+    SourceLocation AfterClass = Lexer::findLocationAfterToken(SM.getExpansionLoc(Class->getEndLoc()), tok::semi, SM,
+                                                              Ctx.getLangOpts(), false);
+    if (!Ok || AfterClass.isInvalid())
+      return false;
+    Edits.push_back({SM.getFileOffset(SM.getExpansionLoc(Template.getBeginLoc())),
+                     SM.getFileOffset(SM.getExpansionLoc(bodyEnd(Method))) + 1,
+                     withLineEndings(emitMethodDeclaration(W), CRLF)});
     unsigned At = SM.getFileOffset(AfterClass);
     Edits.push_back({At, At, withLineEndings(emitClassTemplateMethod(W, Specializations, Options.Emission), CRLF)});
     Out.Functions.insert(Out.Functions.end(), Specializations.begin(), Specializations.end());
@@ -208,7 +417,9 @@ private:
     for (const FunctionDecl *Spec : Template.specializations()) {
       if (!Spec->hasBody())
         continue;
-      if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Spec, Ctx, Options.DisplayName))
+      if (awaitsMemberTemplate(*Spec, Ctx))
+        Ok = false;
+      else if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Spec, Ctx, Options.DisplayName))
         Specializations.push_back(std::move(*F));
       else
         Ok = false;

@@ -30,6 +30,22 @@ struct Takes {
 Takes takes(const std::string&);
 Takes takes_by_value(Traced);
 
+// A call between a declaration and the definition, whose body names a type
+// declared after the declaration: the struct stays with the body.
+ASYNC asyncc::Async<int> later(int id);
+struct DeclaredAfter {
+  int value = 1;
+};
+void calls_early() {
+  auto future = later(1);
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:17: error: 'later' is called before its future's struct is defined{{.*}}; move the definition of 'later' above this call
+  (void)future;
+}
+ASYNC asyncc::Async<int> later(int id) {
+  DeclaredAfter after;
+  co_return after.value + id + co_await One{};
+}
+
 ASYNC asyncc::Async<int> nested_case(int x) {
   switch (x) {
   // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a 'case' label nested inside another statement of the switch (as in Duff's device) is not supported
@@ -92,3 +108,18 @@ again:
   // CHECK: diagnostics.cpp:[[@LINE-1]]:14: error: this 'goto' jumps across a 'co_await' or a variable stored in the async frame
   co_return n;
 }
+
+struct Befriends {
+  friend ASYNC asyncc::Async<int> befriended(Befriends b);
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:35: error: asyncc rewrites a separate declaration of an ASYNC function only at namespace scope
+};
+ASYNC asyncc::Async<int> befriended(Befriends) { co_return co_await One{}; }
+
+struct Templated {
+  template <class T>
+  ASYNC asyncc::Async<T> get(T value) {
+    co_return value + co_await One{};
+  }
+  ASYNC asyncc::Async<int> awaits_member_template() { co_return co_await get(1); }
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:74: error: asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a template, and awaited only by functions that are not ASYNC
+};

@@ -51,10 +51,11 @@ ASYNC asyncc::Async<long> twice(long x) { co_return 2 * co_await Value{static_ca
 // CHECK: struct zero_future {
 // CHECK: explicit zero_future() {}
 // CHECK: static zero_future zero() {
-// CHECK: struct bump_future;
-// CHECK-NEXT: bump_future bump();
-// CHECK: struct Counter::bump_future {
+// Its body names only what the class declares before it: its struct is
+// defined in the class, where calls before the definition find it.
+// CHECK: struct bump_future {
 // CHECK: ::new (static_cast<void*>(&await1)) Counter::add_future(self->add(1));
+// CHECK: bump_future bump();
 // CHECK: Counter::bump_future Counter::bump() {
 // CHECK: struct twice_future {
 // CHECK: inline twice_future twice(int x) {

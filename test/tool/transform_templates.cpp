@@ -67,3 +67,72 @@ ASYNC asyncc::Async<int> read_cell() {
 // CHECK-NEXT: typename Cell<T>::get_future Cell<T>::get() const {
 // CHECK-NEXT: return get_future(this);
 // CHECK: Cell<int>::get_future await1;
+
+// Methods of a class template defined after the class: the declarations in
+// the class declare the structs; the definition's place gets the member
+// specializations (under the definition's names of the parameters) and the
+// method.
+template <class T>
+class Slot {
+ public:
+  ASYNC asyncc::Async<T> take(int times = 1);
+  T value{};
+};
+
+template <class U>
+ASYNC asyncc::Async<U> Slot<U>::take(int times) {
+  U total{};
+  for (int i = 0; i < times; ++i) total += co_await Ready<U>{value};
+  co_return total;
+}
+
+ASYNC asyncc::Async<long> read_slot() {
+  Slot<long> s;
+  co_return co_await s.take();
+}
+// CHECK: class Slot {
+// CHECK: struct take_future;
+// CHECK-NEXT: take_future take(int times = 1);
+// CHECK: template <>
+// CHECK-NEXT: struct Slot<long>::take_future {
+// CHECK-NEXT: using U = long;
+// CHECK-NEXT: using Output = U;
+// CHECK: Slot<long>* self;
+// CHECK: template <class U>
+// CHECK-NEXT: typename Slot<U>::take_future Slot<U>::take(int times) {
+// CHECK-NEXT: return take_future(this, std::move(times));
+// CHECK: Slot<long>::take_future await1;
+
+// A member template of a class, defined in the class: the class declares the
+// struct template and the method template; after the class, each
+// instantiation gets an explicit specialization of the struct, and the
+// method is defined once.
+class Reader {
+ public:
+  template <class T>
+  ASYNC asyncc::Async<T> read(T fallback) const {
+    co_return fallback + co_await Ready<T>{T{}} + static_cast<T>(offset);
+  }
+  int offset = 1;
+};
+
+long read_both() {
+  Reader r;
+  auto a = r.read(1);
+  auto b = r.read(2L);
+  return sizeof(a) + sizeof(b);
+}
+// CHECK: class Reader {
+// CHECK: template <class T>
+// CHECK-NEXT: struct read_future;
+// CHECK-NEXT: template <class T>
+// CHECK-NEXT: read_future<T> read(T fallback) const;
+// CHECK: template <>
+// CHECK-NEXT: struct Reader::read_future<int> {
+// CHECK-NEXT: using T = int;
+// CHECK: const Reader* self;
+// CHECK: template <>
+// CHECK-NEXT: struct Reader::read_future<long> {
+// CHECK: template <class T>
+// CHECK-NEXT: Reader::read_future<T> Reader::read(T fallback) const {
+// CHECK-NEXT: return read_future<T>(this, std::move(fallback));

@@ -1,0 +1,55 @@
+// ASYNC member templates of a class, defined in the class: each
+// instantiation the program uses gets a state machine of its own, with `this`
+// and the class's private members; a const one, a static one with explicit
+// template arguments, a parameter with a destructor, cancellation.
+#include <asyncc/async.hpp>
+#include <asyncc/executor.hpp>
+
+#include "e2e_support.hpp"
+
+#include <cstdio>
+#include <string>
+
+using e2e::PendingFor;
+using e2e::Traced;
+
+class Client {
+ public:
+  explicit Client(int base) : base_(base) {}
+
+  template <class T>
+  ASYNC asyncc::Async<T> echo(T value) const {
+    co_await e2e::Yield(1);
+    co_return value;
+  }
+
+  template <class T>
+  ASYNC asyncc::Async<T> twice(T value, Traced tag) {
+    Traced call("twice " + tag.name());
+    T first = co_await PendingFor<T>(1, value);
+    ++calls_;
+    co_return first + co_await PendingFor<T>(2, value);
+  }
+
+  template <class T, int Scale>
+  ASYNC static asyncc::Async<T> scaled(T value) {
+    co_return co_await PendingFor<T>(1, value * Scale);
+  }
+
+  int calls() const { return calls_ + base_; }
+
+ private:
+  int base_;
+  int calls_ = 0;
+};
+
+int main() {
+  Client client(100);
+  std::printf("echo %d\n", asyncc::block_on(client.echo(7)));
+  std::printf("echo %s\n", asyncc::block_on(client.echo(std::string("hi"))).c_str());
+  std::printf("twice %d\n", asyncc::block_on(client.twice(21, Traced("int"))));
+  std::printf("twice %s\n", asyncc::block_on(client.twice(std::string("ab"), Traced("string"))).c_str());
+  std::printf("scaled %ld\n", asyncc::block_on(Client::scaled<long, 3>(5)));
+  e2e::drop_after_each_poll("twice", [&] { return client.twice(1, Traced("dropped")); }, 2);
+  std::printf("calls %d, live %d\n", client.calls(), Traced::live_count());
+}
