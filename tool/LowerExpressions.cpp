@@ -31,10 +31,12 @@ std::string Lowerer::futureType(const Expr *Operand) {
                                                  << FixItHint::CreateInsertion(End, ")");
         return "";
       }
-      // Defined earlier, here or in an included header (which asyncc
-      // transforms too): its struct is then complete where it is stored.
+      // Its struct defined earlier, here or in an included header (which
+      // asyncc transforms too): at its definition, or at its first
+      // declaration when it can go there. It is then complete where ours is.
       const FunctionDecl *Def = Callee->getDefinition();
-      if (!Def || SM.isBeforeInTranslationUnit(FD.getLocation(), Def->getLocation())) {
+      if (!Def ||
+          SM.isBeforeInTranslationUnit(futureHome(FD).getLocation(), futureHome(*Def).getLocation())) {
         report(Diag::AwaitedDefinedLater, Operand->getBeginLoc()) << Callee->getNameAsString();
         return "";
       }

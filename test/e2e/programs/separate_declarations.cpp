@@ -19,6 +19,8 @@ using e2e::Traced;
 ASYNC asyncc::Async<int> fetch(int id, int scale = 10);
 [[nodiscard]] static ASYNC asyncc::Async<std::string> describe(int id);
 ASYNC asyncc::Async<long> countdown(int n);
+ASYNC asyncc::Async<int> total(int n);
+ASYNC asyncc::Async<int> report(int n);
 
 namespace store {
 ASYNC asyncc::Async<int> load(Traced key);
@@ -41,6 +43,7 @@ int main() {
   std::printf("fetch(4, 2) = %d\n", asyncc::block_on(fetch(4, 2)));
   std::printf("describe(5) = %s\n", asyncc::block_on(describe(5)).c_str());
   std::printf("countdown(4) = %ld\n", asyncc::block_on(countdown(4)));
+  std::printf("report(3) = %d\n", asyncc::block_on(report(3)));
   std::printf("load = %d\n", asyncc::block_on(store::load(Traced("key", 7))));
   {
     auto pending = store::load(Traced("dropped", 1));  // destroyed unpolled
@@ -50,6 +53,13 @@ int main() {
   int second = asyncc::block_on(cache.get(2));
   std::printf("cache %d %d hits %d\n", first, second, cache.hits());
   std::printf("alive %d\n", Traced::live_count());
+}
+
+// Awaits a function only declared so far: its struct was made at that
+// declaration.
+ASYNC asyncc::Async<int> report(int n) {
+  int sum = co_await total(n);
+  co_return sum + co_await total(n + 1);
 }
 
 ASYNC asyncc::Async<int> fetch(int id, int scale) {
@@ -77,4 +87,10 @@ ASYNC asyncc::Async<int> store::load(Traced key) {
 ASYNC asyncc::Async<int> Cache::get(int id) {
   ++hits_;
   co_return co_await fetch(id, 100);
+}
+
+ASYNC asyncc::Async<int> total(int n) {
+  int sum = 0;
+  for (int i = 1; i <= n; ++i) sum += co_await PendingFor<int>(1, i);
+  co_return sum;
 }
