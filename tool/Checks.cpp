@@ -1,4 +1,5 @@
 #include "Checks.h"
+#include "MainFileVisitor.h"
 #include "AstQueries.h"
 #include "Diagnostics.h"
 #include "Find.h"
@@ -108,15 +109,10 @@ bool returnsAsync(const FunctionDecl &FD) {
   return TSD && TSD->getQualifiedNameAsString() == "asyncc::Async";
 }
 
-class AnnotationChecker : public RecursiveASTVisitor<AnnotationChecker> {
+class AnnotationChecker : public MainFileVisitor<AnnotationChecker> {
 public:
-  explicit AnnotationChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+  explicit AnnotationChecker(ASTContext &Ctx) : MainFileVisitor(Ctx.getSourceManager()), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
 
-  bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl>(D) && !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
-      return true;
-    return RecursiveASTVisitor::TraverseDecl(D);
-  }
 
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (isAsync(*FD) && !FD->isThisDeclarationADefinition() && !FD->getDefinition())
@@ -166,15 +162,10 @@ private:
 // full-expression, and the future holds references to its captures. Awaited
 // in the same full-expression that is fine; given to spawn, or kept in a
 // variable, the future outlives the closure.
-class DanglingLambdaChecker : public RecursiveASTVisitor<DanglingLambdaChecker> {
+class DanglingLambdaChecker : public MainFileVisitor<DanglingLambdaChecker> {
 public:
-  explicit DanglingLambdaChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+  explicit DanglingLambdaChecker(ASTContext &Ctx) : MainFileVisitor(Ctx.getSourceManager()), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
 
-  bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl>(D) && !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
-      return true;
-    return RecursiveASTVisitor::TraverseDecl(D);
-  }
 
   bool VisitCallExpr(CallExpr *Call) {
     const FunctionDecl *Callee = Call->getDirectCallee();

@@ -239,7 +239,9 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   OS << "      armed = false;\n";
   OS << "      return result;\n";
   OS << "    }\n";
-  OS << "    ~\037Unwind() {\n";
+  // Inlined where poll unwinds, else g++ keeps the guard in memory and
+  // stores `live` at each change.
+  OS << "    [[gnu::always_inline]] ~\037Unwind() {\n";
   OS << "      if (!armed) return;\n";
   OS << "      future.\037drop(\037live);\n";
   OS << "      future.\037state_ = \037State::Done;\n";

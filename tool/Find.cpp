@@ -1,4 +1,5 @@
 #include "Find.h"
+#include "MainFileVisitor.h"
 
 #include "AsyncMarks.h"
 #include "AstQueries.h"
@@ -65,18 +66,10 @@ std::string signatureOf(const FunctionDecl &FD, const PrintingPolicy &Policy) {
   return Out;
 }
 
-class AsyncFunctionCollector : public RecursiveASTVisitor<AsyncFunctionCollector> {
+class AsyncFunctionCollector : public MainFileVisitor<AsyncFunctionCollector> {
 public:
-  AsyncFunctionCollector(const SourceManager &SM) : SM(SM) {}
+  AsyncFunctionCollector(const SourceManager &SM) : MainFileVisitor(SM), SM(SM) {}
 
-  // Only the main file is transformed; skipping the declarations of the
-  // headers (the standard library among them) also keeps the walk short.
-  bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl>(D) &&
-        !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
-      return true;
-    return RecursiveASTVisitor::TraverseDecl(D);
-  }
 
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->doesThisDeclarationHaveABody() && isAsync(*FD))

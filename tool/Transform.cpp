@@ -1,4 +1,5 @@
 #include "Transform.h"
+#include "MainFileVisitor.h"
 
 #include "AsyncMarks.h"
 #include "AstQueries.h"
@@ -102,15 +103,10 @@ TemplateWrapper wrapperOf(const FunctionDecl &F, const TemplateParameterList &Pa
 // before the struct is defined (between a declaration and the definition,
 // when the struct stays with the body) would not compile. An awaited one is
 // the lowering's to report.
-class EarlyCallChecker : public RecursiveASTVisitor<EarlyCallChecker> {
+class EarlyCallChecker : public MainFileVisitor<EarlyCallChecker> {
 public:
-  explicit EarlyCallChecker(ASTContext &Ctx) : Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+  explicit EarlyCallChecker(ASTContext &Ctx) : MainFileVisitor(Ctx.getSourceManager()), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
 
-  bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl>(D) && !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
-      return true;
-    return RecursiveASTVisitor::TraverseDecl(D);
-  }
 
   bool VisitCoawaitExpr(CoawaitExpr *E) {
     Awaited.insert(E->getOperand()->IgnoreImplicit());
@@ -383,17 +379,7 @@ private:
     W.ClassName = Class->getNameAsString();
     W.MemberTemplate = true;
     std::vector<LoweredFunction> Specializations;
-    bool Ok = true;
-    for (const FunctionDecl *Spec : Template.specializations()) {
-      if (!Spec->hasBody())
-        continue;
-      if (awaitsMemberTemplate(*Spec, Ctx))
-        Ok = false;
-      else if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Spec, Ctx, Options.DisplayName))
-        Specializations.push_back(std::move(*F));
-      else
-        Ok = false;
-    }
+    bool Ok = lowerSpecializations(Template, Ctx, Specializations);
     SourceLocation AfterClass = Lexer::findLocationAfterToken(SM.getExpansionLoc(Class->getEndLoc()), tok::semi, SM,
                                                               Ctx.getLangOpts(), false);
     if (!Ok || AfterClass.isInvalid())
@@ -407,12 +393,10 @@ private:
     return true;
   }
 
-  // An ASYNC function template: the struct template, declared; its explicit
-  // specialization for each instantiation this file uses, each lowered like
-  // a function; then the function template that makes the future.
-  std::optional<std::string> transformFunctionTemplate(const FunctionTemplateDecl &Template, ASTContext &Ctx) {
-    TemplateWrapper W = wrapperOf(*Template.getTemplatedDecl(), *Template.getTemplateParameters(), Ctx);
-    std::vector<LoweredFunction> Specializations;
+  // Lowers each instantiation of Template this file uses; false if any is
+  // refused (each reported).
+  bool lowerSpecializations(const FunctionTemplateDecl &Template, ASTContext &Ctx,
+                            std::vector<LoweredFunction> &Specializations) {
     bool Ok = true;
     for (const FunctionDecl *Spec : Template.specializations()) {
       if (!Spec->hasBody())
@@ -424,6 +408,16 @@ private:
       else
         Ok = false;
     }
+    return Ok;
+  }
+
+  // An ASYNC function template: the struct template, declared; its explicit
+  // specialization for each instantiation this file uses, each lowered like
+  // a function; then the function template that makes the future.
+  std::optional<std::string> transformFunctionTemplate(const FunctionTemplateDecl &Template, ASTContext &Ctx) {
+    TemplateWrapper W = wrapperOf(*Template.getTemplatedDecl(), *Template.getTemplateParameters(), Ctx);
+    std::vector<LoweredFunction> Specializations;
+    bool Ok = lowerSpecializations(Template, Ctx, Specializations);
     if (!Ok)
       return std::nullopt;
     std::string Text = emitFunctionTemplate(W, Specializations, Options.Emission);
