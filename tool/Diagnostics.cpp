@@ -142,6 +142,9 @@ constexpr DiagInfo Table[] = {
     {Diag::TemporaryDestructor, DiagnosticsEngine::Error,
      "this temporary's destructor would run before the await ends instead of after it",
      "store it in a local variable first and pass that"},
+    {Diag::DefaultArgumentTemporary, DiagnosticsEngine::Error,
+     "a default argument of this call makes a temporary that must live until the await ends",
+     "pass the argument explicitly, or store it in a local variable and pass that"},
     {Diag::FutureType, DiagnosticsEngine::Error,
      "asyncc cannot spell the type of this value, which holds the future of an ASYNC function: it is made by a "
      "method, a call through a pointer or a call with explicit template arguments",

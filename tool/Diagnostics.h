@@ -54,6 +54,7 @@ enum class Diag {
   ReferenceToTemporary,
   TemporaryReference,
   TemporaryDestructor,
+  DefaultArgumentTemporary,
   FutureType,
   EvaluatedBefore,
   AwaitsItself,

@@ -297,11 +297,27 @@ bool observableDestructor(QualType T) {
 
 OperandTemporaries operandTemporaries(const Expr *Operand) {
   OperandTemporaries Out;
+  const Expr *Top = strip(Operand);  // the call or construction making the future
   // Parents of the node being visited, innermost last.
   std::vector<const Stmt *> Parents;
   std::function<void(const Stmt *)> visit = [&](const Stmt *X) {
     if (!X || isa<CoawaitExpr>(X) || isa<LambdaExpr>(X) || Out.Refused)
       return;  // a nested await's own temporaries are its business
+    // A default argument's temporary is made at the call, as if written
+    // there, but its text belongs to the declaration. One bound to a
+    // reference parameter of the call that makes the future, which keeps
+    // that reference, must outlive the await.
+    if (const auto *Default = dyn_cast<CXXDefaultArgExpr>(X)) {
+      const Expr *Value = Default->getExpr();
+      if (const auto *Cleanups = dyn_cast<FullExpr>(Value))
+        Value = Cleanups->getSubExpr();
+      if (!Parents.empty() && Parents.back() == Top && Default->getParam()->getType()->isReferenceType() &&
+          isa<MaterializeTemporaryExpr>(Value->IgnoreImpCasts()->IgnoreParens())) {
+        Out.Refused = Default;
+        Out.RefusedDefaultArgument = true;
+      }
+      return;
+    }
     // asyncc::boxed moves its argument to the heap at once: what is left
     // of the temporary is a moved-from shell.
     if (const auto *Call = dyn_cast<CallExpr>(X);
@@ -335,7 +351,7 @@ OperandTemporaries operandTemporaries(const Expr *Operand) {
         Out.Refused = BT;
     }
   };
-  visit(strip(Operand));
+  visit(Top);
   return Out;
 }
 

@@ -78,9 +78,12 @@ ValuesBeforeAwaits valuesBeforeAwaits(const clang::Expr *E);
 // argument of a call whose value can hold no address) is left out. A
 // parameter object whose destructor is observable (a user's class, passed
 // by value) dies with the call's statement, not after the await: Refused.
+// So is a default argument whose temporary must be kept: the emitted call
+// could not make it in the frame without repeating the declaration's text.
 struct OperandTemporaries {
   std::vector<const clang::MaterializeTemporaryExpr *> Kept;
   const clang::Expr *Refused = nullptr;
+  bool RefusedDefaultArgument = false;
 };
 OperandTemporaries operandTemporaries(const clang::Expr *Operand);
 

@@ -282,7 +282,10 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
                               std::vector<std::string> &Kept) {
   OperandTemporaries Temps = operandTemporaries(Operand);
   if (Temps.Refused) {
-    report(Diag::TemporaryDestructor, Temps.Refused->getExprLoc());
+    // A default argument has no text at the call: the call's place.
+    const auto *Default = dyn_cast<CXXDefaultArgExpr>(Temps.Refused);
+    report(Temps.RefusedDefaultArgument ? Diag::DefaultArgumentTemporary : Diag::TemporaryDestructor,
+           Default ? Default->getUsedLocation() : Temps.Refused->getExprLoc());
     return false;
   }
   for (const MaterializeTemporaryExpr *MTE : Temps.Kept) {

@@ -75,6 +75,17 @@ ASYNC asyncc::Async<void> temporary() {
   // CHECK: diagnostics.cpp:[[@LINE-1]]:27: error: this temporary's destructor would run before the await ends
 }
 
+// The string made for the default argument must outlive the await, as the
+// reference the future keeps to it.
+ASYNC asyncc::Async<std::size_t> read_file(const std::string& path = std::string(40, 'x')) { co_return path.size(); }
+
+ASYNC asyncc::Async<std::size_t> default_argument() {
+  std::size_t n = co_await read_file();
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:{{[0-9]+}}: error: a default argument of this call makes a temporary that must live until the await ends
+  // CHECK-SAME: pass the argument explicitly
+  co_return n + co_await read_file("given");
+}
+
 ASYNC asyncc::Async<int> itself(int n) {
   int r = co_await itself(n - 1);
   // CHECK: diagnostics.cpp:[[@LINE-1]]:20: error: an async function cannot await itself directly: {{.*}} await asyncc::boxed(...) of the call
