@@ -1,8 +1,8 @@
 #include "Checks.h"
-#include "MainFileVisitor.h"
 #include "AstQueries.h"
 #include "Diagnostics.h"
 #include "Find.h"
+#include "MainFileVisitor.h"
 
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
@@ -111,8 +111,8 @@ bool returnsAsync(const FunctionDecl &FD) {
 
 class AnnotationChecker : public MainFileVisitor<AnnotationChecker> {
 public:
-  explicit AnnotationChecker(ASTContext &Ctx) : MainFileVisitor(Ctx.getSourceManager()), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
-
+  explicit AnnotationChecker(ASTContext &Ctx)
+      : MainFileVisitor(Ctx.getSourceManager()), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
 
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (isAsync(*FD) && !FD->isThisDeclarationADefinition() && !FD->getDefinition())
@@ -164,8 +164,8 @@ private:
 // variable, the future outlives the closure.
 class DanglingLambdaChecker : public MainFileVisitor<DanglingLambdaChecker> {
 public:
-  explicit DanglingLambdaChecker(ASTContext &Ctx) : MainFileVisitor(Ctx.getSourceManager()), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
-
+  explicit DanglingLambdaChecker(ASTContext &Ctx)
+      : MainFileVisitor(Ctx.getSourceManager()), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
 
   bool VisitCallExpr(CallExpr *Call) {
     const FunctionDecl *Callee = Call->getDirectCallee();

@@ -1,8 +1,8 @@
 #include "Find.h"
-#include "MainFileVisitor.h"
 
 #include "AsyncMarks.h"
 #include "AstQueries.h"
+#include "MainFileVisitor.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
@@ -69,7 +69,6 @@ std::string signatureOf(const FunctionDecl &FD, const PrintingPolicy &Policy) {
 class AsyncFunctionCollector : public MainFileVisitor<AsyncFunctionCollector> {
 public:
   AsyncFunctionCollector(const SourceManager &SM) : MainFileVisitor(SM), SM(SM) {}
-
 
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->doesThisDeclarationHaveABody() && isAsync(*FD))

@@ -1,5 +1,4 @@
 #include "Transform.h"
-#include "MainFileVisitor.h"
 
 #include "AsyncMarks.h"
 #include "AstQueries.h"
@@ -9,6 +8,7 @@
 #include "Emission.h"
 #include "Lowering.h"
 
+#include "MainFileVisitor.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
@@ -105,8 +105,8 @@ TemplateWrapper wrapperOf(const FunctionDecl &F, const TemplateParameterList &Pa
 // the lowering's to report.
 class EarlyCallChecker : public MainFileVisitor<EarlyCallChecker> {
 public:
-  explicit EarlyCallChecker(ASTContext &Ctx) : MainFileVisitor(Ctx.getSourceManager()), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
-
+  explicit EarlyCallChecker(ASTContext &Ctx)
+      : MainFileVisitor(Ctx.getSourceManager()), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
 
   bool VisitCoawaitExpr(CoawaitExpr *E) {
     Awaited.insert(E->getOperand()->IgnoreImplicit());
