@@ -14,11 +14,10 @@ std::string passed(const Parameter &P, const std::string &Name) {
   return P.IsReference && !P.IsRvalueReference ? Name : "std::move(" + Name + ")";
 }
 
-// Whether poll's body has a statement starting with Prefix.
-bool hasStatement(const PollNode &N, llvm::StringRef Prefix) {
-  if ((N.K == PollNode::Code || N.K == PollNode::Return) && llvm::StringRef(N.Text).starts_with(Prefix))
-    return true;
-  return llvm::any_of(N.Children, [&](const PollNode &C) { return hasStatement(C, Prefix); });
+// Whether the text of poll's body names Name (a marked generated name).
+bool mentions(const PollNode &N, llvm::StringRef Name) {
+  return llvm::StringRef(N.Text).contains(Name) ||
+         llvm::any_of(N.Children, [&](const PollNode &C) { return mentions(C, Name); });
 }
 
 void emitLayout(llvm::raw_string_ostream &OS, const LayoutNode &N, unsigned Indent, bool InStruct) {
@@ -187,8 +186,7 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   // A function that never awaits has no use for the context.
   OS << "  asyncc::Poll<\037Output> poll(asyncc::Context&" << (F.States.empty() ? "" : " \037cx") << ") {\n";
   OS << "    \037Unwind \037unwind{*this, \037Live::" << F.Live[F.StartLive].Name << "};\n";
-  bool LiveRead = !F.States.empty() || hasStatement(F.Body, "\037live ") || hasStatement(F.Body, "\037drop(") ||
-                  hasStatement(F.Body, "\037Finish ");
+  bool LiveRead = !F.States.empty() || mentions(F.Body, "\037live");
   OS << "    " << (LiveRead ? "" : "[[maybe_unused]] ") << "\037Live& \037live = \037unwind.\037live;\n";
   if (F.ResumesInsideTry)
     OS << "    \037State \037resuming = \037state_;  // a try block's dispatch goes on from here\n";
@@ -247,7 +245,7 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   OS << "      future.\037state_ = \037State::Done;\n";
   OS << "    }\n";
   OS << "  };\n";
-  if (hasStatement(F.Body, "\037Finish ")) {
+  if (mentions(F.Body, "\037Finish ")) {
     OS << "  // Destroys the frame once the return value is made; then finished.\n";
     OS << "  struct \037Finish {\n";
     OS << "    " << S << "& future;\n";

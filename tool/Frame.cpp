@@ -196,7 +196,6 @@ ValuesBeforeAwaits valuesBeforeAwaits(const Expr *E) {
   // evaluated, after the last await: conversions of it are fine, and so is
   // materializing it, unless its type could tell (a user's class with its
   // own copy, move or destructor).
-  auto observable = [](QualType T) { return movesAreObservable(T); };
   auto stable = [&](const Stmt *S) {
     if (isSuspending(S) || isa<IntegerLiteral>(S) || isa<StringLiteral>(S) || isa<FloatingLiteral>(S) ||
         isa<CharacterLiteral>(S) || isa<CXXBoolLiteralExpr>(S) || isa<CXXNullPtrLiteralExpr>(S) ||
@@ -214,7 +213,7 @@ ValuesBeforeAwaits valuesBeforeAwaits(const Expr *E) {
               UO->getOpcode() == UO_Not) &&
              UO->getType()->isScalarType();
     if (isa<MaterializeTemporaryExpr>(S) || isa<CXXBindTemporaryExpr>(S))
-      return containsAwait(S) && !observable(cast<Expr>(S)->getType());
+      return containsAwait(S) && !movesAreObservable(cast<Expr>(S)->getType());
     if (const auto *ME = dyn_cast<MemberExpr>(S))
       return !ME->isArrow() || isa<CXXThisExpr>(ME->getBase()->IgnoreImplicit());
     return false;
@@ -237,7 +236,7 @@ ValuesBeforeAwaits valuesBeforeAwaits(const Expr *E) {
       return X->refersToBitField() ? std::nullopt : std::optional(Hoist::Address);
     if (T->isScalarType())
       return Hoist::Scalar;
-    if (T->isRecordType() && !observable(T))
+    if (T->isRecordType() && !movesAreObservable(T))
       return Hoist::Object;
     return std::nullopt;
   };

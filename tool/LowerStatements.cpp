@@ -288,12 +288,16 @@ void Lowerer::lowerTry(const CXXTryStmt *TS) {
   CurrentLive = LiveAtEntry;
 }
 
+// The Finish guard of a co_return whose operand awaits: declared after its
+// last await's resume label, armed only on the way out.
+static const char *const DisarmedFinish = "\037Finish \037finish{*this, \037live, false};";
+
 // The future is done once the return value is made. With nothing left to
 // destroy, that is only the state: no guard, nothing kept in memory for it.
 void Lowerer::emitFinish(bool Guarded) {
   std::vector<PollNode> &Siblings = OpenNodes.back().Children;
   auto Guard = llvm::find_if(Siblings, [](const PollNode &N) {
-    return N.K == PollNode::Code && N.Text == "\037Finish \037finish{*this, \037live, false};";
+    return N.K == PollNode::Code && N.Text == DisarmedFinish;
   });
   if (CurrentLive == 0 && (!Guarded || Guard != Siblings.end())) {
     if (Guarded)
@@ -316,7 +320,7 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
   // only on the way out, so that a pending return leaves the frame alone.
   bool Awaits = Operand && containsAwait(Operand);
   if (Awaits)
-    AfterLastResume = "\037Finish \037finish{*this, \037live, false};";
+    AfterLastResume = DisarmedFinish;
   std::string Value;
   if (Operand && !Operand->getType()->isVoidType()) {
     const Expr *S = strip(Operand);

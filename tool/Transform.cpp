@@ -145,9 +145,8 @@ private:
 // An await of an ASYNC member template's specialization: its future's type
 // is not spelled with its template arguments yet. Each is reported once (an
 // await's operand stands in the AST more than once, and in each
-// instantiation of a template).
-bool awaitsMemberTemplate(const FunctionDecl &FD, ASTContext &Ctx) {
-  static llvm::DenseSet<const void *> Reported;
+// instantiation of a template): Reported holds those of this file.
+bool awaitsMemberTemplate(const FunctionDecl &FD, ASTContext &Ctx, llvm::DenseSet<const void *> &Reported) {
   bool Found = false;
   forEachStmt(FD.getBody(), [&](const Stmt *S) {
     const auto *Await = dyn_cast<CoawaitExpr>(S);
@@ -182,7 +181,7 @@ public:
     unsigned Copied = 0;  // offset in Input
     std::vector<Edit> Edits;
     for (const FunctionDecl *FD : findAsyncFunctions(Ctx)) {
-      if (!checkAwaitedFunctions(*FD, Ctx) || awaitsMemberTemplate(*FD, Ctx)) {
+      if (!checkAwaitedFunctions(*FD, Ctx) || awaitsMemberTemplate(*FD, Ctx, ReportedAwaits)) {
         Ok = false;
         continue;
       }
@@ -336,7 +335,7 @@ private:
         const FunctionDecl *Pattern = Instance ? Instance->getTemplateInstantiationPattern() : nullptr;
         if (!Pattern || Pattern->getCanonicalDecl() != &InClass || !Instance->hasBody())
           continue;
-        if (awaitsMemberTemplate(*Instance, Ctx))
+        if (awaitsMemberTemplate(*Instance, Ctx, ReportedAwaits))
           Ok = false;
         else if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Instance, Ctx, Options.DisplayName))
           Specializations.push_back(std::move(*F));
@@ -401,7 +400,7 @@ private:
     for (const FunctionDecl *Spec : Template.specializations()) {
       if (!Spec->hasBody())
         continue;
-      if (awaitsMemberTemplate(*Spec, Ctx))
+      if (awaitsMemberTemplate(*Spec, Ctx, ReportedAwaits))
         Ok = false;
       else if (std::optional<LoweredFunction> F = lowerAsyncFunction(*Spec, Ctx, Options.DisplayName))
         Specializations.push_back(std::move(*F));
@@ -427,6 +426,7 @@ private:
 
   const TransformOptions &Options;
   TransformResult &Out;
+  llvm::DenseSet<const void *> ReportedAwaits;  // awaits of member templates reported
 };
 
 // Every file the preprocessor enters, system headers too (as -MD).
