@@ -144,9 +144,9 @@ class Runner:
         and flags and cached across programs: the runtime's objects, and a
         precompiled prefix header (parsing the standard, runtime and support
         headers is most of a program's compile time). Keyed by the compiler,
-        the flags and the contents of the runtime and support sources; a lock
-        lets concurrent tests share the work. Returns (objects, prefix header
-        or None, error)."""
+        the flags and the contents and times of the runtime and support
+        sources; a lock lets concurrent tests share the work. Returns
+        (objects, prefix header or None, error)."""
         includes = [f"-I{program_dir}", f"-I{self.include}"]
         support = os.path.join(program_dir, SUPPORT_HEADER)
         h = hashlib.sha256()
@@ -157,8 +157,11 @@ class Runner:
         inputs = list(self.sources) + ([support] if os.path.exists(support) else [])
         for root, _, files in os.walk(self.include):
             inputs += [os.path.join(root, f) for f in files]
+        # Their times too: a precompiled header is refused once a header it
+        # read has another mtime, even with the same contents (a checkout).
         for path in sorted(inputs):
             h.update(path.encode())
+            h.update(str(os.stat(path).st_mtime_ns).encode())
             with open(path, "rb") as f:
                 h.update(f.read())
         key_dir = os.path.join(cache_dir, h.hexdigest()[:16])
