@@ -55,6 +55,8 @@ enum class Diag {
   TemporaryReference,
   TemporaryDestructor,
   DefaultArgumentTemporary,
+  BracedListArray,
+  ArgumentDestructor,
   FutureType,
   EvaluatedBefore,
   AwaitsItself,

@@ -284,22 +284,27 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
   if (Temps.Refused) {
     // A default argument has no text at the call: the call's place.
     const auto *Default = dyn_cast<CXXDefaultArgExpr>(Temps.Refused);
-    report(Temps.RefusedDefaultArgument ? Diag::DefaultArgumentTemporary : Diag::TemporaryDestructor,
-           Default ? Default->getUsedLocation() : Temps.Refused->getExprLoc());
+    report(Temps.RefusedAs, Default ? Default->getUsedLocation() : Temps.Refused->getExprLoc());
     return false;
   }
-  for (const MaterializeTemporaryExpr *MTE : Temps.Kept) {
-    QualType T = MTE->getType().getUnqualifiedType();
-    if (!spellable(T, MTE->getExprLoc(), "this temporary"))
+  // The call's own text first: its arguments' are replaced below.
+  if (llvm::any_of(Temps.Kept, [](const Expr *Temp) { return isa<CXXBindTemporaryExpr>(Temp); }) &&
+      !constructFutureDirectly(Operand))
+    return false;
+  for (const Expr *Temp : Temps.Kept) {
+    const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Temp);
+    const Expr *Made = MTE ? MTE->getSubExpr() : cast<CXXBindTemporaryExpr>(Temp)->getSubExpr();
+    QualType T = Temp->getType().getUnqualifiedType();
+    if (!spellable(T, Temp->getExprLoc(), "this temporary"))
       return false;
-    SourceRange Range = SM.getExpansionRange(MTE->getSourceRange()).getAsRange();
+    SourceRange Range = SM.getExpansionRange(Temp->getSourceRange()).getAsRange();
     std::string Source = text(Range);
-    std::string Type = exprType(MTE->getSubExpr(), MTE->getExprLoc());
+    std::string Type = exprType(Made, Temp->getExprLoc());
     if (Type.empty())
       return false;
-    std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", ++TempCount), Type,
-                                        "temporary " + oneLine(originalText(Range)));
-    std::string New = placementNew(Slot, T, Type, MTE->getSubExpr(), Source);
+    std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", ++TempCount), declarable(Type),
+                                        (MTE ? "temporary " : "argument ") + oneLine(originalText(Range)));
+    std::string New = placementNew(Slot, T, Type, Made, Source);
     std::string Value;
     if (T.isDestructedType() != QualType::DK_none) {
       unsigned Before = CurrentLive;
@@ -312,6 +317,54 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     }
     Scratch.ReplaceText(Range.getBegin(), Source.size(), Value);
   }
+  return true;
+}
+
+// The call making the future, whose argument objects are made in the frame
+// (keepTemporaries), calls the constructor of the function's struct: it
+// takes them by reference, as a coroutine's parameter copies are made from
+// its parameter objects. The function itself would take them by value, a
+// move more than native C++ makes. A method's object is the constructor's
+// first argument.
+bool Lowerer::constructFutureDirectly(const Expr *Operand) {
+  const auto *Call = cast<CallExpr>(strip(Operand));
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
+  const auto *MemberCall = dyn_cast<CXXMemberCallExpr>(Call);
+  bool Direct = Callee && isAsync(*Callee) && !Callee->isVariadic() && !isa<CXXOperatorCallExpr>(Call) &&
+                (!Method || Method->isStatic() || MemberCall) &&
+                llvm::none_of(Call->arguments(), [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); });
+  if (!Direct) {
+    // Only asyncc's own futures can be made from the objects in place.
+    for (const Expr *Arg : Call->arguments())
+      if (isa<CXXBindTemporaryExpr>(Arg->IgnoreImpCasts()->IgnoreParens())) {
+        report(Diag::ArgumentDestructor, Arg->getExprLoc());
+        break;
+      }
+    return false;
+  }
+  std::string FutureType = futureType(Operand);
+  if (FutureType.empty())
+    return false;
+  SourceRange Range = SM.getExpansionRange(Call->getCallee()->IgnoreImpCasts()->getSourceRange()).getAsRange();
+  std::string Made = FutureType;
+  if (MemberCall && !Method->isStatic()) {
+    const Expr *Object = MemberCall->getImplicitObjectArgument()->IgnoreImpCasts();
+    const auto *Member = cast<MemberExpr>(MemberCall->getCallee()->IgnoreImpCasts());
+    std::string Self = isa<CXXThisExpr>(Object) && cast<CXXThisExpr>(Object)->isImplicit() ? "\037self"
+                       : Member->isArrow() ? "(" + text(SM.getExpansionRange(Object->getSourceRange()).getAsRange()) + ")"
+                                           : "std::addressof(" +
+                                                 text(SM.getExpansionRange(Object->getSourceRange()).getAsRange()) + ")";
+    // The object goes first inside the parenthesis that follows the callee.
+    std::optional<Token> LParen = Lexer::findNextToken(Range.getEnd(), SM, Ctx.getLangOpts());
+    if (!LParen || !LParen->is(tok::l_paren)) {
+      report(Diag::ArgumentDestructor, Call->getArg(0)->getExprLoc());
+      return false;
+    }
+    Range.setEnd(LParen->getLocation());
+    Made += "(" + Self + ", ";
+  }
+  Scratch.ReplaceText(Range.getBegin(), text(Range).size(), Made);
   return true;
 }
 
