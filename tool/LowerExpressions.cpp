@@ -351,10 +351,13 @@ bool Lowerer::constructFutureDirectly(const Expr *Operand) {
   if (MemberCall && !Method->isStatic()) {
     const Expr *Object = MemberCall->getImplicitObjectArgument()->IgnoreImpCasts();
     const auto *Member = cast<MemberExpr>(MemberCall->getCallee()->IgnoreImpCasts());
+    // A smart pointer's `->` is a call of its operator->, whose text is the
+    // pointer's.
+    std::string Written = text(SM.getExpansionRange(Object->getSourceRange()).getAsRange());
     std::string Self = isa<CXXThisExpr>(Object) && cast<CXXThisExpr>(Object)->isImplicit() ? "\037self"
-                       : Member->isArrow() ? "(" + text(SM.getExpansionRange(Object->getSourceRange()).getAsRange()) + ")"
-                                           : "std::addressof(" +
-                                                 text(SM.getExpansionRange(Object->getSourceRange()).getAsRange()) + ")";
+                       : !Member->isArrow()                ? "std::addressof(" + Written + ")"
+                       : isa<CXXOperatorCallExpr>(Object) ? "std::addressof(*" + Written + ")"
+                                                          : "(" + Written + ")";
     // The object goes first inside the parenthesis that follows the callee.
     std::optional<Token> LParen = Lexer::findNextToken(Range.getEnd(), SM, Ctx.getLangOpts());
     if (!LParen || !LParen->is(tok::l_paren)) {
