@@ -8,6 +8,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/StmtCXX.h"
@@ -387,6 +388,28 @@ const LambdaExpr *lambdaOf(const FunctionDecl &FD, ASTContext &Ctx) {
   for (const DynTypedNode &Parent : Ctx.getParents(*MD->getParent()))
     if (const auto *LE = Parent.get<LambdaExpr>())
       return LE;
+  return nullptr;
+}
+
+std::vector<const CXXMethodDecl *> lambdaCalls(const LambdaExpr &LE) {
+  const CXXMethodDecl *Call = LE.getCallOperator();
+  const FunctionTemplateDecl *Generic = Call->getDescribedFunctionTemplate();
+  if (!Generic)
+    return {Call};
+  std::vector<const CXXMethodDecl *> Calls;
+  for (const FunctionDecl *Spec : Generic->specializations())
+    if (Spec->hasBody())
+      Calls.push_back(cast<CXXMethodDecl>(Spec));
+  return Calls;
+}
+
+const FunctionDecl *enclosingFunction(const Decl &D) {
+  const Decl *From = &D;
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(&D); Method && Method->getParent()->isLambda())
+    From = Method->getParent();
+  for (const DeclContext *DC = From->getDeclContext(); DC; DC = DC->getParent())
+    if (const auto *FD = dyn_cast<FunctionDecl>(DC))
+      return FD;
   return nullptr;
 }
 

@@ -216,23 +216,24 @@ private:
 // defined before the future's struct makes the same lambda from its
 // captures, passed as arguments (references for what it captures by
 // reference, copies for the rest), and the slot's type is what that
-// function returns. The lambda's text is kept as written. Methods, function
-// templates and ASYNC lambdas are not lowered so: false, and the variable is
-// refused as one of a type that cannot be named.
-bool Lowerer::lowerLambdaVar(const VarDecl *VD, const LambdaExpr *LE) {
+// function returns. The lambda's text is kept as written (an ASYNC one's,
+// lowered). Methods, function templates and ASYNC lambdas are not lowered
+// so: nothing, and the variable is refused as one of a type that cannot be
+// named.
+std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *LE, const std::string &Name) {
   if (isa<CXXMethodDecl>(FD) || FD.isTemplateInstantiation() || FD.getDescribedFunctionTemplate() || Out.IsLambda)
-    return false;
+    return std::nullopt;
   LocalNames Names(FD, *LE);
   Names.TraverseStmt(LE->getBody());
   for (const ParmVarDecl *P : LE->getCallOperator()->parameters())
     if (const TypeSourceInfo *TSI = P->getTypeSourceInfo())
       Names.TraverseTypeLoc(TSI->getTypeLoc());
   if (Names.Found)
-    return false;
+    return std::nullopt;
   std::vector<std::string> Params, Declvals, Captures, Args;
   for (const LambdaCapture &C : LE->captures()) {
     if (!C.capturesVariable() || C.isPackExpansion())
-      return false;
+      return std::nullopt;
     const ValueDecl *Captured = C.getCapturedVar();
     std::string Name = Captured->getNameAsString();
     bool ByCopy = C.getCaptureKind() == LCK_ByCopy;
@@ -245,37 +246,56 @@ bool Lowerer::lowerLambdaVar(const VarDecl *VD, const LambdaExpr *LE) {
     } else {
       Arg = pathOf(Captured);
       if (Arg.empty())
-        return false;
+        return std::nullopt;
     }
     QualType Value = T.getNonReferenceType();
     if (ByCopy)
       Value = Value.getUnqualifiedType();
     if (Value->isArrayType())
-      return false;
-    std::string Type = typeName(Value);
+      return std::nullopt;
+    std::string Type = capturedType(Captured, Value);
     if (Type.find(Out.FutureName + "::") != std::string::npos || Type.find("(lambda") != std::string::npos)
-      return false;
+      return std::nullopt;
     Params.push_back(Type + (ByCopy ? " " : "& ") + Name);
     Declvals.push_back("std::declval<" + Type + (ByCopy ? "" : "&") + ">()");
     Captures.push_back(ByCopy ? Name + " = std::move(" + Name + ")" : "&" + Name);
     Args.push_back(Arg);
   }
-  // The lambda's text after its captures, as written.
-  SourceLocation AfterIntroducer =
-      Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getIntroducerRange().getEnd()), 0, SM, Ctx.getLangOpts());
-  SourceLocation End = Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getEndLoc()), 0, SM, Ctx.getLangOpts());
-  std::string Rest =
-      Lexer::getSourceText(CharSourceRange::getCharRange(AfterIntroducer, End), SM, Ctx.getLangOpts()).str();
-  std::string Factory = Out.FutureName + "_make_" + VD->getNameAsString();
+  std::string Introducer = "[" + llvm::join(Captures, ", ") + "]";
+  std::string Lambda;
+  if (isAsync(*LE->getCallOperator())) {
+    // Lowered with this function, under the factory's captures.
+    std::optional<size_t> Index = lowerNestedLambda(LE);
+    if (!Index)
+      return std::nullopt;
+    RenamedLambdas.insert(LE);  // its text in poll is the factory's call
+    Out.NestedLambdas[*Index].Head = Introducer + lambdaSignature(*LE);
+    Lambda = nestedLambdaMark(*Index);
+  } else {
+    // The lambda's text after its captures, as written.
+    SourceLocation AfterIntroducer =
+        Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getIntroducerRange().getEnd()), 0, SM, Ctx.getLangOpts());
+    SourceLocation End = Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getEndLoc()), 0, SM, Ctx.getLangOpts());
+    Lambda = Introducer +
+             Lexer::getSourceText(CharSourceRange::getCharRange(AfterIntroducer, End), SM, Ctx.getLangOpts()).str();
+  }
+  std::string Factory = Out.FutureName + "_make_" + Name;
   if (!Out.LambdaFactories.empty())
     Factory += "_" + std::to_string(Out.LambdaFactories.size() + 1);
-  Out.LambdaFactories.push_back("// The lambda " + VD->getNameAsString() + " of " + Out.Name +
+  Out.LambdaFactories.push_back("// The lambda " + Name + " of " + Out.Name +
                                 ", made where the frame can name its type.\ninline auto " + Factory + "(" +
-                                llvm::join(Params, ", ") + ") {\n  return [" + llvm::join(Captures, ", ") + "]" + Rest +
-                                ";\n}");
+                                llvm::join(Params, ", ") + ") {\n  return " + Lambda + ";\n}");
   std::string Type = "decltype(" + Factory + "(" + llvm::join(Declvals, ", ") + "))";
-  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
-  emit("::new (static_cast<void*>(&" + Path + ")) " + Type + "(" + Factory + "(" + llvm::join(Args, ", ") + "));");
+  ClosureTypes[LE] = Type;
+  return LambdaFactory{Type, Factory + "(" + llvm::join(Args, ", ") + ")"};
+}
+
+bool Lowerer::lowerLambdaVar(const VarDecl *VD, const LambdaExpr *LE) {
+  std::optional<LambdaFactory> Made = lambdaFactory(LE, VD->getNameAsString());
+  if (!Made)
+    return false;
+  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Made->Type, declComment(VD));
+  emit("::new (static_cast<void*>(&" + Path + ")) " + Made->Type + "(" + Made->Make + ");");
   VarPath[VD] = Path;
   construct(Path, VD->getType());
   return true;
