@@ -141,8 +141,10 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   // A method's future is a member of its class: it may use what is private.
   std::string Qualified = F.OutOfLine ? F.ClassName + "::" + S : S;
 
-  for (const std::string &Factory : F.LambdaFactories)
-    OS << withNestedLambdas(Factory, F, Options) << "\n";
+  // A struct defined in its class has them before the class (Transform).
+  if (!structInClass(F))
+    for (const std::string &Factory : F.LambdaFactories)
+      OS << withNestedLambdas(Factory, F, Options) << "\n";
   OS << "// ASYNC " << (F.IsLambda ? "lambda " : "") << F.Name << ", " << F.File << ':' << F.Line
      << ", as a state machine (asyncc)\n";
   // The declaration as written (default arguments too) comes first when poll
@@ -337,6 +339,13 @@ static void emitWrapperText(llvm::raw_string_ostream &OS, const LoweredFunction 
   OS << ");";
   if (!F.IsLambda)  // a lambda's head and braces are emitLambda's
     OS << "\n}";
+}
+
+std::string emitLambdaFactories(const LoweredFunction &F, const EmissionOptions &Options) {
+  std::string Text;
+  for (const std::string &Factory : F.LambdaFactories)
+    Text += withNestedLambdas(Factory, F, Options) + "\n";
+  return spellGeneratedNames(Text, F.GeneratedNames);
 }
 
 // One version of an ASYNC lambda's body: the future's struct and its return.

@@ -145,7 +145,13 @@ bool isAsync(const FunctionDecl &FD) {
   // An instantiation is ASYNC as its template is: the marks are made once
   // the whole file is parsed, after Clang has instantiated what it uses.
   const FunctionDecl *Pattern = FD.getTemplateInstantiationPattern(/*ForDefinition=*/false);
-  return Pattern && Pattern != &FD && isAsync(*Pattern);
+  if (Pattern && Pattern != &FD && isAsync(*Pattern))
+    return true;
+  // The call operator template of a generic lambda in an instantiation of
+  // a template is instantiated from the one the template writes.
+  const FunctionTemplateDecl *Described = FD.getDescribedFunctionTemplate();
+  const FunctionTemplateDecl *From = Described ? Described->getInstantiatedFromMemberTemplate() : nullptr;
+  return From && isAsync(*From->getTemplatedDecl());
 }
 
 namespace {
@@ -411,6 +417,14 @@ const FunctionDecl *enclosingFunction(const Decl &D) {
     if (const auto *FD = dyn_cast<FunctionDecl>(DC))
       return FD;
   return nullptr;
+}
+
+const CXXRecordDecl *outermostClass(const CXXMethodDecl &Method) {
+  const CXXRecordDecl *Class = Method.getParent();
+  while (const auto *Outer = dyn_cast<CXXRecordDecl>(Class->getDeclContext()))
+    Class = Outer;
+  bool Template = Class->isDependentContext() || isa<ClassTemplateSpecializationDecl>(Class);
+  return Class->getDeclContext()->isFileContext() && !Template ? Class : nullptr;
 }
 
 std::vector<const FunctionDecl *> findAsyncFunctions(ASTContext &Ctx) {

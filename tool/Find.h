@@ -17,6 +17,7 @@ class AnnotateAttr;
 class CXXTryStmt;
 class ASTContext;
 class CXXMethodDecl;
+class CXXRecordDecl;
 class Decl;
 class FunctionDecl;
 class LambdaExpr;
@@ -77,6 +78,11 @@ std::vector<const clang::CXXMethodDecl *> lambdaCalls(const clang::LambdaExpr &L
 // The function whose body holds D (a lambda's call operator, a local
 // class's method), if any.
 const clang::FunctionDecl *enclosingFunction(const clang::Decl &D);
+
+// The class at namespace scope that holds Method, its own or one around it
+// (not a template's): functions its emitted code needs go before it. Null
+// for a method of a local class.
+const clang::CXXRecordDecl *outermostClass(const clang::CXXMethodDecl &Method);
 
 // The ASYNC function definitions of Ctx's main file, as declarations.
 std::vector<const clang::FunctionDecl *> findAsyncFunctions(clang::ASTContext &Ctx);

@@ -161,10 +161,13 @@ namespace {
 // Whether the lambda's body or parameters name an entity declared in Fn
 // outside the lambda that it does not capture (a local type, a static
 // local, a constant read without capture): a function defined before the
-// future's struct could not name it.
+// future's struct could not name it. For a method's lambda, whose factory
+// goes before the class (Point), also what the class declares (its factory
+// is no member) and what is declared after Point.
 class LocalNames : public RecursiveASTVisitor<LocalNames> {
 public:
-  LocalNames(const FunctionDecl &Fn, const LambdaExpr &LE) : Fn(Fn), LE(LE) {}
+  LocalNames(const FunctionDecl &Fn, const LambdaExpr &LE, const CXXRecordDecl *Class, SourceLocation Point)
+      : Fn(Fn), LE(LE), Class(Class), Point(Point), SM(Fn.getASTContext().getSourceManager()) {}
   bool Found = false;
 
   bool VisitDeclRefExpr(DeclRefExpr *DRE) {
@@ -172,6 +175,12 @@ public:
       Found = true;
     if (isa<EnumConstantDecl>(DRE->getDecl()) && declaredOutsideLambda(DRE->getDecl()))
       Found = true;
+    if (!captured(DRE->getDecl()))
+      Found |= !beforeClass(DRE->getDecl());
+    return true;
+  }
+  bool VisitMemberExpr(MemberExpr *ME) {
+    Found |= !beforeClass(ME->getMemberDecl());
     return true;
   }
   bool VisitTypeLoc(TypeLoc TL) {
@@ -179,7 +188,7 @@ public:
     const NamedDecl *D = T->getAsTagDecl();
     if (const auto *TT = dyn_cast<TypedefType>(T))
       D = TT->getDecl();
-    if (D && declaredOutsideLambda(D))
+    if (D && (declaredOutsideLambda(D) || !beforeClass(D)))
       Found = true;
     return true;
   }
@@ -189,9 +198,25 @@ public:
   }
 
 private:
-  bool captured(const VarDecl *VD) const {
+  bool captured(const Decl *D) const {
     return llvm::any_of(LE.captures(),
-                        [&](const LambdaCapture &C) { return C.capturesVariable() && C.getCapturedVar() == VD; });
+                        [&](const LambdaCapture &C) { return C.capturesVariable() && C.getCapturedVar() == D; });
+  }
+  // Whether a factory before the class can name D: the lambda's own, or
+  // declared before the class, outside it (an ASYNC function's struct too).
+  bool beforeClass(const Decl *D) const {
+    if (!Class || D->isImplicit() || D->getLocation().isInvalid())
+      return true;
+    for (const DeclContext *C = D->getDeclContext(); C; C = C->getParent())
+      if (C == LE.getCallOperator() || C == LE.getLambdaClass())
+        return true;
+      else if (C == Class)
+        return false;
+    if (const auto *Function = dyn_cast<FunctionDecl>(D); Function && isAsync(*Function))
+      D = Function->getDefinition() ? &futureHome(*Function->getDefinition()) : nullptr;
+    return D && llvm::any_of(D->redecls(), [&](const Decl *R) {
+             return SM.isBeforeInTranslationUnit(SM.getExpansionLoc(R->getLocation()), Point);
+           });
   }
   // Declared in Fn (its body, not its parameters, which are captured), and
   // not in the lambda itself.
@@ -209,7 +234,11 @@ private:
   }
   const FunctionDecl &Fn;
   const LambdaExpr &LE;
+  const CXXRecordDecl *Class;
+  SourceLocation Point;
+  const SourceManager &SM;
 };
+
 } // namespace
 
 // A lambda kept in the frame: its closure type has no name, so a function
@@ -217,13 +246,23 @@ private:
 // captures, passed as arguments (references for what it captures by
 // reference, copies for the rest), and the slot's type is what that
 // function returns. The lambda's text is kept as written (an ASYNC one's,
-// lowered). Methods, function templates and ASYNC lambdas are not lowered
-// so: nothing, and the variable is refused as one of a type that cannot be
-// named.
+// lowered); a function template's specialization's factory names the
+// template's parameters as its struct does (`using T = int;`). A method's
+// factories go before its class (at namespace scope), so its lambda may
+// name nothing of the class. Methods of templates and ASYNC lambdas (whose
+// struct is local to a lambda) are not lowered so: nothing, and the
+// variable is refused as one of a type that cannot be named.
 std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *LE, const std::string &Name) {
-  if (isa<CXXMethodDecl>(FD) || FD.isTemplateInstantiation() || FD.getDescribedFunctionTemplate() || Out.IsLambda)
+  const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
+  const CXXRecordDecl *Class = Method ? outermostClass(*Method) : nullptr;
+  // A specialization of a class template at namespace scope: its member
+  // struct, and the factory before it, follow the class.
+  if (const auto *Spec = Method ? dyn_cast<ClassTemplateSpecializationDecl>(Method->getParent()) : nullptr;
+      Spec && Spec->getDeclContext()->isFileContext())
+    Class = Spec;
+  if (FD.getDescribedFunctionTemplate() || Out.IsLambda || (Method && !Class))
     return std::nullopt;
-  LocalNames Names(FD, *LE);
+  LocalNames Names(FD, *LE, Class, Class ? SM.getExpansionLoc(Class->getBeginLoc()) : SourceLocation());
   Names.TraverseStmt(LE->getBody());
   for (const ParmVarDecl *P : LE->getCallOperator()->parameters())
     if (const TypeSourceInfo *TSI = P->getTypeSourceInfo())
@@ -231,7 +270,7 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
   if (Names.Found)
     return std::nullopt;
   std::vector<std::string> Params, Declvals, Captures, Args;
-  for (const LambdaCapture &C : LE->captures()) {
+  for (const auto &[C, CaptureInit] : llvm::zip(LE->captures(), LE->capture_inits())) {
     if (!C.capturesVariable() || C.isPackExpansion())
       return std::nullopt;
     const ValueDecl *Captured = C.getCapturedVar();
@@ -240,8 +279,10 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
     std::string Arg;
     QualType T = Captured->getType();
     if (const auto *Init = dyn_cast<VarDecl>(Captured); Init && Init->isInitCapture()) {
-      renameIn(Init->getInit());
-      Arg = text(Init->getInit()->getSourceRange());
+      // The lambda's own initializer: an instantiation's variable may not
+      // have the template's.
+      renameIn(CaptureInit);
+      Arg = text(CaptureInit->getSourceRange());
       ByCopy = !T->isReferenceType();
     } else {
       Arg = pathOf(Captured);
@@ -269,8 +310,7 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
     if (!Index)
       return std::nullopt;
     RenamedLambdas.insert(LE);  // its text in poll is the factory's call
-    Out.NestedLambdas[*Index].Head = Introducer + lambdaSignature(*LE);
-    Lambda = nestedLambdaMark(*Index);
+    Lambda = Introducer + nestedLambdaMark(*Index);
   } else {
     // The lambda's text after its captures, as written.
     SourceLocation AfterIntroducer =
@@ -279,12 +319,35 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
     Lambda = Introducer +
              Lexer::getSourceText(CharSourceRange::getCharRange(AfterIntroducer, End), SM, Ctx.getLangOpts()).str();
   }
-  std::string Factory = Out.FutureName + "_make_" + Name;
+  // At namespace scope, a method's factory is named after its class too,
+  // a specialization's after its template arguments.
+  // (A class template's arguments are in its name.)
+  std::string Factory;
+  for (char C : (Method ? Out.ClassName + "_" : "") + Out.FutureName +
+                    (Method && !Out.MemberTemplate ? "" : Out.TemplateArgs)) {
+    char Part = isAlphanumeric(C) ? C : '_';
+    if (Part != '_' || (!Factory.empty() && Factory.back() != '_'))
+      Factory += Part;
+  }
+  if (Factory.back() != '_')
+    Factory += '_';
+  Factory += "make_" + Name;
+  // The lambda may not name them all.
+  std::string Aliases;
+  for (const std::string &Alias : Out.TemplateAliases) {
+    StringRef Rest = Alias;
+    if (Rest.consume_front("using ")) {
+      auto [Name, Type] = Rest.split(" = ");
+      Aliases += "  using " + Name.str() + " [[maybe_unused]] = " + Type.str() + "\n";
+    } else {
+      Aliases += "  [[maybe_unused]] " + Alias + "\n";
+    }
+  }
   if (!Out.LambdaFactories.empty())
     Factory += "_" + std::to_string(Out.LambdaFactories.size() + 1);
   Out.LambdaFactories.push_back("// The lambda " + Name + " of " + Out.Name +
                                 ", made where the frame can name its type.\ninline auto " + Factory + "(" +
-                                llvm::join(Params, ", ") + ") {\n  return " + Lambda + ";\n}");
+                                llvm::join(Params, ", ") + ") {\n" + Aliases + "  return " + Lambda + ";\n}");
   std::string Type = "decltype(" + Factory + "(" + llvm::join(Declvals, ", ") + "))";
   ClosureTypes[LE] = Type;
   return LambdaFactory{Type, Factory + "(" + llvm::join(Args, ", ") + ")"};

@@ -397,7 +397,7 @@ std::optional<size_t> Lowerer::lowerNestedLambda(const LambdaExpr *LE) {
   if (auto It = NestedIndex.find(LE); It != NestedIndex.end())
     return It->second;
   LoweredLambda Lambda;
-  Lambda.Head = originalText(LE->getIntroducerRange()) + lambdaSignature(*LE);
+  Lambda.Head = lambdaSignature(*LE);
   for (const CXXMethodDecl *Call : lambdaCalls(*LE)) {
     // It may capture, or await, a lambda this function keeps.
     Lowerer Inner(*Call, Ctx, File);
@@ -423,13 +423,16 @@ std::string Lowerer::capturedType(const ValueDecl *Captured, QualType T) {
   return typeName(T);
 }
 
+// The lambda's text after its captures becomes its mark: the captures,
+// renamed, stay text of the body (and a factory may still read them).
 void Lowerer::placeNestedLambda(const LambdaExpr *LE) {
   std::optional<size_t> Index = lowerNestedLambda(LE);
   if (!Index)
     return;
-  Out.NestedLambdas[*Index].Head = text(LE->getIntroducerRange()) + lambdaSignature(*LE);
-  SourceRange R = SM.getExpansionRange(LE->getSourceRange()).getAsRange();
-  Scratch.ReplaceText(R.getBegin(), text(R).size(), nestedLambdaMark(*Index));
+  SourceLocation AfterIntroducer =
+      Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getIntroducerRange().getEnd()), 0, SM, Ctx.getLangOpts());
+  SourceRange Rest(AfterIntroducer, SM.getExpansionLoc(LE->getEndLoc()));
+  Scratch.ReplaceText(AfterIntroducer, text(Rest).size(), nestedLambdaMark(*Index));
 }
 
 // The template arguments of a specialization, and an alias for each of the

@@ -48,7 +48,7 @@ struct LoweredFunction;
 // future, one per instantiation (one for a lambda that is not templated),
 // emitted where the body's text holds its placeholder (nestedLambdaMark).
 struct LoweredLambda {
-  std::string Head;  // the captures as the emitted code writes them, the parameters, `mutable`
+  std::string Head;  // its text up to its body: the captures (unless the text around writes them), the parameters, `mutable`
   std::vector<LoweredFunction> Versions;
 };
 

@@ -290,6 +290,15 @@ public:
       Edits.push_back({SM.getFileOffset(textBegin(*FD)),
                        SM.getFileOffset(SM.getExpansionLoc(bodyEnd(*FD))) + 1,  // after the '}'
                        withLineEndings(inNamespaceOf(*FD, withLinkageOf(*FD, Definition)), CRLF)});
+      // A struct defined in its class has its lambdas' factories before
+      // the class, where functions can be defined.
+      if (const auto *Method = dyn_cast<CXXMethodDecl>(FD);
+          Method && !F->LambdaFactories.empty() && (!F->OutOfLine || &Home == FD->getCanonicalDecl())) {
+        LoweredFunction Member = *F;
+        Member.OutOfLine = false;
+        unsigned At = SM.getFileOffset(SM.getExpansionLoc(outermostClass(*Method)->getBeginLoc()));
+        Edits.push_back({At, At, withLineEndings(emitLambdaFactories(Member, Options.Emission) + "\n", CRLF)});
+      }
       if (!isa<CXXMethodDecl>(FD))
         for (const FunctionDecl *R : FD->redecls())
           if (R != FD && !addDeclarationEdit(*R, *F, &Home == R, Ctx, CRLF, Edits))
