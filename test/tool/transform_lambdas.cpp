@@ -4,7 +4,8 @@
 // frame, it is made by a factory whose return type names its closure, and
 // its future is what that closure returns. A generic one has a version per
 // instantiation, chosen by `if constexpr`; so has one in a class template's
-// member function. One inside a plain lambda of an ASYNC function is refused.
+// member function. Kept in an ASYNC method's frame, its factory goes before
+// the class. One inside a plain lambda of an ASYNC function is refused.
 //
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
 // RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
@@ -83,6 +84,39 @@ int use_scaled() { return Scaled<int, 2>{}.get(1) + static_cast<int>(Scaled<long
 // CHECK: using Output = int;
 // CHECK: } else if constexpr (std::is_same_v<T, long> && N == 3) {
 // CHECK: using Output = long;
+
+// A method's factories go before its class; a function template's
+// specialization's before its struct, with the template's parameters.
+// CHECK: inline auto Counter_total_future_make_step(int b) {
+// CHECK: struct Counter {
+struct Counter {
+  int base;
+  ASYNC asyncc::Async<int> total(int n) {
+    int b = base;
+    auto step = [b](int i) ASYNC -> asyncc::Async<int> { co_return b + i + co_await Value{0}; };
+    int sum = 0;
+    for (int i = 0; i < n; ++i) sum += co_await step(i);
+    co_return sum;
+  }
+};
+int use_counter() { return sizeof(Counter{1}.total(2)); }
+
+template <class T>
+ASYNC asyncc::Async<T> scaled(T a) {
+  auto scale = [](auto v) ASYNC -> asyncc::Async<T> { co_return static_cast<T>(v * 2) + co_await Value{0}; };
+  co_return co_await scale(a) + co_await scale(1);
+}
+int use_scaled_sum() {
+  auto f = scaled(1L);
+  return sizeof(f);
+}
+// CHECK: inline auto scaled_future_long_make_scale() {
+// CHECK-NEXT: using T {{\[\[}}maybe_unused]] = long;
+// CHECK-NEXT: return [](auto v) {
+// CHECK-NEXT: if constexpr (std::is_same_v<decltype(v), long>) {
+// CHECK: } else if constexpr (std::is_same_v<decltype(v), int>) {
+// CHECK: template <>
+// CHECK-NEXT: struct scaled_future<long> {
 
 #ifdef INSIDE
 ASYNC asyncc::Async<int> deeper() {

@@ -181,7 +181,8 @@ int main() {
   e2e::drop_after_each_poll("in_place(2)", [] { return in_place(2); }, 3);
   e2e::drop_after_each_poll("failing()", [] { return failing(); }, 3);
   e2e::drop_after_each_poll("generic_inside(1)", [] { return generic_inside(1); }, 5);
-  e2e::drop_after_each_poll("Accumulator<int>{1}.add(2)", [] { return Accumulator<int>{1}.add(2); }, 2);
+  Accumulator<int> accumulator{1};
+  e2e::drop_after_each_poll("accumulator.add(2)", [&] { return accumulator.add(2); }, 2);
   e2e::drop_after_each_poll("scaled_sum(1, 2)", [] { return scaled_sum(1, 2); }, 3);
   std::printf("live %d\n", Traced::live_count());
 }
