@@ -153,6 +153,13 @@ constexpr DiagInfo Table[] = {
     {Diag::DefaultArgumentTemporary, DiagnosticsEngine::Error,
      "a default argument of this call makes a temporary that must live until the await ends",
      "pass the argument explicitly, or store it in a local variable and pass that"},
+    {Diag::BracedListArray, DiagnosticsEngine::Error,
+     "the array of this braced list must live until the await ends, which asyncc cannot keep",
+     "make what the list initializes in a local variable first and pass that"},
+    {Diag::ArgumentDestructor, DiagnosticsEngine::Error,
+     "this argument's destructor would run before the await ends instead of after it: only an ASYNC function's "
+     "future can be made from an argument kept in the frame",
+     "make the future in a local variable first (auto f = ...;), then await std::move(f)"},
     {Diag::FutureType, DiagnosticsEngine::Error,
      "asyncc cannot spell the type of this value, which holds the future of an ASYNC function: it is made by a "
      "method, a call through a pointer or a call with explicit template arguments",

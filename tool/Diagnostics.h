@@ -57,6 +57,8 @@ enum class Diag {
   TemporaryReference,
   TemporaryDestructor,
   DefaultArgumentTemporary,
+  BracedListArray,
+  ArgumentDestructor,
   FutureType,
   LambdaFutureType,
   EvaluatedBefore,

@@ -173,11 +173,13 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   OS << "  };\n\n";
 
   // Constructor: stores `self` and the parameters, runs nothing (lazy).
+  // What the function takes by value it takes by reference, as a
+  // coroutine's parameter copies are made from its parameter objects.
   OS << "  explicit " << S << '(';
   if (HasSelf)
     OS << F.SelfType << "* \037self" << (F.Params.empty() ? "" : ", ");
   for (size_t I = 0; I != F.Params.size(); ++I)
-    OS << (I ? ", " : "") << F.Params[I].Type << ' ' << F.Params[I].Name;
+    OS << (I ? ", " : "") << F.Params[I].Type << (F.Params[I].IsClass ? "&& " : " ") << F.Params[I].Name;
   OS << ')';
   if (HasSelf)
     OS << " : \037self(\037self)";

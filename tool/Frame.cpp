@@ -292,6 +292,21 @@ bool observableDestructor(QualType T) {
   return D && D->isUserProvided() && !RD->isInStdNamespace();
 }
 
+// Whether what a braced list's std::initializer_list initializes (its
+// parents, innermost last) copies the elements and keeps no reference to
+// them: a standard container does, a std::initializer_list or a user's
+// class may not.
+bool copiesBracedList(const std::vector<const Stmt *> &Parents) {
+  for (auto It = Parents.rbegin() + 1; It != Parents.rend(); ++It) {
+    if (isa<ImplicitCastExpr>(*It) || isa<MaterializeTemporaryExpr>(*It) || isa<CXXBindTemporaryExpr>(*It))
+      continue;
+    const auto *Construct = dyn_cast<CXXConstructExpr>(*It);
+    const CXXRecordDecl *RD = Construct ? Construct->getType()->getAsCXXRecordDecl() : nullptr;
+    return RD && RD->isInStdNamespace() && RD->getName() != "initializer_list";
+  }
+  return false;
+}
+
 } // namespace
 
 OperandTemporaries operandTemporaries(const Expr *Operand) {
@@ -313,7 +328,7 @@ OperandTemporaries operandTemporaries(const Expr *Operand) {
       if (!Parents.empty() && Parents.back() == Top && Default->getParam()->getType()->isReferenceType() &&
           isa<MaterializeTemporaryExpr>(Value->IgnoreImpCasts()->IgnoreParens())) {
         Out.Refused = Default;
-        Out.RefusedDefaultArgument = true;
+        Out.RefusedAs = Diag::DefaultArgumentTemporary;
       }
       return;
     }
@@ -326,6 +341,16 @@ OperandTemporaries operandTemporaries(const Expr *Operand) {
     for (const Stmt *C : inEvaluationOrder(X))
       visit(C);
     Parents.pop_back();
+    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X); MTE && !Parents.empty() &&
+                                                                 isa<CXXStdInitializerListExpr>(Parents.back())) {
+      // The array of a braced list, which its std::initializer_list refers
+      // to: what is made of the list must not keep that reference.
+      if (!copiesBracedList(Parents) || observableDestructor(MTE->getType()->castAsArrayTypeUnsafe()->getElementType())) {
+        Out.Refused = MTE;
+        Out.RefusedAs = Diag::BracedListArray;
+      }
+      return;
+    }
     if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X);
         MTE && MTE->getStorageDuration() == SD_FullExpression) {
       // The call or construction it is an argument of.
@@ -346,7 +371,12 @@ OperandTemporaries operandTemporaries(const Expr *Operand) {
       while (It != Parents.rend() && (isa<CastExpr>(*It) || isa<ParenExpr>(*It) || isa<InitListExpr>(*It) ||
                                        isa<CXXBindTemporaryExpr>(*It)))
         ++It;
-      if (It != Parents.rend() && !isa<MaterializeTemporaryExpr>(*It))
+      // An argument of the call that makes the future lives to the end of
+      // the full-expression, made in the frame; one of another call dies
+      // with that call's statement.
+      if (It != Parents.rend() && *It == Top && isa<CallExpr>(Top) && !isa<CXXOperatorCallExpr>(Top))
+        Out.Kept.push_back(BT);
+      else if (It != Parents.rend() && !isa<MaterializeTemporaryExpr>(*It))
         Out.Refused = BT;
     }
   };

@@ -3,6 +3,8 @@
 // C++ computes before an await of the same expression.
 #pragma once
 
+#include "Diagnostics.h"
+
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
@@ -75,15 +77,19 @@ ValuesBeforeAwaits valuesBeforeAwaits(const clang::Expr *E);
 // after the await. Materialized temporaries (bound to a reference, or
 // whose member is used), innermost first, as they are made; one that no
 // one can see after its call returns (trivially destroyed, bound to an
-// argument of a call whose value can hold no address) is left out. A
-// parameter object whose destructor is observable (a user's class, passed
-// by value) dies with the call's statement, not after the await: Refused.
-// So is a default argument whose temporary must be kept: the emitted call
-// could not make it in the frame without repeating the declaration's text.
+// argument of a call whose value can hold no address) is left out. So is
+// the array of a braced list that a standard container copies. Kept also
+// holds the argument objects of the call making the future whose class
+// has an observable destructor (a CXXBindTemporaryExpr, passed by value):
+// they too die at the end of the full-expression. Such an object passed to
+// any other call dies with the call's statement, not after the await:
+// Refused, as is a braced list's array that must outlive the call, and a
+// default argument whose temporary must be kept (the emitted call could
+// not make it in the frame without repeating the declaration's text).
 struct OperandTemporaries {
-  std::vector<const clang::MaterializeTemporaryExpr *> Kept;
+  std::vector<const clang::Expr *> Kept;
   const clang::Expr *Refused = nullptr;
-  bool RefusedDefaultArgument = false;
+  Diag RefusedAs = Diag::TemporaryDestructor;
 };
 OperandTemporaries operandTemporaries(const clang::Expr *Operand);
 

@@ -342,34 +342,41 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
   if (Temps.Refused) {
     // A default argument has no text at the call: the call's place.
     const auto *Default = dyn_cast<CXXDefaultArgExpr>(Temps.Refused);
-    report(Temps.RefusedDefaultArgument ? Diag::DefaultArgumentTemporary : Diag::TemporaryDestructor,
-           Default ? Default->getUsedLocation() : Temps.Refused->getExprLoc());
+    report(Temps.RefusedAs, Default ? Default->getUsedLocation() : Temps.Refused->getExprLoc());
     return false;
   }
-  for (const MaterializeTemporaryExpr *MTE : Temps.Kept) {
-    QualType T = MTE->getType().getUnqualifiedType();
-    SourceRange Range = SM.getExpansionRange(MTE->getSourceRange()).getAsRange();
+  // The call's own text first: its arguments' are replaced below.
+  if (llvm::any_of(Temps.Kept, [](const Expr *Temp) { return isa<CXXBindTemporaryExpr>(Temp); }) &&
+      !constructFutureDirectly(Operand))
+    return false;
+  for (const Expr *Temp : Temps.Kept) {
+    const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Temp);
+    const Expr *Made = MTE ? MTE->getSubExpr() : cast<CXXBindTemporaryExpr>(Temp)->getSubExpr();
+    QualType T = Temp->getType().getUnqualifiedType();
+    SourceRange Range = SM.getExpansionRange(Temp->getSourceRange()).getAsRange();
     std::string Source = text(Range);
     size_t Length = Source.size();
     std::string Type;
     // A closure (a lambda called where it is written) is made by its
     // factory, whose return type names it.
-    const auto *Lambda = dyn_cast<LambdaExpr>(MTE->getSubExpr()->IgnoreImplicit());
-    std::optional<LambdaFactory> Made = Lambda ? lambdaFactory(Lambda, "lambda") : std::nullopt;
-    if (Made) {
-      Type = Made->Type;
-      Source = Made->Make;
+    const auto *Lambda = MTE ? dyn_cast<LambdaExpr>(Made->IgnoreImplicit()) : nullptr;
+    std::optional<LambdaFactory> Factory = Lambda ? lambdaFactory(Lambda, "lambda") : std::nullopt;
+    if (Factory) {
+      Type = Factory->Type;
+      Source = Factory->Make;
     } else {
-      if (Failed || !spellable(T, MTE->getExprLoc(), "this temporary"))
+      if (Failed || !spellable(T, Temp->getExprLoc(), "this temporary"))
         return false;
-      Type = exprType(MTE->getSubExpr(), MTE->getExprLoc());
+      Type = exprType(Made, Temp->getExprLoc());
     }
     if (Type.empty())
       return false;
-    std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", ++TempCount), Type,
-                                        Made ? "the closure of the lambda called here"
-                                             : "temporary " + oneLine(originalText(Range)));
-    std::string New = placementNew(Slot, T, Type, MTE->getSubExpr(), Source);
+    std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", ++TempCount),
+                                        Factory ? Type : declarable(Type),
+                                        Factory ? "the closure of the lambda called here"
+                                        : MTE   ? "temporary " + oneLine(originalText(Range))
+                                                : "argument " + oneLine(originalText(Range)));
+    std::string New = placementNew(Slot, T, Type, Made, Source);
     std::string Value;
     if (T.isDestructedType() != QualType::DK_none) {
       unsigned Before = CurrentLive;
@@ -382,6 +389,54 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     }
     Scratch.ReplaceText(Range.getBegin(), Length, Value);
   }
+  return true;
+}
+
+// The call making the future, whose argument objects are made in the frame
+// (keepTemporaries), calls the constructor of the function's struct: it
+// takes them by reference, as a coroutine's parameter copies are made from
+// its parameter objects. The function itself would take them by value, a
+// move more than native C++ makes. A method's object is the constructor's
+// first argument.
+bool Lowerer::constructFutureDirectly(const Expr *Operand) {
+  const auto *Call = cast<CallExpr>(strip(Operand));
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
+  const auto *MemberCall = dyn_cast<CXXMemberCallExpr>(Call);
+  bool Direct = Callee && isAsync(*Callee) && !Callee->isVariadic() && !isa<CXXOperatorCallExpr>(Call) &&
+                (!Method || Method->isStatic() || MemberCall) &&
+                llvm::none_of(Call->arguments(), [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); });
+  if (!Direct) {
+    // Only asyncc's own futures can be made from the objects in place.
+    for (const Expr *Arg : Call->arguments())
+      if (isa<CXXBindTemporaryExpr>(Arg->IgnoreImpCasts()->IgnoreParens())) {
+        report(Diag::ArgumentDestructor, Arg->getExprLoc());
+        break;
+      }
+    return false;
+  }
+  std::string FutureType = futureType(Operand);
+  if (FutureType.empty())
+    return false;
+  SourceRange Range = SM.getExpansionRange(Call->getCallee()->IgnoreImpCasts()->getSourceRange()).getAsRange();
+  std::string Made = FutureType;
+  if (MemberCall && !Method->isStatic()) {
+    const Expr *Object = MemberCall->getImplicitObjectArgument()->IgnoreImpCasts();
+    const auto *Member = cast<MemberExpr>(MemberCall->getCallee()->IgnoreImpCasts());
+    std::string Self = isa<CXXThisExpr>(Object) && cast<CXXThisExpr>(Object)->isImplicit() ? "\037self"
+                       : Member->isArrow() ? "(" + text(SM.getExpansionRange(Object->getSourceRange()).getAsRange()) + ")"
+                                           : "std::addressof(" +
+                                                 text(SM.getExpansionRange(Object->getSourceRange()).getAsRange()) + ")";
+    // The object goes first inside the parenthesis that follows the callee.
+    std::optional<Token> LParen = Lexer::findNextToken(Range.getEnd(), SM, Ctx.getLangOpts());
+    if (!LParen || !LParen->is(tok::l_paren)) {
+      report(Diag::ArgumentDestructor, Call->getArg(0)->getExprLoc());
+      return false;
+    }
+    Range.setEnd(LParen->getLocation());
+    Made += "(" + Self + ", ";
+  }
+  Scratch.ReplaceText(Range.getBegin(), text(Range).size(), Made);
   return true;
 }
 

@@ -613,6 +613,7 @@ bool Lowerer::lowerParameters() {
     Param.Name = P->getNameAsString();
     Param.IsReference = P->getType()->isReferenceType();
     Param.IsRvalueReference = P->getType()->isRValueReferenceType();
+    Param.IsClass = P->getType()->isRecordType();
     Param.Type = typeName(P->getType());
     if (!Param.IsReference && P->getType().isDestructedType() != QualType::DK_none) {
       Param.DestroyedOnCompletion = true;

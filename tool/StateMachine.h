@@ -37,6 +37,7 @@ struct Parameter {
   std::string Type;  // spelled for a member
   bool IsReference = false;
   bool IsRvalueReference = false;  // passed on with std::move, as other values
+  bool IsClass = false;            // by value, of class type: the constructor takes it by reference
   // Destroyed when the function completes, after its locals, as a native
   // coroutine's parameter copies are: the state machine destroys it.
   bool DestroyedOnCompletion = false;

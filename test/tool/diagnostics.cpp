@@ -8,6 +8,7 @@
 
 #include <asyncc/async.hpp>
 
+#include <initializer_list>
 #include <string>
 #include <utility>
 
@@ -72,7 +73,16 @@ ASYNC asyncc::Async<int> order() {
 
 ASYNC asyncc::Async<void> temporary() {
   co_await takes_by_value(traced());
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:27: error: this temporary's destructor would run before the await ends
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:27: error: this argument's destructor would run before the await ends instead of after it: only an ASYNC function's future can be made from an argument kept in the frame; make the future in a local variable first
+}
+
+// The future keeps the std::initializer_list, whose array C++ keeps to the
+// end of the full-expression.
+ASYNC asyncc::Async<int> count(std::initializer_list<int> values) { co_return static_cast<int>(values.size()); }
+
+ASYNC asyncc::Async<int> braced_list() {
+  co_return co_await count({1, 2, 3});
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:28: error: the array of this braced list must live until the await ends, which asyncc cannot keep; make what the list initializes in a local variable first
 }
 
 // The string made for the default argument must outlive the await, as the

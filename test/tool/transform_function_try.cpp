@@ -42,7 +42,7 @@ ASYNC asyncc::Async<void> Account::settle(int amount) try {
 }
 
 // CHECK-LABEL: struct guarded_future {
-// CHECK:      explicit guarded_future(std::string name, int id)
+// CHECK:      explicit guarded_future(std::string&& name, int id)
 // CHECK:      try1:
 // CHECK-NEXT:   try
 // CHECK-NEXT:   {
