@@ -56,8 +56,16 @@ constexpr DiagInfo Table[] = {
     {Diag::FunctionTryBlock, DiagnosticsEngine::Error,
      "a function-try-block on an ASYNC function is not supported by asyncc v1", "put the try inside the body"},
     {Diag::LambdaInAsync, DiagnosticsEngine::Error,
-     "an ASYNC lambda inside an ASYNC function is not supported by asyncc",
-     "define it outside, or make it an ASYNC function"},
+     "an ASYNC lambda inside a lambda or a local class of an ASYNC function is not supported by asyncc",
+     "write it directly in the ASYNC function's body, or outside the function"},
+    {Diag::GenericLambda, DiagnosticsEngine::Error,
+     "asyncc supports a generic ASYNC lambda whose 'auto' parameters are named and not packs, without a template "
+     "parameter list of its own (C++20: the output is C++17)",
+     "name each 'auto' parameter, or write the lambda's parameters with their types"},
+    {Diag::TemplatedLambda, DiagnosticsEngine::Error,
+     "asyncc supports an ASYNC lambda in a template whose parameters are named types or integers, not packs, of a "
+     "template that is not partially specialized",
+     "make the lambda an ASYNC function template"},
     {Diag::LambdaCapturesThis, DiagnosticsEngine::Error,
      "asyncc supports ASYNC lambdas that do not capture 'this' nor take '...'", "pass the object as a parameter"},
     {Diag::DeclarationWithoutBody, DiagnosticsEngine::Error,
@@ -156,6 +164,11 @@ constexpr DiagInfo Table[] = {
      "asyncc cannot spell the type of this value, which holds the future of an ASYNC function: it is made by a "
      "method, a call through a pointer or a call with explicit template arguments",
      "call a function template with deduced arguments, or await the futures separately"},
+    {Diag::LambdaFutureType, DiagnosticsEngine::Error,
+     "asyncc cannot name the type of this ASYNC lambda's future: its closure is neither the lambda written here, "
+     "a variable of this function that the lambda initializes, nor a variable at namespace scope declared before "
+     "this function",
+     "call the lambda through the variable it initializes"},
     {Diag::EvaluatedBefore, DiagnosticsEngine::Error,
      "this is evaluated before a 'co_await' of the same expression, and asyncc cannot keep its value across the "
      "suspension",

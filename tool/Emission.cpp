@@ -56,6 +56,22 @@ void emitLayout(llvm::raw_string_ostream &OS, const LayoutNode &N, unsigned Inde
   }
 }
 
+// Text with the mark of each ASYNC lambda of F's body replaced by the
+// lambda's text.
+std::string withNestedLambdas(const std::string &Text, const LoweredFunction &F, const EmissionOptions &Options) {
+  std::string Out;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    size_t End = Text[I] == '\036' ? Text.find('\036', I + 1) : std::string::npos;
+    if (End == std::string::npos) {
+      Out += Text[I];
+      continue;
+    }
+    Out += emitLambda(F.NestedLambdas[std::stoul(Text.substr(I + 1, End - I - 1))], Options);
+    I = End;
+  }
+  return Out;
+}
+
 // The lines of poll's body, each preceded by a #line directive where the
 // line it comes from is not the one the compiler would count to.
 void emitPollBody(llvm::raw_string_ostream &OS, const LoweredFunction &F, const EmissionOptions &Options) {
@@ -70,6 +86,12 @@ void emitPollBody(llvm::raw_string_ostream &OS, const LoweredFunction &F, const 
       OS << lineDirective(From, Options.SourcePath) << '\n';
       Next = From;
     }
+    if (Line.find('\036') != std::string::npos) {
+      // A lambda's text, with its own directives: the next line needs one.
+      OS << "    " << withNestedLambdas(Line, F, Options) << '\n';
+      Next = 0;
+      continue;
+    }
     OS << (Line.empty() ? "" : "    ") << Line << '\n';
     if (Next)
       ++Next;
@@ -77,6 +99,7 @@ void emitPollBody(llvm::raw_string_ostream &OS, const LoweredFunction &F, const 
   if (Options.LineDirectives && Next)
     OS << ReturnToOutputLine << '\n';
 }
+
 
 } // namespace
 
@@ -110,20 +133,18 @@ static std::string spellGeneratedNames(const std::string &Text, const std::map<s
   return Out;
 }
 
-// The future's struct (with what comes before it: a lambda's head, the
-// factories of its lambdas, the declaration of a recursive function).
+// The future's struct (with what comes before it: the factories of its
+// lambdas, the declaration of a recursive function).
 static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &F, const EmissionOptions &Options) {
   const std::string &S = F.FutureName;
   bool HasSelf = !F.SelfType.empty();
   // A method's future is a member of its class: it may use what is private.
   std::string Qualified = F.OutOfLine ? F.ClassName + "::" + S : S;
 
-  // A lambda keeps its captures and parameters; its body declares the
-  // future's struct and returns it.
-  if (F.IsLambda)
-    OS << F.LambdaHead << " {\n";
-  for (const std::string &Factory : F.LambdaFactories)
-    OS << Factory << "\n";
+  // A struct defined in its class has them before the class (Transform).
+  if (!structInClass(F))
+    for (const std::string &Factory : F.LambdaFactories)
+      OS << withNestedLambdas(Factory, F, Options) << "\n";
   OS << "// ASYNC " << (F.IsLambda ? "lambda " : "") << F.Name << ", " << F.File << ':' << F.Line
      << ", as a state machine (asyncc)\n";
   // The declaration as written (default arguments too) comes first when poll
@@ -317,11 +338,43 @@ static void emitWrapperText(llvm::raw_string_ostream &OS, const LoweredFunction 
     const Parameter &P = F.Params[I];
     OS << (I || HasSelf ? ", " : "") << passed(P, P.Name);
   }
-  OS << ");\n";
-  OS << "}";
+  OS << ");";
+  if (!F.IsLambda)  // a lambda's head and braces are emitLambda's
+    OS << "\n}";
+}
+
+std::string emitLambdaFactories(const LoweredFunction &F, const EmissionOptions &Options) {
+  std::string Text;
+  for (const std::string &Factory : F.LambdaFactories)
+    Text += withNestedLambdas(Factory, F, Options) + "\n";
+  return spellGeneratedNames(Text, F.GeneratedNames);
+}
+
+// One version of an ASYNC lambda's body: the future's struct and its return.
+static std::string emitLambdaVersion(const LoweredFunction &F, const EmissionOptions &Options) {
+  std::string Text;
+  llvm::raw_string_ostream OS(Text);
+  emitStructText(OS, F, Options);
+  emitWrapperText(OS, F);
+  return spellGeneratedNames(Text, F.GeneratedNames);
+}
+
+std::string emitLambda(const LoweredLambda &Lambda, const EmissionOptions &Options) {
+  std::string Text = Lambda.Head + " {\n";
+  for (size_t I = 0; I != Lambda.Versions.size(); ++I) {
+    const LoweredFunction &V = Lambda.Versions[I];
+    if (V.LambdaCondition.empty())
+      Text += emitLambdaVersion(V, Options);
+    else
+      Text += std::string(I ? " else " : "") + "if constexpr (" + V.LambdaCondition + ") {\n" +
+              emitLambdaVersion(V, Options) + "\n}";
+  }
+  return Text + "\n}";
 }
 
 std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options) {
+  if (F.IsLambda)
+    return emitLambda({F.LambdaIntroducer + F.LambdaSignature, {F}}, Options);
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   emitStructText(OS, F, Options);

@@ -29,6 +29,20 @@ std::string lineDirective(unsigned Line, llvm::StringRef Path);
 // function's definition.
 std::string emitFuture(const LoweredFunction &F, const EmissionOptions &Options = {});
 
+// An ASYNC lambda: its head, then a body that declares the future's struct
+// and returns it. A templated lambda (generic, or in a template) has one
+// version per instantiation, each chosen by `if constexpr` on its
+// condition: the same text is then every instantiation's.
+std::string emitLambda(const LoweredLambda &Lambda, const EmissionOptions &Options = {});
+
+// Whether F's struct is defined in its class (a method's, not out of line
+// nor a template's specialization): what must be at namespace scope, its
+// lambdas' factories, then goes before the class (emitLambdaFactories).
+inline bool structInClass(const LoweredFunction &F) {
+  return !F.ClassName.empty() && !F.OutOfLine && !F.Specialization;
+}
+std::string emitLambdaFactories(const LoweredFunction &F, const EmissionOptions &Options);
+
 // The two parts of emitFuture, for a function whose struct is defined at its
 // first declaration, so that calls before the body find it complete: the
 // struct, and the wrapper that goes where the body was.

@@ -8,6 +8,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/StmtCXX.h"
@@ -144,7 +145,13 @@ bool isAsync(const FunctionDecl &FD) {
   // An instantiation is ASYNC as its template is: the marks are made once
   // the whole file is parsed, after Clang has instantiated what it uses.
   const FunctionDecl *Pattern = FD.getTemplateInstantiationPattern(/*ForDefinition=*/false);
-  return Pattern && Pattern != &FD && isAsync(*Pattern);
+  if (Pattern && Pattern != &FD && isAsync(*Pattern))
+    return true;
+  // The call operator template of a generic lambda in an instantiation of
+  // a template is instantiated from the one the template writes.
+  const FunctionTemplateDecl *Described = FD.getDescribedFunctionTemplate();
+  const FunctionTemplateDecl *From = Described ? Described->getInstantiatedFromMemberTemplate() : nullptr;
+  return From && isAsync(*From->getTemplatedDecl());
 }
 
 namespace {
@@ -388,6 +395,36 @@ const LambdaExpr *lambdaOf(const FunctionDecl &FD, ASTContext &Ctx) {
     if (const auto *LE = Parent.get<LambdaExpr>())
       return LE;
   return nullptr;
+}
+
+std::vector<const CXXMethodDecl *> lambdaCalls(const LambdaExpr &LE) {
+  const CXXMethodDecl *Call = LE.getCallOperator();
+  const FunctionTemplateDecl *Generic = Call->getDescribedFunctionTemplate();
+  if (!Generic)
+    return {Call};
+  std::vector<const CXXMethodDecl *> Calls;
+  for (const FunctionDecl *Spec : Generic->specializations())
+    if (Spec->hasBody())
+      Calls.push_back(cast<CXXMethodDecl>(Spec));
+  return Calls;
+}
+
+const FunctionDecl *enclosingFunction(const Decl &D) {
+  const Decl *From = &D;
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(&D); Method && Method->getParent()->isLambda())
+    From = Method->getParent();
+  for (const DeclContext *DC = From->getDeclContext(); DC; DC = DC->getParent())
+    if (const auto *FD = dyn_cast<FunctionDecl>(DC))
+      return FD;
+  return nullptr;
+}
+
+const CXXRecordDecl *outermostClass(const CXXMethodDecl &Method) {
+  const CXXRecordDecl *Class = Method.getParent();
+  while (const auto *Outer = dyn_cast<CXXRecordDecl>(Class->getDeclContext()))
+    Class = Outer;
+  bool Template = Class->isDependentContext() || isa<ClassTemplateSpecializationDecl>(Class);
+  return Class->getDeclContext()->isFileContext() && !Template ? Class : nullptr;
 }
 
 std::vector<const FunctionDecl *> findAsyncFunctions(ASTContext &Ctx) {

@@ -16,6 +16,9 @@ namespace clang {
 class AnnotateAttr;
 class CXXTryStmt;
 class ASTContext;
+class CXXMethodDecl;
+class CXXRecordDecl;
+class Decl;
 class FunctionDecl;
 class LambdaExpr;
 } // namespace clang
@@ -67,6 +70,19 @@ const clang::FunctionDecl &futureHome(const clang::FunctionDecl &Definition);
 
 // The lambda expression whose call operator FD is, if it is one.
 const clang::LambdaExpr *lambdaOf(const clang::FunctionDecl &FD, clang::ASTContext &Ctx);
+
+// The call operators of an ASYNC lambda's instantiations: its own, or each
+// one of a generic lambda that has a body.
+std::vector<const clang::CXXMethodDecl *> lambdaCalls(const clang::LambdaExpr &LE);
+
+// The function whose body holds D (a lambda's call operator, a local
+// class's method), if any.
+const clang::FunctionDecl *enclosingFunction(const clang::Decl &D);
+
+// The class at namespace scope that holds Method, its own or one around it
+// (not a template's): functions its emitted code needs go before it. Null
+// for a method of a local class.
+const clang::CXXRecordDecl *outermostClass(const clang::CXXMethodDecl &Method);
 
 // The ASYNC function definitions of Ctx's main file, as declarations.
 std::vector<const clang::FunctionDecl *> findAsyncFunctions(clang::ASTContext &Ctx);

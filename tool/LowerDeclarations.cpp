@@ -161,10 +161,13 @@ namespace {
 // Whether the lambda's body or parameters name an entity declared in Fn
 // outside the lambda that it does not capture (a local type, a static
 // local, a constant read without capture): a function defined before the
-// future's struct could not name it.
+// future's struct could not name it. For a method's lambda, whose factory
+// goes before the class (Point), also what the class declares (its factory
+// is no member) and what is declared after Point.
 class LocalNames : public RecursiveASTVisitor<LocalNames> {
 public:
-  LocalNames(const FunctionDecl &Fn, const LambdaExpr &LE) : Fn(Fn), LE(LE) {}
+  LocalNames(const FunctionDecl &Fn, const LambdaExpr &LE, const CXXRecordDecl *Class, SourceLocation Point)
+      : Fn(Fn), LE(LE), Class(Class), Point(Point), SM(Fn.getASTContext().getSourceManager()) {}
   bool Found = false;
 
   bool VisitDeclRefExpr(DeclRefExpr *DRE) {
@@ -172,6 +175,12 @@ public:
       Found = true;
     if (isa<EnumConstantDecl>(DRE->getDecl()) && declaredOutsideLambda(DRE->getDecl()))
       Found = true;
+    if (!captured(DRE->getDecl()))
+      Found |= !beforeClass(DRE->getDecl());
+    return true;
+  }
+  bool VisitMemberExpr(MemberExpr *ME) {
+    Found |= !beforeClass(ME->getMemberDecl());
     return true;
   }
   bool VisitTypeLoc(TypeLoc TL) {
@@ -179,7 +188,7 @@ public:
     const NamedDecl *D = T->getAsTagDecl();
     if (const auto *TT = dyn_cast<TypedefType>(T))
       D = TT->getDecl();
-    if (D && declaredOutsideLambda(D))
+    if (D && (declaredOutsideLambda(D) || !beforeClass(D)))
       Found = true;
     return true;
   }
@@ -189,9 +198,25 @@ public:
   }
 
 private:
-  bool captured(const VarDecl *VD) const {
+  bool captured(const Decl *D) const {
     return llvm::any_of(LE.captures(),
-                        [&](const LambdaCapture &C) { return C.capturesVariable() && C.getCapturedVar() == VD; });
+                        [&](const LambdaCapture &C) { return C.capturesVariable() && C.getCapturedVar() == D; });
+  }
+  // Whether a factory before the class can name D: the lambda's own, or
+  // declared before the class, outside it (an ASYNC function's struct too).
+  bool beforeClass(const Decl *D) const {
+    if (!Class || D->isImplicit() || D->getLocation().isInvalid())
+      return true;
+    for (const DeclContext *C = D->getDeclContext(); C; C = C->getParent())
+      if (C == LE.getCallOperator() || C == LE.getLambdaClass())
+        return true;
+      else if (C == Class)
+        return false;
+    if (const auto *Function = dyn_cast<FunctionDecl>(D); Function && isAsync(*Function))
+      D = Function->getDefinition() ? &futureHome(*Function->getDefinition()) : nullptr;
+    return D && llvm::any_of(D->redecls(), [&](const Decl *R) {
+             return SM.isBeforeInTranslationUnit(SM.getExpansionLoc(R->getLocation()), Point);
+           });
   }
   // Declared in Fn (its body, not its parameters, which are captured), and
   // not in the lambda itself.
@@ -209,73 +234,131 @@ private:
   }
   const FunctionDecl &Fn;
   const LambdaExpr &LE;
+  const CXXRecordDecl *Class;
+  SourceLocation Point;
+  const SourceManager &SM;
 };
+
 } // namespace
 
 // A lambda kept in the frame: its closure type has no name, so a function
 // defined before the future's struct makes the same lambda from its
 // captures, passed as arguments (references for what it captures by
 // reference, copies for the rest), and the slot's type is what that
-// function returns. The lambda's text is kept as written. Methods, function
-// templates and ASYNC lambdas are not lowered so: false, and the variable is
-// refused as one of a type that cannot be named.
-bool Lowerer::lowerLambdaVar(const VarDecl *VD, const LambdaExpr *LE) {
-  if (isa<CXXMethodDecl>(FD) || FD.isTemplateInstantiation() || FD.getDescribedFunctionTemplate() || Out.IsLambda)
-    return false;
-  LocalNames Names(FD, *LE);
+// function returns. The lambda's text is kept as written (an ASYNC one's,
+// lowered); a function template's specialization's factory names the
+// template's parameters as its struct does (`using T = int;`). A method's
+// factories go before its class (at namespace scope), so its lambda may
+// name nothing of the class. Methods of templates and ASYNC lambdas (whose
+// struct is local to a lambda) are not lowered so: nothing, and the
+// variable is refused as one of a type that cannot be named.
+std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *LE, const std::string &Name) {
+  const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
+  const CXXRecordDecl *Class = Method ? outermostClass(*Method) : nullptr;
+  // A specialization of a class template at namespace scope: its member
+  // struct, and the factory before it, follow the class.
+  if (const auto *Spec = Method ? dyn_cast<ClassTemplateSpecializationDecl>(Method->getParent()) : nullptr;
+      Spec && Spec->getDeclContext()->isFileContext())
+    Class = Spec;
+  if (FD.getDescribedFunctionTemplate() || Out.IsLambda || (Method && !Class))
+    return std::nullopt;
+  LocalNames Names(FD, *LE, Class, Class ? SM.getExpansionLoc(Class->getBeginLoc()) : SourceLocation());
   Names.TraverseStmt(LE->getBody());
   for (const ParmVarDecl *P : LE->getCallOperator()->parameters())
     if (const TypeSourceInfo *TSI = P->getTypeSourceInfo())
       Names.TraverseTypeLoc(TSI->getTypeLoc());
   if (Names.Found)
-    return false;
+    return std::nullopt;
   std::vector<std::string> Params, Declvals, Captures, Args;
-  for (const LambdaCapture &C : LE->captures()) {
+  for (const auto &[C, CaptureInit] : llvm::zip(LE->captures(), LE->capture_inits())) {
     if (!C.capturesVariable() || C.isPackExpansion())
-      return false;
+      return std::nullopt;
     const ValueDecl *Captured = C.getCapturedVar();
     std::string Name = Captured->getNameAsString();
     bool ByCopy = C.getCaptureKind() == LCK_ByCopy;
     std::string Arg;
     QualType T = Captured->getType();
     if (const auto *Init = dyn_cast<VarDecl>(Captured); Init && Init->isInitCapture()) {
-      renameIn(Init->getInit());
-      Arg = text(Init->getInit()->getSourceRange());
+      // The lambda's own initializer: an instantiation's variable may not
+      // have the template's.
+      renameIn(CaptureInit);
+      Arg = text(CaptureInit->getSourceRange());
       ByCopy = !T->isReferenceType();
     } else {
       Arg = pathOf(Captured);
       if (Arg.empty())
-        return false;
+        return std::nullopt;
     }
     QualType Value = T.getNonReferenceType();
     if (ByCopy)
       Value = Value.getUnqualifiedType();
     if (Value->isArrayType())
-      return false;
-    std::string Type = typeName(Value);
+      return std::nullopt;
+    std::string Type = capturedType(Captured, Value);
     if (Type.find(Out.FutureName + "::") != std::string::npos || Type.find("(lambda") != std::string::npos)
-      return false;
+      return std::nullopt;
     Params.push_back(Type + (ByCopy ? " " : "& ") + Name);
     Declvals.push_back("std::declval<" + Type + (ByCopy ? "" : "&") + ">()");
     Captures.push_back(ByCopy ? Name + " = std::move(" + Name + ")" : "&" + Name);
     Args.push_back(Arg);
   }
-  // The lambda's text after its captures, as written.
-  SourceLocation AfterIntroducer =
-      Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getIntroducerRange().getEnd()), 0, SM, Ctx.getLangOpts());
-  SourceLocation End = Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getEndLoc()), 0, SM, Ctx.getLangOpts());
-  std::string Rest =
-      Lexer::getSourceText(CharSourceRange::getCharRange(AfterIntroducer, End), SM, Ctx.getLangOpts()).str();
-  std::string Factory = Out.FutureName + "_make_" + VD->getNameAsString();
+  std::string Introducer = "[" + llvm::join(Captures, ", ") + "]";
+  std::string Lambda;
+  if (isAsync(*LE->getCallOperator())) {
+    // Lowered with this function, under the factory's captures.
+    std::optional<size_t> Index = lowerNestedLambda(LE);
+    if (!Index)
+      return std::nullopt;
+    RenamedLambdas.insert(LE);  // its text in poll is the factory's call
+    Lambda = Introducer + nestedLambdaMark(*Index);
+  } else {
+    // The lambda's text after its captures, as written.
+    SourceLocation AfterIntroducer =
+        Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getIntroducerRange().getEnd()), 0, SM, Ctx.getLangOpts());
+    SourceLocation End = Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getEndLoc()), 0, SM, Ctx.getLangOpts());
+    Lambda = Introducer +
+             Lexer::getSourceText(CharSourceRange::getCharRange(AfterIntroducer, End), SM, Ctx.getLangOpts()).str();
+  }
+  // At namespace scope, a method's factory is named after its class too,
+  // a specialization's after its template arguments.
+  // (A class template's arguments are in its name.)
+  std::string Factory;
+  for (char C : (Method ? Out.ClassName + "_" : "") + Out.FutureName +
+                    (Method && !Out.MemberTemplate ? "" : Out.TemplateArgs)) {
+    char Part = isAlphanumeric(C) ? C : '_';
+    if (Part != '_' || (!Factory.empty() && Factory.back() != '_'))
+      Factory += Part;
+  }
+  if (Factory.back() != '_')
+    Factory += '_';
+  Factory += "make_" + Name;
+  // The lambda may not name them all.
+  std::string Aliases;
+  for (const std::string &Alias : Out.TemplateAliases) {
+    StringRef Rest = Alias;
+    if (Rest.consume_front("using ")) {
+      auto [Name, Type] = Rest.split(" = ");
+      Aliases += "  using " + Name.str() + " [[maybe_unused]] = " + Type.str() + "\n";
+    } else {
+      Aliases += "  [[maybe_unused]] " + Alias + "\n";
+    }
+  }
   if (!Out.LambdaFactories.empty())
     Factory += "_" + std::to_string(Out.LambdaFactories.size() + 1);
-  Out.LambdaFactories.push_back("// The lambda " + VD->getNameAsString() + " of " + Out.Name +
+  Out.LambdaFactories.push_back("// The lambda " + Name + " of " + Out.Name +
                                 ", made where the frame can name its type.\ninline auto " + Factory + "(" +
-                                llvm::join(Params, ", ") + ") {\n  return [" + llvm::join(Captures, ", ") + "]" + Rest +
-                                ";\n}");
+                                llvm::join(Params, ", ") + ") {\n" + Aliases + "  return " + Lambda + ";\n}");
   std::string Type = "decltype(" + Factory + "(" + llvm::join(Declvals, ", ") + "))";
-  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
-  emit("::new (static_cast<void*>(&" + Path + ")) " + Type + "(" + Factory + "(" + llvm::join(Args, ", ") + "));");
+  ClosureTypes[LE] = Type;
+  return LambdaFactory{Type, Factory + "(" + llvm::join(Args, ", ") + ")"};
+}
+
+bool Lowerer::lowerLambdaVar(const VarDecl *VD, const LambdaExpr *LE) {
+  std::optional<LambdaFactory> Made = lambdaFactory(LE, VD->getNameAsString());
+  if (!Made)
+    return false;
+  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Made->Type, declComment(VD));
+  emit("::new (static_cast<void*>(&" + Path + ")) " + Made->Type + "(" + Made->Make + ");");
   VarPath[VD] = Path;
   construct(Path, VD->getType());
   return true;

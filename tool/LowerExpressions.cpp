@@ -22,6 +22,8 @@ std::string Lowerer::futureType(const Expr *Operand) {
   const Expr *E = strip(Operand);
   if (const auto *Call = dyn_cast<CallExpr>(E)) {
     const FunctionDecl *Callee = Call->getDirectCallee();
+    if (Callee && isAsync(*Callee) && lambdaOf(*Callee, Ctx))
+      return lambdaFutureType(Call);
     if (Callee && isAsync(*Callee)) {
       if (Callee->getCanonicalDecl() == FD.getCanonicalDecl()) {
         // The fix: the recursive future goes to the heap, behind a pointer.
@@ -60,6 +62,60 @@ std::string Lowerer::futureType(const Expr *Operand) {
                                                 Call->getDirectCallee()->isTemplateInstantiation())
     return T.getCanonicalType().getUnqualifiedType().getAsString(Policy);
   return typeName(T.getUnqualifiedType());
+}
+
+// The future of a call of an ASYNC lambda: what its closure's call operator
+// returns given arguments of the call's types and value categories (the
+// same instantiation, for a generic lambda).
+std::string Lowerer::lambdaFutureType(const CallExpr *Call) {
+  const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call);
+  std::string Closure = Op ? closureType(Op->getArg(0)) : "";
+  if (Closure.empty()) {
+    report(Diag::LambdaFutureType, Call->getBeginLoc());
+    return "";
+  }
+  std::vector<std::string> Args;
+  for (unsigned I = 1; I < Op->getNumArgs(); ++I) {
+    // As given, before it binds to a parameter: what deduces `auto`.
+    const Expr *Arg = Op->getArg(I)->IgnoreParens();
+    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Arg))
+      Arg = MTE->getSubExpr();
+    QualType T = Arg->getType();
+    std::string Type = involvesAsync(T) ? exprType(Arg, Arg->getExprLoc())
+                                        : typeName(Arg->isPRValue() ? T.getUnqualifiedType() : T);
+    if (Type.empty())
+      return "";
+    Args.push_back("std::declval<" + Type + (Arg->isLValue() ? "&" : Arg->isXValue() ? "&&" : "") + ">()");
+  }
+  return "decltype(std::declval<" + Closure + "&>()(" + llvm::join(Args, ", ") + "))";
+}
+
+// The emitted type of the closure Object is: a lambda the frame keeps, made
+// by its factory, directly or through the variable it initializes; or a
+// variable at namespace scope declared before this function. Empty if it
+// has none.
+std::string Lowerer::closureType(const Expr *Object) {
+  const Expr *E = Object->IgnoreImplicit()->IgnoreParens();
+  if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E))
+    E = MTE->getSubExpr()->IgnoreImplicit()->IgnoreParens();
+  if (const auto *LE = dyn_cast<LambdaExpr>(E))
+    return ClosureTypes.lookup(LE);
+  const auto *Ref = dyn_cast<DeclRefExpr>(E);
+  const auto *VD = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+  if (!VD)
+    return "";
+  if (const auto *LE = VD->getInit() ? dyn_cast<LambdaExpr>(strip(VD->getInit())) : nullptr)
+    if (auto It = ClosureTypes.find(LE); It != ClosureTypes.end())
+      return It->second;
+  if (!VD->getDeclContext()->isFileContext() ||
+      !SM.isBeforeInTranslationUnit(SM.getExpansionLoc(VD->getLocation()), textBegin(FD)))
+    return "";
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  PrintingPolicy Qualified = Policy;
+  Qualified.SuppressUnwrittenScope = true;  // no `(anonymous namespace)::`
+  VD->printQualifiedName(OS, Qualified);
+  return "decltype(" + Name + ")";
 }
 
 // The type of E (without reference) as the emitted code spells it. Where it
@@ -190,11 +246,13 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
   bool Borrowed = Stripped->isLValue() && !isa<MaterializeTemporaryExpr>(Operand->IgnoreParens());
   if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Operand))
     Borrowed = !MTE->getSubExpr()->isPRValue() && Stripped->isLValue();
-  std::string FutureType = Borrowed ? typeName(Stripped->getType().getUnqualifiedType()) : futureType(Operand);
-  if (Failed)
-    return false;
   renameIn(Operand);
   if (!keepTemporaries(Operand, GroupHome, KeptReady))
+    return false;
+  // After the temporaries: a lambda called where it is written is one, and
+  // its closure's type, made there, names the future's.
+  std::string FutureType = Borrowed ? typeName(Stripped->getType().getUnqualifiedType()) : futureType(Operand);
+  if (Failed)
     return false;
   std::string OperandText = text(Operand->getSourceRange());
   std::string FuturePath;
@@ -295,15 +353,29 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Temp);
     const Expr *Made = MTE ? MTE->getSubExpr() : cast<CXXBindTemporaryExpr>(Temp)->getSubExpr();
     QualType T = Temp->getType().getUnqualifiedType();
-    if (!spellable(T, Temp->getExprLoc(), "this temporary"))
-      return false;
     SourceRange Range = SM.getExpansionRange(Temp->getSourceRange()).getAsRange();
     std::string Source = text(Range);
-    std::string Type = exprType(Made, Temp->getExprLoc());
+    size_t Length = Source.size();
+    std::string Type;
+    // A closure (a lambda called where it is written) is made by its
+    // factory, whose return type names it.
+    const auto *Lambda = MTE ? dyn_cast<LambdaExpr>(Made->IgnoreImplicit()) : nullptr;
+    std::optional<LambdaFactory> Factory = Lambda ? lambdaFactory(Lambda, "lambda") : std::nullopt;
+    if (Factory) {
+      Type = Factory->Type;
+      Source = Factory->Make;
+    } else {
+      if (Failed || !spellable(T, Temp->getExprLoc(), "this temporary"))
+        return false;
+      Type = exprType(Made, Temp->getExprLoc());
+    }
     if (Type.empty())
       return false;
-    std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", ++TempCount), declarable(Type),
-                                        (MTE ? "temporary " : "argument ") + oneLine(originalText(Range)));
+    std::string Slot = Layout.addSlotTo(GroupHome, numbered("tmp", ++TempCount),
+                                        Factory ? Type : declarable(Type),
+                                        Factory ? "the closure of the lambda called here"
+                                        : MTE   ? "temporary " + oneLine(originalText(Range))
+                                                : "argument " + oneLine(originalText(Range)));
     std::string New = placementNew(Slot, T, Type, Made, Source);
     std::string Value;
     if (T.isDestructedType() != QualType::DK_none) {
@@ -315,7 +387,7 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     } else {
       Value = "asyncc::detail::made(" + New + ")";
     }
-    Scratch.ReplaceText(Range.getBegin(), Source.size(), Value);
+    Scratch.ReplaceText(Range.getBegin(), Length, Value);
   }
   return true;
 }

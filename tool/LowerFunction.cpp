@@ -192,8 +192,11 @@ void Lowerer::renameIn(const Stmt *S) {
       return;
     }
     if (const auto *LE = dyn_cast<LambdaExpr>(X)) {
-      if (RenamedLambdas.insert(LE).second)
+      if (RenamedLambdas.insert(LE).second) {
         renameCaptures(LE);
+        if (isAsync(*LE->getCallOperator()))
+          placeNestedLambda(LE);
+      }
       return;
     }
     const auto *DRE = dyn_cast<DeclRefExpr>(X);
@@ -300,13 +303,16 @@ void Lowerer::destroyDownTo(unsigned Target) {
 
 // ---- The function -------------------------------------------------------------
 
-// An ASYNC lambda, outside any ASYNC function: its captures become the first
-// members of the future, references to the closure's own.
+// An ASYNC lambda: its captures become the first members of the future,
+// references to the closure's own.
 bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
   const CXXRecordDecl *Closure = Call.getParent();
   const LambdaExpr *LE = lambdaOf(Call, Ctx);
-  for (const DeclContext *DC = Closure->getDeclContext(); DC; DC = DC->getParent())
-    if (const auto *Enclosing = dyn_cast<FunctionDecl>(DC); Enclosing && isAsync(*Enclosing)) {
+  // Directly in an ASYNC function's body, it is lowered with it; deeper
+  // (in a lambda or a local class of one), nothing would.
+  const FunctionDecl *Enclosing = enclosingFunction(Call);
+  for (const FunctionDecl *Outer = Enclosing; Outer; Outer = enclosingFunction(*Outer))
+    if (isAsync(*Outer) && Outer != Enclosing) {
       report(Diag::LambdaInAsync, Call.getLocation());
       return false;
     }
@@ -329,7 +335,11 @@ bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
       T.addConst();
     Parameter Capture;
     Capture.Name = Var->getNameAsString();
-    Capture.Type = typeName(T) + "&";
+    Capture.Type = capturedType(Var, T) + "&";
+    if (Capture.Type.find("(lambda") != std::string::npos) {
+      report(Diag::UnnamedType, Var->getLocation()) << "this captured variable";
+      return false;
+    }
     Capture.IsReference = true;
     Out.Params.push_back(Capture);
   }
@@ -346,9 +356,83 @@ bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
   }
   Out.Name = Name;
   Out.FutureName = Name + "_future";
+  Out.LambdaIntroducer = originalText(LE->getIntroducerRange());
+  Out.LambdaSignature = lambdaSignature(*LE);
+  return !Call.getPrimaryTemplate() || genericCondition(Call);
+}
+
+std::string Lowerer::lambdaSignature(const LambdaExpr &LE) {
+  const CXXMethodDecl &Call = *LE.getCallOperator();
   SourceRange Params(Call.getFunctionTypeLoc().getLParenLoc(), Call.getFunctionTypeLoc().getRParenLoc());
-  Out.LambdaHead = originalText(LE->getIntroducerRange()) + originalText(Params) + (Call.isConst() ? "" : " mutable");
+  return originalText(Params) + (Call.isConst() ? "" : " mutable");
+}
+
+// The condition that chooses this instantiation of a generic lambda among
+// the others: the types of its parameters declared `auto`, which only a
+// name can tell (decltype). A template parameter list of its own is C++20.
+bool Lowerer::genericCondition(const CXXMethodDecl &Call) {
+  const FunctionDecl *Pattern = Call.getPrimaryTemplate()->getTemplatedDecl();
+  const LambdaExpr *LE = lambdaOf(Call, Ctx);
+  if (!LE || !LE->getExplicitTemplateParameters().empty()) {
+    report(Diag::GenericLambda, Call.getLocation());
+    return false;
+  }
+  std::vector<std::string> Terms;
+  for (unsigned I = 0; I != Pattern->getNumParams(); ++I) {
+    const ParmVarDecl *P = Pattern->getParamDecl(I);
+    if (!P->getType()->isDependentType())
+      continue;
+    if (P->getName().empty() || P->isParameterPack()) {
+      report(Diag::GenericLambda, P->getLocation());
+      return false;
+    }
+    Terms.push_back("std::is_same_v<decltype(" + P->getNameAsString() + "), " + typeName(Call.getParamDecl(I)->getType()) +
+                    ">");
+  }
+  Out.LambdaCondition = llvm::join(Terms, " && ");
   return true;
+}
+
+std::optional<size_t> Lowerer::lowerNestedLambda(const LambdaExpr *LE) {
+  if (auto It = NestedIndex.find(LE); It != NestedIndex.end())
+    return It->second;
+  LoweredLambda Lambda;
+  Lambda.Head = lambdaSignature(*LE);
+  for (const CXXMethodDecl *Call : lambdaCalls(*LE)) {
+    // It may capture, or await, a lambda this function keeps.
+    Lowerer Inner(*Call, Ctx, File);
+    Inner.ClosureTypes = ClosureTypes;
+    std::optional<LoweredFunction> F = Inner.run();
+    if (!F) {
+      Failed = true;
+      NestedIndex[LE] = std::nullopt;
+      return std::nullopt;
+    }
+    Lambda.Versions.push_back(std::move(*F));
+  }
+  NestedIndex[LE] = Out.NestedLambdas.size();
+  Out.NestedLambdas.push_back(std::move(Lambda));
+  return Out.NestedLambdas.size() - 1;
+}
+
+std::string Lowerer::capturedType(const ValueDecl *Captured, QualType T) {
+  const auto *VD = dyn_cast<VarDecl>(Captured);
+  const auto *LE = VD && VD->getInit() ? dyn_cast<LambdaExpr>(strip(VD->getInit())) : nullptr;
+  if (LE && ClosureTypes.count(LE))
+    return (T.isConstQualified() ? "const " : "") + ClosureTypes.lookup(LE);
+  return typeName(T);
+}
+
+// The lambda's text after its captures becomes its mark: the captures,
+// renamed, stay text of the body (and a factory may still read them).
+void Lowerer::placeNestedLambda(const LambdaExpr *LE) {
+  std::optional<size_t> Index = lowerNestedLambda(LE);
+  if (!Index)
+    return;
+  SourceLocation AfterIntroducer =
+      Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getIntroducerRange().getEnd()), 0, SM, Ctx.getLangOpts());
+  SourceRange Rest(AfterIntroducer, SM.getExpansionLoc(LE->getEndLoc()));
+  Scratch.ReplaceText(AfterIntroducer, text(Rest).size(), nestedLambdaMark(*Index));
 }
 
 // The template arguments of a specialization, and an alias for each of the
@@ -427,18 +511,25 @@ bool Lowerer::lowerSignature() {
   // A member template of a class that is neither a template nor a closure
   // (Transform emits its specializations after the class).
   const auto *Member = dyn_cast<CXXMethodDecl>(&FD);
-  bool MemberTemplate = Member && FD.isFunctionTemplateSpecialization() && !Member->getParent()->isLambda() &&
+  // An instantiation of a generic lambda is chosen by its types instead
+  // (genericCondition).
+  bool LambdaCall = Member && Member->getParent()->isLambda();
+  bool MemberTemplate = Member && FD.isFunctionTemplateSpecialization() && !LambdaCall &&
                         !isa<ClassTemplateSpecializationDecl>(Member->getParent()) &&
                         !Member->getParent()->isDependentContext() && !Member->isOutOfLine();
-  if (FD.isTemplated() || (FD.isFunctionTemplateSpecialization() && Member && !MemberTemplate)) {
-    report(Diag::MemberTemplate, FD.getLocation());
+  if (FD.isTemplated() || (FD.isFunctionTemplateSpecialization() && Member && !MemberTemplate && !LambdaCall)) {
+    report(LambdaCall ? Diag::GenericLambda : Diag::MemberTemplate, FD.getLocation());
     return false;
   }
   Out.MemberTemplate = MemberTemplate;
   bool OfClassTemplate =
       isa<CXXMethodDecl>(FD) && isa<ClassTemplateSpecializationDecl>(cast<CXXMethodDecl>(FD).getParent());
-  if ((FD.isFunctionTemplateSpecialization() || OfClassTemplate) && !specialize())
+  if ((FD.isFunctionTemplateSpecialization() || OfClassTemplate) && !LambdaCall && !specialize())
     return false;
+  // A lambda's written output type may name what only its template knows
+  // (`Async<T>`, `Async<decltype(v)>`): its instantiation's is spelled.
+  if (LambdaCall && Written != &FD && Written->getReturnType()->isDependentType())
+    Out.OutputType = typeName(TSD->getTemplateArgs()[0].getAsType());
   if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD); MD && MD->getParent()->isLambda()) {
     if (!lowerLambdaHead(*MD))
       return false;

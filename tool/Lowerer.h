@@ -58,6 +58,26 @@ private:
   void renameThis(const clang::CXXThisExpr *This);
   void renameCaptures(const clang::LambdaExpr *LE);
   bool lowerLambdaVar(const clang::VarDecl *VD, const clang::LambdaExpr *LE);
+  // A lambda kept in the frame is made by a function emitted before the
+  // struct, whose return type names the closure's type: the slot's type and
+  // the call that makes it, or nothing when the lambda cannot be made so.
+  struct LambdaFactory {
+    std::string Type, Make;
+  };
+  std::optional<LambdaFactory> lambdaFactory(const clang::LambdaExpr *LE, const std::string &Name);
+  // An ASYNC lambda of the body, lowered with it: its index in
+  // Out.NestedLambdas (the caller sets its head), or nothing if refused.
+  std::optional<size_t> lowerNestedLambda(const clang::LambdaExpr *LE);
+  // Its text in poll: the mark of its lowering, with the captures renamed.
+  void placeNestedLambda(const clang::LambdaExpr *LE);
+  llvm::DenseMap<const clang::LambdaExpr *, std::optional<size_t>> NestedIndex;  // nothing: refused
+  // The emitted type of each lambda kept in the frame (lambdaFactory).
+  llvm::DenseMap<const clang::LambdaExpr *, std::string> ClosureTypes;
+  std::string closureType(const clang::Expr *Object);
+  // The emitted type of a captured variable's value T: a closure the frame
+  // keeps is spelled by its factory.
+  std::string capturedType(const clang::ValueDecl *Captured, clang::QualType T);
+  std::string lambdaFutureType(const clang::CallExpr *Call);
   std::string pathOf(const clang::ValueDecl *D) const;
   // The comment of a variable's slot: its declaration and where it is.
   std::string declComment(const clang::VarDecl *VD);
@@ -110,6 +130,8 @@ private:
   // -- the function (LowerFunction.cpp)
   bool specialize();
   bool lowerLambdaHead(const clang::CXXMethodDecl &Call);
+  std::string lambdaSignature(const clang::LambdaExpr &LE);
+  bool genericCondition(const clang::CXXMethodDecl &Call);
   bool lowerSignature();
   bool lowerParameters();
 

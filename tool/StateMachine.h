@@ -43,6 +43,20 @@ struct Parameter {
   bool DestroyedOnCompletion = false;
 };
 
+struct LoweredFunction;
+
+// An ASYNC lambda written in an ASYNC function's body: the versions of its
+// future, one per instantiation (one for a lambda that is not templated),
+// emitted where the body's text holds its placeholder (nestedLambdaMark).
+struct LoweredLambda {
+  std::string Head;  // its text up to its body: the captures (unless the text around writes them), the parameters, `mutable`
+  std::vector<LoweredFunction> Versions;
+};
+
+// What stands in poll's text, or a lambda factory's, for the lambda
+// NestedLambdas[Index]: emission puts the lambda's text there.
+inline std::string nestedLambdaMark(size_t Index) { return "\036" + std::to_string(Index) + "\036"; }
+
 struct LoweredFunction {
   std::string Name;        // example
   std::string FutureName;  // example_future
@@ -63,11 +77,17 @@ struct LoweredFunction {
   // writes that name itself (live_).
   std::map<std::string, std::string> GeneratedNames;
   // An ASYNC lambda: the lambda stays, with a body that declares the
-  // future's struct and returns it. LambdaHead is its introducer and
-  // parameters; the captures come first in Params, as references to the
-  // closure's own (as the native coroutine reaches them through it).
+  // future's struct and returns it. Its head is LambdaIntroducer (the
+  // captures, as the emitted code writes them) then LambdaSignature (the
+  // parameters, `mutable`); the captures come first in Params, as
+  // references to the closure's own (as the native coroutine reaches them
+  // through it). One version of a templated lambda (generic, or in a
+  // template) is chosen by LambdaCondition, a constant expression on the
+  // types of its instantiation.
   bool IsLambda = false;
-  std::string LambdaHead;
+  std::string LambdaIntroducer;
+  std::string LambdaSignature;
+  std::string LambdaCondition;
   // A specialization of an ASYNC function template: its struct is the
   // explicit specialization `FutureName<TemplateArgs>`, which first names
   // the template's parameters (`using T = int;`) for the copied body.
@@ -95,6 +115,8 @@ struct LoweredFunction {
   // Lambdas kept in the frame: each is made by a function defined before
   // the struct, whose return type names the closure's type there.
   std::vector<std::string> LambdaFactories;
+  // ASYNC lambdas of the body, lowered with it.
+  std::vector<LoweredLambda> NestedLambdas;
 
   // Measured on the emitted struct by Clang (Measure.h), for --dump; empty
   // when it was not measured.

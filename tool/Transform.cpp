@@ -161,6 +161,63 @@ bool awaitsMemberTemplate(const FunctionDecl &FD, ASTContext &Ctx, llvm::DenseSe
   return Found;
 }
 
+// The instantiations of Pattern, a lambda written in a template: each
+// instantiation of the template that holds it has one.
+std::vector<const LambdaExpr *> instancesOf(const LambdaExpr &Pattern, ASTContext &Ctx) {
+  class Finder : public RecursiveASTVisitor<Finder> {
+  public:
+    explicit Finder(const LambdaExpr &Pattern) : Pattern(Pattern) {}
+    bool shouldVisitTemplateInstantiations() const { return true; }
+    bool VisitLambdaExpr(LambdaExpr *LE) {
+      if (LE->getBeginLoc() == Pattern.getBeginLoc() && !LE->getLambdaClass()->isDependentContext() &&
+          !llvm::is_contained(Found, LE))
+        Found.push_back(LE);
+      return true;
+    }
+    const LambdaExpr &Pattern;
+    std::vector<const LambdaExpr *> Found;
+  } Instances(Pattern);
+  Instances.TraverseDecl(Ctx.getTranslationUnitDecl());
+  return Instances.Found;
+}
+
+// The condition that chooses Instance, a lambda of an instantiation of a
+// template, in the template's text: each parameter of the templates around
+// it equals its argument. False for parameters it cannot compare (unnamed,
+// packs, templates) and for a partial specialization's instantiations.
+bool templateCondition(const LambdaExpr &Instance, ASTContext &Ctx, std::string &Condition) {
+  PrintingPolicy Policy = emittedPolicy(Ctx);
+  std::vector<std::string> Terms;
+  for (const DeclContext *DC = Instance.getLambdaClass()->getDeclContext(); DC; DC = DC->getParent()) {
+    const TemplateParameterList *Params = nullptr;
+    const TemplateArgumentList *Args = nullptr;
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(DC)) {
+      if (Spec->getSpecializedTemplateOrPartial().is<ClassTemplatePartialSpecializationDecl *>())
+        return false;
+      Params = Spec->getSpecializedTemplate()->getTemplateParameters();
+      Args = &Spec->getTemplateArgs();
+    } else if (const auto *Fn = dyn_cast<FunctionDecl>(DC); Fn && Fn->getPrimaryTemplate()) {
+      Params = Fn->getPrimaryTemplate()->getTemplateParameters();
+      Args = Fn->getTemplateSpecializationArgs();
+    }
+    for (unsigned I = 0; Params && I != Params->size(); ++I) {
+      const NamedDecl *Param = Params->getParam(I);
+      const TemplateArgument &Arg = Args->get(I);
+      if (Param->getName().empty() || Param->isTemplateParameterPack())
+        return false;
+      if (Arg.getKind() == TemplateArgument::Type)
+        Terms.push_back("std::is_same_v<" + Param->getNameAsString() + ", " +
+                        Arg.getAsType().getCanonicalType().getAsString(Policy) + ">");
+      else if (Arg.getKind() == TemplateArgument::Integral)
+        Terms.push_back(Param->getNameAsString() + " == " + toString(Arg.getAsIntegral(), 10));
+      else
+        return false;
+    }
+  }
+  Condition = llvm::join(Terms, " && ");
+  return true;
+}
+
 class TransformConsumer : public ASTConsumer {
 public:
   TransformConsumer(const TransformOptions &Options, TransformResult &Out) : Options(Options), Out(Out) {}
@@ -183,6 +240,14 @@ public:
     for (const FunctionDecl *FD : findAsyncFunctions(Ctx)) {
       if (!checkAwaitedFunctions(*FD, Ctx) || awaitsMemberTemplate(*FD, Ctx, ReportedAwaits)) {
         Ok = false;
+        continue;
+      }
+      if (const LambdaExpr *Lambda = lambdaOf(*FD, Ctx)) {
+        const FunctionDecl *Enclosing = enclosingFunction(*FD);
+        if (Enclosing && isAsync(*Enclosing))
+          continue;  // lowered with the function whose body holds it
+        if (!transformLambda(*Lambda, Ctx, CRLF, Edits))
+          Ok = false;
         continue;
       }
       if (const auto *Method = dyn_cast<CXXMethodDecl>(FD);
@@ -217,16 +282,23 @@ public:
         Ok = false;
         continue;
       }
-      // The definition becomes the future (a lambda, all of it), or only
-      // its wrapper when the struct is defined at the first declaration; an
-      // out-of-line method's declaration in the class now declares the
-      // future and returns it.
-      const LambdaExpr *Lambda = lambdaOf(*FD, Ctx);
+      // The definition becomes the future, or only its wrapper when the
+      // struct is defined at the first declaration; an out-of-line method's
+      // declaration in the class now declares the future and returns it.
       const FunctionDecl &Home = futureHome(*FD);
       std::string Definition = &Home == FD ? emitFuture(*F, Options.Emission) : emitWrapper(*F);
-      Edits.push_back({SM.getFileOffset(Lambda ? SM.getExpansionLoc(Lambda->getBeginLoc()) : textBegin(*FD)),
+      Edits.push_back({SM.getFileOffset(textBegin(*FD)),
                        SM.getFileOffset(SM.getExpansionLoc(bodyEnd(*FD))) + 1,  // after the '}'
                        withLineEndings(inNamespaceOf(*FD, withLinkageOf(*FD, Definition)), CRLF)});
+      // A struct defined in its class has its lambdas' factories before
+      // the class, where functions can be defined.
+      if (const auto *Method = dyn_cast<CXXMethodDecl>(FD);
+          Method && !F->LambdaFactories.empty() && (!F->OutOfLine || &Home == FD->getCanonicalDecl())) {
+        LoweredFunction Member = *F;
+        Member.OutOfLine = false;
+        unsigned At = SM.getFileOffset(SM.getExpansionLoc(outermostClass(*Method)->getBeginLoc()));
+        Edits.push_back({At, At, withLineEndings(emitLambdaFactories(Member, Options.Emission) + "\n", CRLF)});
+      }
       if (!isa<CXXMethodDecl>(FD))
         for (const FunctionDecl *R : FD->redecls())
           if (R != FD && !addDeclarationEdit(*R, *F, &Home == R, Ctx, CRLF, Edits))
@@ -290,6 +362,43 @@ private:
       Text += "\n" + emitFutureStruct(F, Options.Emission);
     Edits.push_back({SM.getFileOffset(textBegin(Decl)), SM.getFileOffset(AfterSemi),
                      withLineEndings(withLinkageOf(Decl, Text), CRLF)});
+    return true;
+  }
+
+  // An ASYNC lambda that no ASYNC function's body holds: the lambda stays,
+  // and its body declares the future's struct and returns it. A generic
+  // lambda has a version per instantiation; one in a template (a member
+  // function of a class template, a function template), a version per
+  // instantiation of each instantiation of the template, chosen by the
+  // template's arguments too.
+  bool transformLambda(const LambdaExpr &Lambda, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    const CXXMethodDecl &Call = *Lambda.getCallOperator();
+    LoweredLambda Lowered;
+    Lowered.Head = sourceText(Lambda.getIntroducerRange().getBegin(), Lambda.getIntroducerRange().getEnd(), Ctx) +
+                   sourceText(Call.getFunctionTypeLoc().getLParenLoc(), Call.getFunctionTypeLoc().getRParenLoc(), Ctx) +
+                   (Call.isConst() ? "" : " mutable");
+    bool InTemplate = Lambda.getLambdaClass()->isDependentContext();
+    for (const LambdaExpr *Instance : InTemplate ? instancesOf(Lambda, Ctx) : std::vector<const LambdaExpr *>{&Lambda}) {
+      std::string InstanceCondition;
+      if (InTemplate && !templateCondition(*Instance, Ctx, InstanceCondition)) {
+        report(Ctx, Diag::TemplatedLambda, SM.getExpansionLoc(Lambda.getBeginLoc()));
+        return false;
+      }
+      for (const CXXMethodDecl *Version : lambdaCalls(*Instance)) {
+        std::optional<LoweredFunction> F = lowerAsyncFunction(*Version, Ctx, Options.DisplayName);
+        if (!F)
+          return false;
+        if (!InstanceCondition.empty())
+          F->LambdaCondition = F->LambdaCondition.empty() ? InstanceCondition
+                                                           : InstanceCondition + " && " + F->LambdaCondition;
+        Lowered.Versions.push_back(std::move(*F));
+      }
+    }
+    Edits.push_back({SM.getFileOffset(SM.getExpansionLoc(Lambda.getBeginLoc())),
+                     SM.getFileOffset(SM.getExpansionLoc(Lambda.getEndLoc())) + 1,
+                     withLineEndings(emitLambda(Lowered, Options.Emission), CRLF)});
+    Out.Functions.insert(Out.Functions.end(), Lowered.Versions.begin(), Lowered.Versions.end());
     return true;
   }
 

@@ -144,3 +144,16 @@ struct Templated {
   ASYNC asyncc::Async<int> awaits_member_template() { co_return co_await get(1); }
   // CHECK: diagnostics.cpp:[[@LINE-1]]:74: error: asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a template, and awaited only by functions that are not ASYNC
 };
+
+auto unnamed_auto = [](auto, int y) ASYNC -> asyncc::Async<int> { co_return y + co_await One{}; };
+// CHECK: diagnostics.cpp:[[@LINE-1]]:28: error: asyncc supports a generic ASYNC lambda whose 'auto' parameters are named and not packs
+int use_unnamed_auto() {
+  auto f = unnamed_auto(1, 2);
+  return sizeof(f);
+}
+
+ASYNC asyncc::Async<int> static_lambda() {
+  static auto inner = [] ASYNC () -> asyncc::Async<int> { co_return co_await One{}; };
+  co_return co_await inner();
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:22: error: asyncc cannot name the type of this ASYNC lambda's future
+}

@@ -1,6 +1,11 @@
 // An ASYNC lambda keeps its captures and parameters; its body declares the
 // future's struct, whose first members refer to the closure's captures, and
-// returns it. One inside an ASYNC function is refused.
+// returns it. One inside an ASYNC function is lowered with it: kept in the
+// frame, it is made by a factory whose return type names its closure, and
+// its future is what that closure returns. A generic one has a version per
+// instantiation, chosen by `if constexpr`; so has one in a class template's
+// member function. Kept in an ASYNC method's frame, its factory goes before
+// the class. One inside a plain lambda of an ASYNC function is refused.
 //
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
 // RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
@@ -32,10 +37,91 @@ int make() {
 // CHECK: return add_future(k, total, std::move(y));
 // CHECK-NEXT: };
 
+ASYNC asyncc::Async<int> leaf(int y) { co_return y + co_await Value{1}; }
+
+ASYNC asyncc::Async<int> outer(int k) {
+  auto inner = [k](int y) ASYNC -> asyncc::Async<int> { co_return k + co_await leaf(y); };
+  int a = co_await inner(2);
+  co_return a + co_await [&]() ASYNC -> asyncc::Async<int> { co_return a + co_await inner(3); }();
+}
+// CHECK: // The lambda inner of outer, made where the frame can name its type.
+// CHECK-NEXT: inline auto outer_future_make_inner(int k) {
+// CHECK-NEXT: return [k = std::move(k)](int y) {
+// CHECK-NEXT: // ASYNC lambda inner
+// CHECK-NEXT: struct inner_future {
+// CHECK: return inner_future(k, std::move(y));
+// CHECK-NEXT: };
+// CHECK-NEXT: }
+// CHECK: inline auto outer_future_make_lambda_2(int& a, decltype(outer_future_make_inner(std::declval<int>()))& inner) {
+// CHECK-NEXT: return [&a, &inner]() {
+// CHECK: struct outer_future {
+// CHECK: ::new (static_cast<void*>(&inner)) decltype(outer_future_make_inner(std::declval<int>()))(outer_future_make_inner(k));
+// CHECK: ::new (static_cast<void*>(&await1)) decltype(std::declval<decltype(outer_future_make_inner(std::declval<int>()))&>()(std::declval<int>()))(inner(2));
+// CHECK: decltype(outer_future_make_inner(std::declval<int>())) inner;
+// CHECK: the closure of the lambda called here
+
+auto twice = [](auto v) ASYNC -> asyncc::Async<int> { co_return static_cast<int>(v) * 2 + co_await Value{0}; };
+int use_twice() {
+  auto a = twice(1);
+  auto b = twice('a');
+  return sizeof(a) + sizeof(b);
+}
+// CHECK: auto twice = [](auto v) {
+// CHECK-NEXT: if constexpr (std::is_same_v<decltype(v), int>) {
+// CHECK-NEXT: // ASYNC lambda twice
+// CHECK: } else if constexpr (std::is_same_v<decltype(v), char>) {
+
+template <class T, int N>
+struct Scaled {
+  T get(T x) {
+    auto by = [x] ASYNC () -> asyncc::Async<T> { co_return x * N + co_await Value{0}; };
+    return sizeof(by());
+  }
+};
+int use_scaled() { return Scaled<int, 2>{}.get(1) + static_cast<int>(Scaled<long, 3>{}.get(1)); }
+// CHECK: auto by = [x]() {
+// CHECK-NEXT: if constexpr (std::is_same_v<T, int> && N == 2) {
+// CHECK: using Output = int;
+// CHECK: } else if constexpr (std::is_same_v<T, long> && N == 3) {
+// CHECK: using Output = long;
+
+// A method's factories go before its class; a function template's
+// specialization's before its struct, with the template's parameters.
+// CHECK: inline auto Counter_total_future_make_step(int b) {
+// CHECK: struct Counter {
+struct Counter {
+  int base;
+  ASYNC asyncc::Async<int> total(int n) {
+    int b = base;
+    auto step = [b](int i) ASYNC -> asyncc::Async<int> { co_return b + i + co_await Value{0}; };
+    int sum = 0;
+    for (int i = 0; i < n; ++i) sum += co_await step(i);
+    co_return sum;
+  }
+};
+int use_counter() { return sizeof(Counter{1}.total(2)); }
+
+template <class T>
+ASYNC asyncc::Async<T> scaled(T a) {
+  auto scale = [](auto v) ASYNC -> asyncc::Async<T> { co_return static_cast<T>(v * 2) + co_await Value{0}; };
+  co_return co_await scale(a) + co_await scale(1);
+}
+int use_scaled_sum() {
+  auto f = scaled(1L);
+  return sizeof(f);
+}
+// CHECK: inline auto scaled_future_long_make_scale() {
+// CHECK-NEXT: using T {{\[\[}}maybe_unused]] = long;
+// CHECK-NEXT: return [](auto v) {
+// CHECK-NEXT: if constexpr (std::is_same_v<decltype(v), long>) {
+// CHECK: } else if constexpr (std::is_same_v<decltype(v), int>) {
+// CHECK: template <>
+// CHECK-NEXT: struct scaled_future<long> {
+
 #ifdef INSIDE
-ASYNC asyncc::Async<int> outer() {
-  auto inner = [] ASYNC () -> asyncc::Async<int> { co_return 1; };
-  // INSIDE: transform_lambdas.cpp:[[@LINE-1]]:{{[0-9]+}}: error: an ASYNC lambda inside an ASYNC function is not supported
-  co_return co_await inner();
+ASYNC asyncc::Async<int> deeper() {
+  auto make = [] { return [] ASYNC () -> asyncc::Async<int> { co_return 1; }; };
+  // INSIDE: transform_lambdas.cpp:[[@LINE-1]]:{{[0-9]+}}: error: an ASYNC lambda inside a lambda or a local class of an ASYNC function is not supported
+  co_return co_await make()();
 }
 #endif
