@@ -423,12 +423,12 @@ bool Lowerer::constructFutureDirectly(const Expr *Operand) {
   if (MemberCall && !Method->isStatic()) {
     const Expr *Object = MemberCall->getImplicitObjectArgument()->IgnoreImpCasts();
     const auto *Member = cast<MemberExpr>(MemberCall->getCallee()->IgnoreImpCasts());
-    // A smart pointer's `->` is a call of its operator->, whose text is the
-    // pointer's.
-    std::string Written = text(SM.getExpansionRange(Object->getSourceRange()).getAsRange());
+    // A smart pointer's `->` is a call of its operator->, on the pointer.
+    const auto *Arrow = dyn_cast<CXXOperatorCallExpr>(Object);
+    std::string Written = text(SM.getExpansionRange((Arrow ? Arrow->getArg(0) : Object)->getSourceRange()).getAsRange());
     std::string Self = isa<CXXThisExpr>(Object) && cast<CXXThisExpr>(Object)->isImplicit() ? "\037self"
                        : !Member->isArrow()                ? "std::addressof(" + Written + ")"
-                       : isa<CXXOperatorCallExpr>(Object) ? "std::addressof(*" + Written + ")"
+                       : Arrow                              ? "std::addressof(*" + Written + ")"
                                                           : "(" + Written + ")";
     // The object goes first inside the parenthesis that follows the callee.
     std::optional<Token> LParen = Lexer::findNextToken(Range.getEnd(), SM, Ctx.getLangOpts());

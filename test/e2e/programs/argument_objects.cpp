@@ -13,6 +13,7 @@
 #include "e2e_support.hpp"
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,7 +53,8 @@ struct Listener {
   }
 };
 
-// Methods: on an object, through a pointer, and on the method's own object.
+// Methods: on an object, through a pointer and a smart pointer, and on the
+// method's own object.
 class Server {
  public:
   ASYNC asyncc::Async<int> handle(Connection c, int weight) const {
@@ -95,6 +97,8 @@ ASYNC asyncc::Async<int> serve() {
   Server server;
   Server* remote = &server;
   served += co_await server.handle(Connection(9), 1) + co_await remote->handle(Connection(10), 2);
+  auto owned = std::make_unique<Server>();
+  served += co_await owned->handle(Connection(11), 3);
   served += co_await server.run();
   co_return served;
 }
