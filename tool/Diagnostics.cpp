@@ -20,8 +20,9 @@ constexpr DiagInfo Table[] = {
     {Diag::NotAsyncReturn, DiagnosticsEngine::Error, "an ASYNC function must return asyncc::Async<T>", ""},
     {Diag::MemberTemplate, DiagnosticsEngine::Error,
      "asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a "
-     "template, and awaited only by functions that are not ASYNC",
-     "make it a free function template that takes the object"},
+     "template, and awaited only by ASYNC functions defined after the class (its specializations follow it)",
+     "make it a free function template that takes the object, or await it from a function defined after the "
+     "class"},
     {Diag::TemplateParameterKind, DiagnosticsEngine::Error,
      "asyncc supports ASYNC function templates with type and integer parameters", ""},
     {Diag::TemplateParameterPack, DiagnosticsEngine::Error,

@@ -46,7 +46,7 @@ std::string Lowerer::futureType(const Expr *Operand) {
       std::string Name = Qualified.substr(0, Qualified.size() - Callee->getNameAsString().size()) + futureNameOf(*Callee);
       if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee))
         Name = typeName(Ctx.getRecordType(Method->getParent())) + "::" + futureNameOf(*Callee);
-      else if (Callee->isFunctionTemplateSpecialization())
+      if (Callee->isFunctionTemplateSpecialization())
         Name += spellTemplateArgs(Callee->getTemplateSpecializationArgs()->asArray(), Ctx);
       return Name;
     }

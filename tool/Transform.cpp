@@ -154,6 +154,14 @@ bool awaitsMemberTemplate(const FunctionDecl &FD, ASTContext &Ctx, llvm::DenseSe
     const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
     if (!Callee || !Callee->isFunctionTemplateSpecialization() || !isAsync(*Callee))
       return;
+    // Its specializations follow the class: a function whose struct is
+    // defined after the class, outside it, can name them.
+    const CXXRecordDecl *Class = cast<CXXMethodDecl>(Callee)->getParent();
+    const SourceManager &SM = Ctx.getSourceManager();
+    if (!Class->Encloses(&FD) && !FD.isDependentContext() &&
+        SM.isBeforeInTranslationUnit(SM.getExpansionLoc(Class->getEndLoc()),
+                                     SM.getExpansionLoc(futureHome(FD).getLocation())))
+      return;
     Found = true;
     if (Reported.insert(Call->getBeginLoc().getPtrEncoding()).second)
       report(Ctx, Diag::MemberTemplate, Call->getBeginLoc());

@@ -142,7 +142,7 @@ struct Templated {
     co_return value + co_await One{};
   }
   ASYNC asyncc::Async<int> awaits_member_template() { co_return co_await get(1); }
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:74: error: asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a template, and awaited only by functions that are not ASYNC
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:74: error: asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a template, and awaited only by ASYNC functions defined after the class
 };
 
 auto unnamed_auto = [](auto, int y) ASYNC -> asyncc::Async<int> { co_return y + co_await One{}; };

@@ -136,3 +136,10 @@ long read_both() {
 // CHECK: template <class T>
 // CHECK-NEXT: Reader::read_future<T> Reader::read(T fallback) const {
 // CHECK-NEXT: return read_future<T>(this, std::move(fallback));
+
+// An ASYNC function after the class awaits a member template's future by
+// its specialization.
+ASYNC asyncc::Async<long> read_later(const Reader& r) { co_return co_await r.read(3L) + co_await r.read<long>(4); }
+// CHECK: struct read_later_future {
+// CHECK: Reader::read_future<long> await1;
+// CHECK: Reader::read_future<long> await2;

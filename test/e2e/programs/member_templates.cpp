@@ -43,6 +43,17 @@ class Client {
   int calls_ = 0;
 };
 
+// An ASYNC function after the class awaits the member templates' futures,
+// deduced and with explicit arguments, on an object and through a pointer.
+ASYNC asyncc::Async<int> use_client(Client& client) {
+  int echoed = co_await client.echo(3);
+  Client* remote = &client;
+  long scaled = co_await Client::scaled<long, 2>(4);
+  scaled += co_await remote->twice<long>(5, Traced("long"));
+  std::printf("use_client %d %ld\n", echoed, scaled);
+  co_return echoed + static_cast<int>(scaled);
+}
+
 int main() {
   Client client(100);
   std::printf("echo %d\n", asyncc::block_on(client.echo(7)));
@@ -51,5 +62,7 @@ int main() {
   std::printf("twice %s\n", asyncc::block_on(client.twice(std::string("ab"), Traced("string"))).c_str());
   std::printf("scaled %ld\n", asyncc::block_on(Client::scaled<long, 3>(5)));
   e2e::drop_after_each_poll("twice", [&] { return client.twice(1, Traced("dropped")); }, 2);
+  std::printf("use_client -> %d\n", asyncc::block_on(use_client(client)));
+  e2e::drop_after_each_poll("use_client", [&] { return use_client(client); }, 8);
   std::printf("calls %d, live %d\n", client.calls(), Traced::live_count());
 }
