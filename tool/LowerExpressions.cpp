@@ -346,8 +346,8 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     return false;
   }
   // The call's own text first: its arguments' are replaced below.
-  if (llvm::any_of(Temps.Kept, [](const Expr *Temp) { return isa<CXXBindTemporaryExpr>(Temp); }) &&
-      !constructFutureDirectly(Operand))
+  auto Argument = llvm::find_if(Temps.Kept, [](const Expr *Temp) { return isa<CXXBindTemporaryExpr>(Temp); });
+  if (Argument != Temps.Kept.end() && !constructFutureDirectly(Operand, *Argument))
     return false;
   for (const Expr *Temp : Temps.Kept) {
     const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Temp);
@@ -398,21 +398,17 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
 // its parameter objects. The function itself would take them by value, a
 // move more than native C++ makes. A method's object is the constructor's
 // first argument.
-bool Lowerer::constructFutureDirectly(const Expr *Operand) {
+bool Lowerer::constructFutureDirectly(const Expr *Operand, const Expr *Argument) {
+  // Operator calls are left out by operandTemporaries: a method's call
+  // here is a member call.
   const auto *Call = cast<CallExpr>(strip(Operand));
   const FunctionDecl *Callee = Call->getDirectCallee();
   const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
   const auto *MemberCall = dyn_cast<CXXMemberCallExpr>(Call);
-  bool Direct = Callee && isAsync(*Callee) && !Callee->isVariadic() && !isa<CXXOperatorCallExpr>(Call) &&
-                (!Method || Method->isStatic() || MemberCall) &&
-                llvm::none_of(Call->arguments(), [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); });
-  if (!Direct) {
-    // Only asyncc's own futures can be made from the objects in place.
-    for (const Expr *Arg : Call->arguments())
-      if (isa<CXXBindTemporaryExpr>(Arg->IgnoreImpCasts()->IgnoreParens())) {
-        report(Diag::ArgumentDestructor, Arg->getExprLoc());
-        break;
-      }
+  // Only asyncc's own futures can be made from the objects in place.
+  if (!Callee || !isAsync(*Callee) || Callee->isVariadic() ||
+      llvm::any_of(Call->arguments(), [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); })) {
+    report(Diag::ArgumentDestructor, Argument->getExprLoc());
     return false;
   }
   std::string FutureType = futureType(Operand);
@@ -433,7 +429,7 @@ bool Lowerer::constructFutureDirectly(const Expr *Operand) {
     // The object goes first inside the parenthesis that follows the callee.
     std::optional<Token> LParen = Lexer::findNextToken(Range.getEnd(), SM, Ctx.getLangOpts());
     if (!LParen || !LParen->is(tok::l_paren)) {
-      report(Diag::ArgumentDestructor, Call->getArg(0)->getExprLoc());
+      report(Diag::ArgumentDestructor, Argument->getExprLoc());
       return false;
     }
     Range.setEnd(LParen->getLocation());

@@ -217,7 +217,8 @@ private:
   // full-expression (Kept).
   bool keepTemporaries(const clang::Expr *Operand, const LayoutBuilder::Open &GroupHome,
                        std::vector<std::string> &Kept);
-  bool constructFutureDirectly(const clang::Expr *Operand);
+  // Argument: the first argument object, where a refusal is reported.
+  bool constructFutureDirectly(const clang::Expr *Operand, const clang::Expr *Argument);
   // Computes a value of the full-expression before the await that follows
   // it, into the frame (Kept: what must be destroyed at its end).
   bool keepValue(const Hoist &H, const LayoutBuilder::Open &GroupHome, std::vector<std::string> &Kept);
