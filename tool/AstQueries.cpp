@@ -14,6 +14,14 @@ using namespace clang;
 
 namespace asyncc::tool {
 
+std::string lambdaSignature(const LambdaExpr &LE, const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const CXXMethodDecl &Call = *LE.getCallOperator();
+  SourceRange Params(Call.getFunctionTypeLoc().getLParenLoc(), Call.getFunctionTypeLoc().getRParenLoc());
+  CharSourceRange Written = CharSourceRange::getTokenRange(SM.getExpansionRange(Params).getAsRange());
+  return Lexer::getSourceText(Written, SM, Ctx.getLangOpts()).str() + (Call.isConst() ? "" : " mutable");
+}
+
 void forEachStmt(const Stmt *S, const std::function<void(const Stmt *)> &Fn) {
   if (!S)
     return;

@@ -16,6 +16,10 @@
 
 namespace asyncc::tool {
 
+// A lambda's parameter list as written, then ` mutable` if its call
+// operator is not const: what its lowered head keeps after the captures.
+std::string lambdaSignature(const clang::LambdaExpr &LE, const clang::ASTContext &Ctx);
+
 // Calls Fn on every statement under S (S included), not entering lambdas:
 // their bodies are other functions.
 void forEachStmt(const clang::Stmt *S, const std::function<void(const clang::Stmt *)> &Fn);

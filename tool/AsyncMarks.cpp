@@ -16,6 +16,8 @@
 #include "clang/Lex/MacroInfo.h"
 #include "clang/Lex/PPCallbacks.h"
 #include "clang/Lex/Preprocessor.h"
+#include "clang/Sema/Scope.h"
+#include "clang/Sema/Sema.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -54,8 +56,8 @@ private:
 
 class AsyncMarker : public ASTConsumer, public RecursiveASTVisitor<AsyncMarker> {
 public:
-  AsyncMarker(const LangOptions &LangOpts, std::shared_ptr<Expansions> Found)
-      : LangOpts(LangOpts), Found(std::move(Found)) {}
+  AsyncMarker(CompilerInstance &CI, std::shared_ptr<Expansions> Found)
+      : CI(CI), LangOpts(CI.getLangOpts()), Found(std::move(Found)) {}
 
   void HandleTranslationUnit(ASTContext &Context) override {
     if (Found->empty())
@@ -64,6 +66,7 @@ public:
       llvm::sort(Offsets);
     Ctx = &Context;
     TraverseDecl(Context.getTranslationUnitDecl());
+    instantiateDeclaredOnly();
   }
 
   // Only the files ASYNC is written in hold functions to mark.
@@ -146,9 +149,39 @@ private:
     return T && T->getLocation() == To;
   }
 
+  // An instantiation of an ASYNC template (a function template, a member
+  // template, a generic lambda's call operator) that only an unevaluated
+  // operand names (`decltype(twice(1))`, with the return type written) is
+  // declared, without a body: its future's struct would be missing, or a
+  // generic lambda would have no version for it. Its body is instantiated
+  // here, as a call would have.
+  void instantiateDeclaredOnly() {
+    if (!CI.hasSema())
+      return;
+    Sema &S = CI.getSema();
+    std::vector<FunctionDecl *> DeclaredOnly;
+    for (const FunctionTemplateDecl *Template : Templates)
+      for (FunctionDecl *Spec : Template->specializations())
+        if (!Spec->hasBody() && Spec->isReferenced() && !Spec->isDeleted())
+          DeclaredOnly.push_back(Spec);
+    if (DeclaredOnly.empty())
+      return;
+    // The file's scope is gone once it is parsed; an instantiation looks up
+    // names in it (the builtins a coroutine calls), so it stands for a while.
+    Scope File(nullptr, Scope::DeclScope, CI.getDiagnostics());
+    File.setEntity(Ctx->getTranslationUnitDecl());
+    S.TUScope = &File;
+    for (FunctionDecl *Spec : DeclaredOnly)
+      S.InstantiateFunctionDefinition(Spec->getPointOfInstantiation(), Spec, /*Recursive=*/true);
+    S.PerformPendingInstantiations();
+    S.TUScope = nullptr;
+  }
+
   // Every declaration of FD is ASYNC (one of them says so); each carries
   // the location of its own ASYNC, where its definition's text begins.
   void mark(FunctionDecl &FD, SourceLocation At) {
+    if (const FunctionTemplateDecl *Template = FD.getDescribedFunctionTemplate())
+      Templates.push_back(Template);
     for (FunctionDecl *R : FD.redecls()) {
       if (AnnotateAttr *Mark = asyncMark(*R)) {
         if (R == &FD)
@@ -160,9 +193,11 @@ private:
     }
   }
 
+  CompilerInstance &CI;
   const LangOptions &LangOpts;
   std::shared_ptr<Expansions> Found;
   ASTContext *Ctx = nullptr;
+  std::vector<const FunctionTemplateDecl *> Templates;  // the ASYNC ones
 };
 
 } // namespace
@@ -171,7 +206,7 @@ std::unique_ptr<ASTConsumer> markingAsyncFunctions(CompilerInstance &CI, std::un
   auto Found = std::make_shared<Expansions>();
   CI.getPreprocessor().addPPCallbacks(std::make_unique<ExpansionRecorder>(CI.getSourceManager(), Found));
   std::vector<std::unique_ptr<ASTConsumer>> Consumers;
-  Consumers.push_back(std::make_unique<AsyncMarker>(CI.getLangOpts(), std::move(Found)));
+  Consumers.push_back(std::make_unique<AsyncMarker>(CI, std::move(Found)));
   Consumers.push_back(std::move(Next));
   return std::make_unique<MultiplexConsumer>(std::move(Consumers));
 }

@@ -357,14 +357,8 @@ bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
   Out.Name = Name;
   Out.FutureName = Name + "_future";
   Out.LambdaIntroducer = originalText(LE->getIntroducerRange());
-  Out.LambdaSignature = lambdaSignature(*LE);
+  Out.LambdaSignature = lambdaSignature(*LE, Ctx);
   return !Call.getPrimaryTemplate() || genericCondition(Call);
-}
-
-std::string Lowerer::lambdaSignature(const LambdaExpr &LE) {
-  const CXXMethodDecl &Call = *LE.getCallOperator();
-  SourceRange Params(Call.getFunctionTypeLoc().getLParenLoc(), Call.getFunctionTypeLoc().getRParenLoc());
-  return originalText(Params) + (Call.isConst() ? "" : " mutable");
 }
 
 // The condition that chooses this instantiation of a generic lambda among
@@ -397,7 +391,7 @@ std::optional<size_t> Lowerer::lowerNestedLambda(const LambdaExpr *LE) {
   if (auto It = NestedIndex.find(LE); It != NestedIndex.end())
     return It->second;
   LoweredLambda Lambda;
-  Lambda.Head = lambdaSignature(*LE);
+  Lambda.Head = lambdaSignature(*LE, Ctx);
   for (const CXXMethodDecl *Call : lambdaCalls(*LE)) {
     // It may capture, or await, a lambda this function keeps.
     Lowerer Inner(*Call, Ctx, File);

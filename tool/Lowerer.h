@@ -130,7 +130,6 @@ private:
   // -- the function (LowerFunction.cpp)
   bool specialize();
   bool lowerLambdaHead(const clang::CXXMethodDecl &Call);
-  std::string lambdaSignature(const clang::LambdaExpr &LE);
   bool genericCondition(const clang::CXXMethodDecl &Call);
   bool lowerSignature();
   bool lowerParameters();

@@ -381,11 +381,9 @@ private:
   // template's arguments too.
   bool transformLambda(const LambdaExpr &Lambda, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
     const SourceManager &SM = Ctx.getSourceManager();
-    const CXXMethodDecl &Call = *Lambda.getCallOperator();
     LoweredLambda Lowered;
     Lowered.Head = sourceText(Lambda.getIntroducerRange().getBegin(), Lambda.getIntroducerRange().getEnd(), Ctx) +
-                   sourceText(Call.getFunctionTypeLoc().getLParenLoc(), Call.getFunctionTypeLoc().getRParenLoc(), Ctx) +
-                   (Call.isConst() ? "" : " mutable");
+                   lambdaSignature(Lambda, Ctx);
     bool InTemplate = Lambda.getLambdaClass()->isDependentContext();
     for (const LambdaExpr *Instance : InTemplate ? instancesOf(Lambda, Ctx) : std::vector<const LambdaExpr *>{&Lambda}) {
       std::string InstanceCondition;
