@@ -20,6 +20,16 @@ namespace asyncc::tool {
 // operator is not const: what its lowered head keeps after the captures.
 std::string lambdaSignature(const clang::LambdaExpr &LE, const clang::ASTContext &Ctx);
 
+// Whether E names nothing, so that its text means the same anywhere: only
+// literals, operators on them, braced lists and implicit conversions (a
+// default argument `= "info"` of a `const std::string&` parameter).
+bool namesNothing(const clang::Expr *E);
+
+// E, if it makes an object of a class it names, `Options(1, "x")` or
+// `Options{1}` (under implicit nodes): its text from the parenthesis or
+// brace on then names nothing else when its arguments name nothing.
+const clang::Expr *writtenConstruction(const clang::Expr *E);
+
 // Calls Fn on every statement under S (S included), not entering lambdas:
 // their bodies are other functions.
 void forEachStmt(const clang::Stmt *S, const std::function<void(const clang::Stmt *)> &Fn);

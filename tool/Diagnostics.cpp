@@ -152,8 +152,9 @@ constexpr DiagInfo Table[] = {
      "this temporary's destructor would run before the await ends instead of after it",
      "store it in a local variable first and pass that"},
     {Diag::DefaultArgumentTemporary, DiagnosticsEngine::Error,
-     "a default argument of this call makes a temporary that must live until the await ends",
-     "pass the argument explicitly, or store it in a local variable and pass that"},
+     "a default argument of this call makes a temporary that must live until the await ends, and asyncc "
+     "can make it there only from a default that names nothing (literals and their conversions)",
+     "pass the argument explicitly"},
     {Diag::BracedListArray, DiagnosticsEngine::Error,
      "the array of this braced list must live until the await ends, which asyncc cannot keep",
      "make what the list initializes in a local variable first and pass that"},

@@ -320,14 +320,22 @@ OperandTemporaries operandTemporaries(const Expr *Operand) {
     // A default argument's temporary is made at the call, as if written
     // there, but its text belongs to the declaration. One bound to a
     // reference parameter of the call that makes the future, which keeps
-    // that reference, must outlive the await.
+    // that reference, must outlive the await; so must one of a call whose
+    // value may refer to it (a future given to join), or whose destruction
+    // shows. A constructor's (the allocator of a std::string made from a
+    // literal) is copied by the object it makes.
     if (const auto *Default = dyn_cast<CXXDefaultArgExpr>(X)) {
       const Expr *Value = Default->getExpr();
       if (const auto *Cleanups = dyn_cast<FullExpr>(Value))
         Value = Cleanups->getSubExpr();
-      if (!Parents.empty() && Parents.back() == Top && Default->getParam()->getType()->isReferenceType() &&
-          isa<MaterializeTemporaryExpr>(Value->IgnoreImpCasts()->IgnoreParens())) {
-        Out.Refused = Default;
+      const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Value->IgnoreImpCasts()->IgnoreParens());
+      const auto *Call = Parents.empty() ? nullptr : dyn_cast<CallExpr>(Parents.back());
+      if (MTE && Call && Default->getParam()->getType()->isReferenceType() &&
+          (Call == Top || mayHoldAddress(Call->getType()) || observableDestructor(MTE->getType()))) {
+        Out.Kept.push_back(MTE);
+        Out.Defaults.push_back({Call, Default, MTE});
+      } else if (MTE && !Parents.empty() && Parents.back() == Top) {
+        Out.Refused = Default;  // of a constructor that makes the future
         Out.RefusedAs = Diag::DefaultArgumentTemporary;
       }
       return;

@@ -83,11 +83,20 @@ ValuesBeforeAwaits valuesBeforeAwaits(const clang::Expr *E);
 // has an observable destructor (a CXXBindTemporaryExpr, passed by value):
 // they too die at the end of the full-expression. Such an object passed to
 // any other call dies with the call's statement, not after the await:
-// Refused, as is a braced list's array that must outlive the call, and a
-// default argument whose temporary must be kept (the emitted call could
-// not make it in the frame without repeating the declaration's text).
+// Refused, as is a braced list's array that must outlive the call. A
+// default argument's temporary bound to a reference parameter is kept too
+// (its MaterializeTemporaryExpr, in the declaration's text), and listed in
+// Defaults, for the emitted call to pass it: of the call making the future,
+// or of one whose value may hold its address (a future given to join) or
+// when its destructor shows; of a constructor making the future, Refused.
+struct KeptDefault {
+  const clang::CallExpr *Call;
+  const clang::CXXDefaultArgExpr *Argument;
+  const clang::Expr *Temporary;  // in Kept
+};
 struct OperandTemporaries {
   std::vector<const clang::Expr *> Kept;
+  std::vector<KeptDefault> Defaults;
   const clang::Expr *Refused = nullptr;
   Diag RefusedAs = Diag::TemporaryDestructor;
 };

@@ -332,6 +332,38 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
   return true;
 }
 
+// Whether a default argument's text means at the call what it means at
+// the declaration: it names nothing, or only the class of the object it
+// makes (`Options(2)`, spelled at the call by the type's qualified name).
+static bool sameAtCall(const Expr *Default) {
+  const Expr *Made = Default->IgnoreImplicit();
+  if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Made))
+    Made = MTE->getSubExpr();
+  if (const Expr *Written = writtenConstruction(Made))
+    return llvm::all_of(Written->children(), [](const Stmt *Arg) { return namesNothing(cast<Expr>(Arg)); });
+  return namesNothing(Default);
+}
+
+// The text of what a default argument makes (Made), without the `=` that
+// the range of a braced default starts with.
+SourceRange Lowerer::defaultRange(const Expr *Made) {
+  SourceRange R = SM.getExpansionRange(Made->getSourceRange()).getAsRange();
+  Token First;
+  if (!Lexer::getRawToken(R.getBegin(), First, SM, Ctx.getLangOpts()) && First.is(tok::equal))
+    if (std::optional<Token> Next = Lexer::findNextToken(R.getBegin(), SM, Ctx.getLangOpts()))
+      R.setBegin(Next->getLocation());
+  return R;
+}
+
+// Where the initializer of a construction that names its class begins:
+// its parenthesis or brace.
+static SourceLocation initializerBegin(const Expr *Written) {
+  if (const auto *Object = dyn_cast<CXXTemporaryObjectExpr>(Written))
+    return Object->getParenOrBraceRange().getBegin();
+  const auto *Cast = cast<CXXFunctionalCastExpr>(Written);
+  return Cast->getLParenLoc().isValid() ? Cast->getLParenLoc() : Cast->getSubExpr()->IgnoreImplicit()->getBeginLoc();
+}
+
 // The temporaries of an await's operand live, as C++ keeps them, to the end
 // of the full-expression: each is made in the frame where it stands in the
 // operand, in the struct of the group (GroupHome), and destroyed by
@@ -345,6 +377,11 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     report(Temps.RefusedAs, Default ? Default->getUsedLocation() : Temps.Refused->getExprLoc());
     return false;
   }
+  // A default argument's temporary has no text at the call: it is made
+  // from the declaration's, and the call passes it, after what is written.
+  // Temps.Defaults are in the order of Kept, a call's together.
+  size_t NextDefault = 0;
+  std::vector<std::pair<const CXXDefaultArgExpr *, std::string>> DefaultsMade;  // of one call
   // The call's own text first: its arguments' are replaced below.
   auto Argument = llvm::find_if(Temps.Kept, [](const Expr *Temp) { return isa<CXXBindTemporaryExpr>(Temp); });
   if (Argument != Temps.Kept.end() && !constructFutureDirectly(Operand, *Argument))
@@ -354,7 +391,8 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     const Expr *Made = MTE ? MTE->getSubExpr() : cast<CXXBindTemporaryExpr>(Temp)->getSubExpr();
     QualType T = Temp->getType().getUnqualifiedType();
     SourceRange Range = SM.getExpansionRange(Temp->getSourceRange()).getAsRange();
-    std::string Source = text(Range);
+    bool Default = NextDefault != Temps.Defaults.size() && Temps.Defaults[NextDefault].Temporary == Temp;
+    std::string Source = Default ? originalText(defaultRange(Made)) : text(Range);
     size_t Length = Source.size();
     std::string Type;
     // A closure (a lambda called where it is written) is made by its
@@ -377,6 +415,10 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
                                         : MTE   ? "temporary " + oneLine(originalText(Range))
                                                 : "argument " + oneLine(originalText(Range)));
     std::string New = placementNew(Slot, T, Type, Made, Source);
+    // A default's class, as the declaration names it, is spelled as here.
+    if (const Expr *Written = Default ? writtenConstruction(Made) : nullptr)
+      New = "::new (static_cast<void*>(&" + Slot + ")) " + declarable(Type) +
+            originalText(SourceRange(initializerBegin(Written), Written->getEndLoc()));
     std::string Value;
     if (T.isDestructedType() != QualType::DK_none) {
       unsigned Before = CurrentLive;
@@ -387,8 +429,44 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     } else {
       Value = "asyncc::detail::made(" + New + ")";
     }
-    Scratch.ReplaceText(Range.getBegin(), Length, Value);
+    if (!Default) {
+      Scratch.ReplaceText(Range.getBegin(), Length, Value);
+      continue;
+    }
+    // Passed once its call's last is made, before a temporary around the
+    // call takes the call's text.
+    const KeptDefault &D = Temps.Defaults[NextDefault++];
+    DefaultsMade.emplace_back(D.Argument, Value);
+    if (NextDefault == Temps.Defaults.size() || Temps.Defaults[NextDefault].Call != D.Call) {
+      if (!passDefaults(D.Call, DefaultsMade))
+        return false;
+      DefaultsMade.clear();
+    }
   }
+  return true;
+}
+
+// The default arguments of Call, one of whose temporaries is made in the
+// frame (Made): the call passes them all, after the written ones, each as
+// the declaration writes it, when that means the same there (sameAtCall).
+bool Lowerer::passDefaults(const CallExpr *Call,
+                           const std::vector<std::pair<const CXXDefaultArgExpr *, std::string>> &Made) {
+  std::vector<std::string> Passed;
+  unsigned Written = 0;
+  for (const Expr *Arg : Call->arguments()) {
+    const auto *Default = dyn_cast<CXXDefaultArgExpr>(Arg);
+    if (!Default) {
+      ++Written;
+      continue;
+    }
+    if (!sameAtCall(Default->getExpr())) {
+      report(Diag::DefaultArgumentTemporary, Default->getUsedLocation());
+      return false;
+    }
+    auto It = llvm::find_if(Made, [&](const auto &M) { return M.first == Default; });
+    Passed.push_back(It != Made.end() ? It->second : originalText(Default->getExpr()->getSourceRange()));
+  }
+  Scratch.InsertText(Call->getRParenLoc(), (Written ? ", " : "") + llvm::join(Passed, ", "));
   return true;
 }
 

@@ -214,6 +214,9 @@ private:
                   std::vector<std::string> &KeptReady, std::string &LastReady);
   // Makes the operand's temporaries in the frame, kept to the end of the
   // full-expression (Kept).
+  clang::SourceRange defaultRange(const clang::Expr *Made);
+  bool passDefaults(const clang::CallExpr *Call,
+                    const std::vector<std::pair<const clang::CXXDefaultArgExpr *, std::string>> &Made);
   bool keepTemporaries(const clang::Expr *Operand, const LayoutBuilder::Open &GroupHome,
                        std::vector<std::string> &Kept);
   // Argument: the first argument object, where a refusal is reported.

@@ -1,0 +1,49 @@
+// A default argument that makes a temporary for a reference parameter of an
+// awaited ASYNC call is made in the frame, as a written argument's temporary
+// is: the call passes it after the written arguments, made from the
+// declaration's text when that names nothing but the class it makes, with
+// the defaults before it that make nothing.
+//
+// RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
+// RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
+// RUN: %clangxx -std=c++17 -fsyntax-only -Wall -Wextra -Werror -I %asyncc_include %t.cpp
+
+#include <asyncc/async.hpp>
+#include <asyncc/join.hpp>
+
+#include <string>
+#include <vector>
+
+namespace files {
+struct Options {
+  int retries = 1;
+};
+
+ASYNC asyncc::Async<std::size_t> read_file(const std::string& path = "foo.txt") { co_return path.size(); }
+ASYNC asyncc::Async<int> log(const std::string& message, int level = 2, const std::string& prefix = "info") {
+  co_return level + static_cast<int>(message.size() + prefix.size());
+}
+ASYNC asyncc::Async<int> sum(const std::vector<int>& values = {1, 2, 3}) { co_return static_cast<int>(values.size()); }
+ASYNC asyncc::Async<int> retry(const Options& options = Options{3}) { co_return options.retries; }
+} // namespace files
+
+ASYNC asyncc::Async<int> run() {
+  std::size_t n = co_await files::read_file();
+  // CHECK: files::read_file_future(files::read_file(asyncc::detail::made(::new (static_cast<void*>(&e1.tmp1)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::e1_tmp1)));
+  int level = co_await files::log("starting");
+  // CHECK: files::log_future(files::log(asyncc::detail::made(::new (static_cast<void*>(&e2.tmp2)) std::string(asyncc::detail::implicitly<std::string>("starting")), live, Live::None, Live::e2_tmp2), 2, asyncc::detail::made(::new (static_cast<void*>(&e2.tmp3)) std::string(asyncc::detail::implicitly<std::string>("info")), live, Live::e2_tmp2, Live::e2_tmp3)));
+  int total = co_await files::sum();
+  // CHECK: files::sum_future(files::sum(asyncc::detail::made(::new (static_cast<void*>(&e3.tmp4)) std::vector<int>{1, 2, 3}, live, Live::None, Live::e3_tmp4)));
+  int retries = co_await files::retry();
+  // CHECK: files::retry_future(files::retry(asyncc::detail::made(::new (static_cast<void*>(&e4.tmp5)) files::Options{3})));
+  co_return static_cast<int>(n) + level + total + retries;
+}
+
+// In a call given to join, whose future keeps the reference: made in the
+// frame too, passed at that call.
+ASYNC asyncc::Async<int> joined() {
+  auto [n, level] = co_await asyncc::join(files::read_file(), files::log("joined"));
+  // CHECK: files::read_file_future(files::read_file(asyncc::detail::made(::new (static_cast<void*>(&e1.tmp1)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::e1_tmp1))), live, Live::e1_tmp1, Live::e1_tmp2)
+  // CHECK-SAME: files::log_future(files::log(asyncc::detail::made(::new (static_cast<void*>(&e1.tmp3)) std::string(asyncc::detail::implicitly<std::string>("joined")), live, Live::e1_tmp2, Live::e1_tmp3), 2, asyncc::detail::made(::new (static_cast<void*>(&e1.tmp4)) std::string(asyncc::detail::implicitly<std::string>("info")), live, Live::e1_tmp3, Live::e1_tmp4))), live, Live::e1_tmp4, Live::e1_tmp5)));
+  co_return static_cast<int>(n) + level;
+}
