@@ -26,7 +26,9 @@ generated code (b1, tmp1) and shadowing, lambdas capturing frame variables
 by reference and by copy, switch condition variables initialized by an await,
 objects passed by value to an awaited ASYNC call, chrono durations made in
 awaited calls, futures held in variables and given to join, select, ASYNC
-lambdas (kept in a variable, generic, called where written).
+lambdas (kept in a variable, generic, called where written), default
+arguments that make temporaries for reference parameters (a string from a
+literal, a traced object), of an awaited call and of one given to join.
 """
 import random
 import sys
@@ -96,6 +98,14 @@ inline Leaf timed_leaf(std::chrono::milliseconds after, int pending) {
 ASYNC asyncc::Async<int> consume(Traced t, int pending, int value) {
   co_await leaf(pending, 0);
   std::printf("consume %%s\n", t.name.c_str());
+  co_return value;
+}
+// Default arguments whose temporaries the future refers to: C++ makes them
+// at the call and destroys them at the end of its full-expression.
+ASYNC asyncc::Async<int> labelled(int pending, int value, const std::string& label = "label",
+                                  const Traced& tag = Traced("default")) {
+  co_await leaf(pending, 0);
+  std::printf("labelled %%s %%s\n", label.c_str(), tag.name.c_str());
   co_return value;
 }
 inline int show(const char* what, int v) {
@@ -203,6 +213,14 @@ class Function:
         if r < 0.96:
             # A chrono duration made in the awaited call.
             return "co_await timed_leaf(std::chrono::milliseconds(%d), %d)" % (self.rng.randint(0, 9), self.rng.randint(0, 2))
+        if r < 0.975:
+            # Default arguments that make temporaries, in an awaited call or
+            # in one given to join.
+            pending, value = self.rng.randint(0, 2), self.rng.randint(0, 9)
+            if self.rng.random() < 0.5:
+                return "co_await labelled(%d, %d)" % (pending, value)
+            return "std::get<1>(co_await asyncc::join(leaf(%d, 1), labelled(%d, %d, \"given\")))" % (
+                self.rng.randint(0, 2), pending, value)
         return "show(\"arg\", %s)" % self.awaitable()
 
     def statement(self, budget):
