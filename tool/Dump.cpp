@@ -62,10 +62,16 @@ std::vector<Stored> alive(const LoweredFunction &F, unsigned At, const llvm::Str
   return Out;
 }
 
+// F's struct as code outside it names it: a method's in its class, a
+// specialization with its arguments (Client::echo_future<int>).
+std::string spelledFuture(const LoweredFunction &F) {
+  return (F.ClassName.empty() ? "" : F.ClassName + "::") + F.FutureName + (F.Specialization ? F.TemplateArgs : "");
+}
+
 void printStates(llvm::raw_ostream &OS, const DumpedFile &File, const LoweredFunction &F) {
   auto ByPath = storedByPath(F);
   Transitions Next = transitionsOf(F);
-  OS << F.Name << " (" << File.File << ':' << F.Line << "): struct " << F.FutureName << ", Output = "
+  OS << F.Name << " (" << File.File << ':' << F.Line << "): struct " << spelledFuture(F) << ", Output = "
      << F.OutputType << ", " << F.States.size() + 2 << " states";
   if (F.FutureSize)
     OS << ", sizeof " << *F.FutureSize << " bytes";
@@ -151,7 +157,7 @@ void printJson(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
               };
               J.object([&] {
                 J.attribute("name", F.Name);
-                J.attribute("future", F.FutureName);
+                J.attribute("future", spelledFuture(F));
                 J.attribute("output", F.OutputType);
                 J.attribute("line", F.Line);
                 if (F.FutureSize)

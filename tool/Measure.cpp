@@ -22,20 +22,26 @@ namespace {
 void findFutures(const DeclContext *DC, const LoweredFunction &F, ASTContext &Ctx,
                  std::vector<const CXXRecordDecl *> &Out) {
   for (const Decl *D : DC->decls()) {
-    if (const auto *RD = dyn_cast<CXXRecordDecl>(D);
-        RD && RD->isThisDeclarationADefinition() && RD->getName() == F.FutureName) {
+    const auto *RD = dyn_cast<CXXRecordDecl>(D);
+    // A member template's specialization stands after its class, a member.
+    if (RD && RD->isThisDeclarationADefinition() && RD->getName() == F.FutureName &&
+        isa<RecordDecl>(RD->getDeclContext()) == !F.ClassName.empty()) {
       const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
       if (F.Specialization ? Spec && spellTemplateArgs(Spec->getTemplateArgs().asArray(), Ctx) == F.TemplateArgs : !Spec)
         Out.push_back(RD);
     }
     if (const auto *NS = dyn_cast<NamespaceDecl>(D))
       findFutures(NS, F, Ctx, Out);
+    // A method's struct is a member of its class.
+    if (RD && RD->isThisDeclarationADefinition() && !RD->isDependentContext() && !F.ClassName.empty() &&
+        RD->getQualifiedNameAsString() == F.ClassName)
+      findFutures(RD, F, Ctx, Out);
   }
 }
 
 // The emitted struct of F at namespace scope (a static function's is in an
-// unnamed namespace; a specialization has its arguments); none when two
-// namespaces each have one.
+// unnamed namespace; a specialization has its arguments), or in its class;
+// none when two namespaces each have one.
 const CXXRecordDecl *findFuture(ASTContext &Ctx, const LoweredFunction &F) {
   std::vector<const CXXRecordDecl *> Found;
   findFutures(Ctx.getTranslationUnitDecl(), F, Ctx, Found);

@@ -327,7 +327,7 @@ public:
         Edits.push_back({SM.getFileOffset(textBegin(*InClass)), SM.getFileOffset(ReturnEnd),
                          withLineEndings(Declaration, CRLF)});
       }
-      Out.Functions.push_back(std::move(*F));
+      addWithNestedLambdas(std::move(*F));
     }
     if (!Ok || EarlyCalls.Failed || Ctx.getDiagnostics().hasErrorOccurred())
       return;
@@ -371,6 +371,17 @@ private:
     Edits.push_back({SM.getFileOffset(textBegin(Decl)), SM.getFileOffset(AfterSemi),
                      withLineEndings(withLinkageOf(Decl, Text), CRLF)});
     return true;
+  }
+
+  // F, then the versions of the ASYNC lambdas in its body (and in theirs),
+  // for --dump and --list.
+  void addWithNestedLambdas(LoweredFunction F) {
+    std::vector<LoweredFunction> Nested;
+    for (const LoweredLambda &Lambda : F.NestedLambdas)
+      Nested.insert(Nested.end(), Lambda.Versions.begin(), Lambda.Versions.end());
+    Out.Functions.push_back(std::move(F));
+    for (LoweredFunction &N : Nested)
+      addWithNestedLambdas(std::move(N));
   }
 
   // An ASYNC lambda that no ASYNC function's body holds: the lambda stays,
