@@ -387,6 +387,62 @@ const FunctionDecl &futureHome(const FunctionDecl &Definition) {
   return Hoisted ? *First : Definition;
 }
 
+namespace {
+
+// The in-class ASYNC methods of Method's class that Method's body calls (not
+// in its lambdas), other than itself.
+std::vector<const CXXMethodDecl *> classMethodsCalled(const CXXMethodDecl &Method) {
+  std::vector<const CXXMethodDecl *> Called;
+  forEachStmt(Method.getBody(), [&](const Stmt *S) {
+    const auto *Call = dyn_cast<CallExpr>(S);
+    const auto *Callee = Call ? dyn_cast_or_null<CXXMethodDecl>(Call->getDirectCallee()) : nullptr;
+    const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+    if (Def && Callee->getParent() == Method.getParent() && isAsync(*Def) && !Def->isOutOfLine() &&
+        !Def->isTemplated() && Def->getCanonicalDecl() != Method.getCanonicalDecl())
+      Called.push_back(cast<CXXMethodDecl>(Def));
+  });
+  return Called;
+}
+
+} // namespace
+
+std::optional<unsigned> classEndDepth(const FunctionDecl &FD) {
+  const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
+  if (!Method || !FD.doesThisDeclarationHaveABody() || Method->isOutOfLine() || FD.isTemplated() ||
+      FD.isTemplateInstantiation() || Method->getParent()->isLambda() || !isAsync(FD))
+    return std::nullopt;
+  // The methods being asked about, callers first: one asked again is a cycle.
+  static llvm::SmallPtrSet<const FunctionDecl *, 4> Visiting;
+  if (!Visiting.insert(&FD).second)
+    return std::nullopt;
+  const SourceManager &SM = FD.getASTContext().getSourceManager();
+  std::optional<unsigned> Depth;
+  bool Cycle = false;
+  for (const CXXMethodDecl *Callee : classMethodsCalled(*Method)) {
+    Cycle |= Visiting.count(Callee) != 0;
+    if (Cycle)
+      break;
+    if (std::optional<unsigned> CalleeDepth = classEndDepth(*Callee))
+      Depth = std::max(Depth.value_or(0), *CalleeDepth + 1);
+    else if (SM.isBeforeInTranslationUnit(FD.getLocation(), Callee->getLocation()) && !Depth)
+      Depth = 0;
+  }
+  Visiting.erase(&FD);
+  return Cycle ? std::nullopt : Depth;
+}
+
+bool futureDefinedBefore(const FunctionDecl &Callee, const FunctionDecl &User) {
+  auto place = [](const FunctionDecl &F) -> std::pair<SourceLocation, unsigned> {
+    if (std::optional<unsigned> Depth = classEndDepth(F))
+      return {cast<CXXMethodDecl>(F).getParent()->getBraceRange().getEnd(), *Depth + 1};
+    return {futureHome(F).getLocation(), 0};
+  };
+  auto [CalleeAt, CalleeRank] = place(Callee);
+  auto [UserAt, UserRank] = place(User);
+  const SourceManager &SM = User.getASTContext().getSourceManager();
+  return CalleeAt == UserAt ? CalleeRank < UserRank : SM.isBeforeInTranslationUnit(CalleeAt, UserAt);
+}
+
 const LambdaExpr *lambdaOf(const FunctionDecl &FD, ASTContext &Ctx) {
   const auto *MD = dyn_cast<CXXMethodDecl>(&FD);
   if (!MD || !MD->getParent()->isLambda())

@@ -9,6 +9,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,18 @@ std::string futureNameOf(const clang::FunctionDecl &FD);
 // declaration (so that calls in between find the struct complete); else the
 // definition itself.
 const clang::FunctionDecl &futureHome(const clang::FunctionDecl &Definition);
+
+// A method defined in its class (not a template's) that calls an ASYNC
+// method of the class defined after it, or one of these: its struct needs
+// theirs complete, so it is defined at the end of the class, after them.
+// The depth orders those structs there: 1 + the largest depth among the
+// ones it calls (0 if none). None for any other function, and for methods
+// that call each other in a cycle (whose futures would contain each other).
+std::optional<unsigned> classEndDepth(const clang::FunctionDecl &FD);
+
+// Whether the struct of Callee's future is defined before the struct of
+// User's: at its home, or at the end of its class (classEndDepth).
+bool futureDefinedBefore(const clang::FunctionDecl &Callee, const clang::FunctionDecl &User);
 
 // The lambda expression whose call operator FD is, if it is one.
 const clang::LambdaExpr *lambdaOf(const clang::FunctionDecl &FD, clang::ASTContext &Ctx);

@@ -37,8 +37,7 @@ std::string Lowerer::futureType(const Expr *Operand) {
       // asyncc transforms too): at its definition, or at its first
       // declaration when it can go there. It is then complete where ours is.
       const FunctionDecl *Def = Callee->getDefinition();
-      if (!Def ||
-          SM.isBeforeInTranslationUnit(futureHome(FD).getLocation(), futureHome(*Def).getLocation())) {
+      if (!Def || !futureDefinedBefore(*Def, FD)) {
         report(Diag::AwaitedDefinedLater, Operand->getBeginLoc()) << Callee->getNameAsString();
         return "";
       }

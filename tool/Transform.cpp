@@ -245,6 +245,7 @@ public:
     std::string Text;
     unsigned Copied = 0;  // offset in Input
     std::vector<Edit> Edits;
+    std::vector<AtClassEnd> AtClassEnds;
     for (const FunctionDecl *FD : findAsyncFunctions(Ctx)) {
       if (!checkAwaitedFunctions(*FD, Ctx) || awaitsMemberTemplate(*FD, Ctx, ReportedAwaits)) {
         Ok = false;
@@ -295,6 +296,16 @@ public:
       // declaration in the class now declares the future and returns it.
       const FunctionDecl &Home = futureHome(*FD);
       std::string Definition = &Home == FD ? emitFuture(*F, Options.Emission) : emitWrapper(*F);
+      // A struct that needs those of methods defined after it goes to the
+      // end of the class, with the method's access; here, the method.
+      if (std::optional<unsigned> Depth = classEndDepth(*FD)) {
+        const auto *Method = cast<CXXMethodDecl>(FD);
+        Definition = "struct " + F->FutureName + ";\n" + emitWrapper(*F);
+        AtClassEnds.push_back({SM.getFileOffset(SM.getExpansionLoc(Method->getParent()->getBraceRange().getEnd())),
+                               *Depth,
+                               std::string(getAccessSpelling(Method->getAccess())) + ":\n" +
+                                   emitFutureStruct(*F, Options.Emission) + "\n"});
+      }
       Edits.push_back({SM.getFileOffset(textBegin(*FD)),
                        SM.getFileOffset(SM.getExpansionLoc(bodyEnd(*FD))) + 1,  // after the '}'
                        withLineEndings(inNamespaceOf(*FD, withLinkageOf(*FD, Definition)), CRLF)});
@@ -329,6 +340,12 @@ public:
       }
       addWithNestedLambdas(std::move(*F));
     }
+    // Those that need others first, after them.
+    std::stable_sort(AtClassEnds.begin(), AtClassEnds.end(), [](const AtClassEnd &A, const AtClassEnd &B) {
+      return std::tie(A.Offset, A.Depth) < std::tie(B.Offset, B.Depth);
+    });
+    for (const AtClassEnd &S : AtClassEnds)
+      Edits.push_back({S.Offset, S.Offset, withLineEndings(S.Text, CRLF)});
     if (!Ok || EarlyCalls.Failed || Ctx.getDiagnostics().hasErrorOccurred())
       return;
     // Stable: several insertions at one place keep their order.
@@ -347,6 +364,12 @@ public:
 private:
   struct Edit {
     unsigned Begin, End;  // offsets in the input
+    std::string Text;
+  };
+  // A method's struct defined at the end of its class (classEndDepth).
+  struct AtClassEnd {
+    unsigned Offset;  // of the class's closing brace
+    unsigned Depth;
     std::string Text;
   };
 

@@ -98,6 +98,15 @@ ASYNC asyncc::Async<std::size_t> default_argument() {
   co_return n + co_await read_file("given");
 }
 
+// Methods that await each other: each future would contain the other.
+class PingPong {
+ public:
+  ASYNC asyncc::Async<int> ping(int n) { co_return n > 0 ? co_await pong(n - 1) : 0; }
+  ASYNC asyncc::Async<int> pong(int n) { co_return n > 0 ? co_await ping(n - 1) : 1; }
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:{{[0-9]+}}: error: asyncc needs the definition of the awaited async function 'ping' before this function
+  // CHECK-SAME: await asyncc::boxed(...) of the call
+};
+
 ASYNC asyncc::Async<int> itself(int n) {
   int r = co_await itself(n - 1);
   // CHECK: diagnostics.cpp:[[@LINE-1]]:20: error: an async function cannot await itself directly: {{.*}} await asyncc::boxed(...) of the call

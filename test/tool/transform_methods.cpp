@@ -61,3 +61,34 @@ ASYNC asyncc::Async<long> twice(long x) { co_return 2 * co_await Value{static_ca
 // CHECK: inline twice_future twice(int x) {
 // CHECK: struct twice_future_2 {
 // CHECK: inline twice_future_2 twice(long x) {
+
+// A method awaiting methods of its class defined after it: its struct is
+// defined at the end of the class, with the method's access, after theirs
+// (a struct needing another deferred one after it); the method stays where
+// it is, returning the struct declared there.
+class Shelf {
+ public:
+  ASYNC asyncc::Async<int> report(int item) { co_return co_await restock(item) + 1; }
+  ASYNC asyncc::Async<int> restock(int item) { co_return co_await count(item) * 2; }
+
+ private:
+  ASYNC asyncc::Async<int> count(int item) { co_return item + base_; }
+  int base_ = 1;
+};
+// CHECK:      class Shelf {
+// CHECK:        struct report_future;
+// CHECK-NEXT: report_future report(int item) {
+// CHECK-NEXT:   return report_future(this, std::move(item));
+// CHECK:        struct restock_future;
+// CHECK-NEXT: restock_future restock(int item) {
+// CHECK:        struct count_future {
+// CHECK:        int base_ = 1;
+// CHECK:      public:
+// CHECK-NEXT:   // ASYNC restock, transform_methods.cpp:[[@LINE-15]], as a state machine (asyncc)
+// CHECK-NEXT:   struct restock_future {
+// CHECK:          count_future await1;
+// CHECK:      public:
+// CHECK-NEXT:   // ASYNC report, transform_methods.cpp:[[@LINE-20]], as a state machine (asyncc)
+// CHECK-NEXT:   struct report_future {
+// CHECK:          restock_future await1;
+// CHECK:      };
