@@ -475,6 +475,15 @@ const FunctionDecl *enclosingFunction(const Decl &D) {
   return nullptr;
 }
 
+const FunctionDecl *loweredWith(const FunctionDecl &Call, ASTContext &Ctx) {
+  const FunctionDecl *Inner = &Call;
+  for (const FunctionDecl *Outer = enclosingFunction(Call); Outer && lambdaOf(*Inner, Ctx);
+       Inner = Outer, Outer = enclosingFunction(*Outer))
+    if (isAsync(*Outer))
+      return Outer;
+  return nullptr;
+}
+
 const CXXRecordDecl *outermostClass(const CXXMethodDecl &Method) {
   const CXXRecordDecl *Class = Method.getParent();
   while (const auto *Outer = dyn_cast<CXXRecordDecl>(Class->getDeclContext()))

@@ -92,6 +92,11 @@ std::vector<const clang::CXXMethodDecl *> lambdaCalls(const clang::LambdaExpr &L
 // class's method), if any.
 const clang::FunctionDecl *enclosingFunction(const clang::Decl &D);
 
+// The ASYNC function an ASYNC lambda's call operator is lowered with: the
+// one whose body holds it, directly or in plain lambdas. None if the lambda
+// is in no ASYNC function, or in a local class of one.
+const clang::FunctionDecl *loweredWith(const clang::FunctionDecl &Call, clang::ASTContext &Ctx);
+
 // The class at namespace scope that holds Method, its own or one around it
 // (not a template's): functions its emitted code needs go before it. Null
 // for a method of a local class.

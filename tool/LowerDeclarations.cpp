@@ -312,12 +312,13 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
     RenamedLambdas.insert(LE);  // its text in poll is the factory's call
     Lambda = Introducer + nestedLambdaMark(*Index);
   } else {
-    // The lambda's text after its captures, as written.
+    // The lambda's text after its captures, as written but for the ASYNC
+    // lambdas in it, lowered with this function (their marks).
+    if (RenamedLambdas.insert(LE).second)
+      placeLambdasIn(LE);
     SourceLocation AfterIntroducer =
         Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getIntroducerRange().getEnd()), 0, SM, Ctx.getLangOpts());
-    SourceLocation End = Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getEndLoc()), 0, SM, Ctx.getLangOpts());
-    Lambda = Introducer +
-             Lexer::getSourceText(CharSourceRange::getCharRange(AfterIntroducer, End), SM, Ctx.getLangOpts()).str();
+    Lambda = Introducer + text(SourceRange(AfterIntroducer, SM.getExpansionLoc(LE->getEndLoc())));
   }
   // At namespace scope, a method's factory is named after its class too,
   // a specialization's after its template arguments.

@@ -196,6 +196,8 @@ void Lowerer::renameIn(const Stmt *S) {
         renameCaptures(LE);
         if (isAsync(*LE->getCallOperator()))
           placeNestedLambda(LE);
+        else
+          placeLambdasIn(LE);
       }
       return;
     }
@@ -308,11 +310,10 @@ void Lowerer::destroyDownTo(unsigned Target) {
 bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
   const CXXRecordDecl *Closure = Call.getParent();
   const LambdaExpr *LE = lambdaOf(Call, Ctx);
-  // Directly in an ASYNC function's body, it is lowered with it; deeper
-  // (in a lambda or a local class of one), nothing would.
-  const FunctionDecl *Enclosing = enclosingFunction(Call);
-  for (const FunctionDecl *Outer = Enclosing; Outer; Outer = enclosingFunction(*Outer))
-    if (isAsync(*Outer) && Outer != Enclosing) {
+  // In an ASYNC function's body, or in plain lambdas there, it is lowered
+  // with it; in a local class of one, nothing would.
+  for (const FunctionDecl *Outer = enclosingFunction(Call); Outer; Outer = enclosingFunction(*Outer))
+    if (isAsync(*Outer) && !loweredWith(Call, Ctx)) {
       report(Diag::LambdaInAsync, Call.getLocation());
       return false;
     }
@@ -415,6 +416,21 @@ std::string Lowerer::capturedType(const ValueDecl *Captured, QualType T) {
   if (LE && ClosureTypes.count(LE))
     return (T.isConstQualified() ? "const " : "") + ClosureTypes.lookup(LE);
   return typeName(T);
+}
+
+// The ASYNC lambdas in the body of a plain lambda (LE), or deeper in plain
+// lambdas there, are lowered with this function: each becomes its mark.
+// The plain lambda's text stays as written, the names it captures too.
+void Lowerer::placeLambdasIn(const LambdaExpr *LE) {
+  forEachStmt(LE->getBody(), [&](const Stmt *X) {
+    const auto *Inner = dyn_cast<LambdaExpr>(X);
+    if (!Inner || Inner == LE || !RenamedLambdas.insert(Inner).second)
+      return;
+    if (isAsync(*Inner->getCallOperator()))
+      placeNestedLambda(Inner);
+    else
+      placeLambdasIn(Inner);
+  });
 }
 
 // The lambda's text after its captures becomes its mark: the captures,

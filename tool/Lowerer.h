@@ -70,6 +70,7 @@ private:
   std::optional<size_t> lowerNestedLambda(const clang::LambdaExpr *LE);
   // Its text in poll: the mark of its lowering, with the captures renamed.
   void placeNestedLambda(const clang::LambdaExpr *LE);
+  void placeLambdasIn(const clang::LambdaExpr *LE);
   llvm::DenseMap<const clang::LambdaExpr *, std::optional<size_t>> NestedIndex;  // nothing: refused
   // The emitted type of each lambda kept in the frame (lambdaFactory).
   llvm::DenseMap<const clang::LambdaExpr *, std::string> ClosureTypes;

@@ -252,8 +252,7 @@ public:
         continue;
       }
       if (const LambdaExpr *Lambda = lambdaOf(*FD, Ctx)) {
-        const FunctionDecl *Enclosing = enclosingFunction(*FD);
-        if (Enclosing && isAsync(*Enclosing))
+        if (loweredWith(*FD, Ctx))
           continue;  // lowered with the function whose body holds it
         if (!transformLambda(*Lambda, Ctx, CRLF, Edits))
           Ok = false;

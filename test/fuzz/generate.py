@@ -26,7 +26,8 @@ generated code (b1, tmp1) and shadowing, lambdas capturing frame variables
 by reference and by copy, switch condition variables initialized by an await,
 objects passed by value to an awaited ASYNC call, chrono durations made in
 awaited calls, futures held in variables and given to join, select, ASYNC
-lambdas (kept in a variable, generic, called where written), default
+lambdas (kept in a variable, generic, called where written, in a plain
+lambda), default
 arguments that make temporaries for reference parameters (a string from a
 literal, a traced object), of an awaited call and of one given to join.
 """
@@ -306,6 +307,12 @@ class Function:
                 self.emit("acc += co_await step%s(%d) + co_await twice%s(acc %% 4);" % (name, self.rng.randint(0, 9), name))
                 self.emit("acc += co_await [&]() ASYNC -> asyncc::Async<int> { co_return acc %% 3 + co_await leaf(%d, 2); }();" % (
                     self.rng.randint(0, 2)))
+                if self.rng.random() < 0.5:
+                    # One in a plain lambda, kept across an await, run to completion there.
+                    self.emit("auto via%s = [&acc](int k) { return asyncc::block_on([k, &acc]() ASYNC -> asyncc::Async<int> { co_return k + acc %% 4 + co_await leaf(%d, 1); }()); };" % (
+                        name, self.rng.randint(0, 2)))
+                    self.emit("acc += via%s(%d);" % (name, self.rng.randint(0, 9)))
+                    self.emit("acc += %s + via%s(%d);" % (self.awaitable(), name, self.rng.randint(0, 9)))
                 self.depth -= 1
                 self.emit("}")
             elif choice < 0.76:

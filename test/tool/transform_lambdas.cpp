@@ -5,7 +5,8 @@
 // its future is what that closure returns. A generic one has a version per
 // instantiation, chosen by `if constexpr`; so has one in a class template's
 // member function. Kept in an ASYNC method's frame, its factory goes before
-// the class. One inside a plain lambda of an ASYNC function is refused.
+// the class. One inside a plain lambda of an ASYNC function is lowered with
+// the function too; one in a local class of it is refused.
 //
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
 // RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
@@ -14,6 +15,7 @@
 // RUN: FileCheck --check-prefix=INSIDE %s < %t.err
 
 #include <asyncc/async.hpp>
+#include <asyncc/executor.hpp>
 
 struct Value {
   using Output = int;
@@ -118,10 +120,40 @@ int use_scaled_sum() {
 // CHECK: template <>
 // CHECK-NEXT: struct scaled_future<long> {
 
+// In a plain lambda of an ASYNC function, or deeper in plain lambdas, an
+// ASYNC lambda is lowered with the function too: its text in the plain
+// lambda's is its lowering (in poll, or in the factory of a plain lambda
+// kept across an await).
+ASYNC asyncc::Async<int> spawner() {
+  int sum = 0;
+  auto add = [&sum](int k) {
+    auto inner = [&](int j) { return asyncc::block_on([k, j]() ASYNC -> asyncc::Async<int> { co_return k * j + co_await Value{0}; }()); };
+    sum += inner(2);
+  };
+  add(1);
+  co_await Value{0};
+  add(2);
+  co_return sum;
+}
+// CHECK: inline auto spawner_future_make_add(int& sum) {
+// CHECK-NEXT: return [&sum](int k) {
+// CHECK-NEXT: auto inner = [&](int j) { return asyncc::block_on([k, j]() {
+// CHECK-NEXT: // ASYNC lambda
+// CHECK-NEXT: struct lambda_future {
+
 #ifdef INSIDE
 ASYNC asyncc::Async<int> deeper() {
+  struct Local {
+    static int get() { return asyncc::block_on([] ASYNC () -> asyncc::Async<int> { co_return 1; }()); }
+  };
+  // INSIDE: transform_lambdas.cpp:[[@LINE-2]]:{{[0-9]+}}: error: an ASYNC lambda inside a lambda or a local class of an ASYNC function is not supported
+  co_return Local::get() + co_await Value{0};
+}
+// A lambda made by a plain lambda, awaited: its closure is a temporary of a
+// type the frame cannot name.
+ASYNC asyncc::Async<int> made_by_a_lambda() {
   auto make = [] { return [] ASYNC () -> asyncc::Async<int> { co_return 1; }; };
-  // INSIDE: transform_lambdas.cpp:[[@LINE-1]]:{{[0-9]+}}: error: an ASYNC lambda inside a lambda or a local class of an ASYNC function is not supported
   co_return co_await make()();
+  // INSIDE: transform_lambdas.cpp:[[@LINE-1]]:{{[0-9]+}}: error: this temporary has a type that cannot be named outside the function
 }
 #endif
