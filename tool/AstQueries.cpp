@@ -28,19 +28,18 @@ bool namesNothing(const Expr *E) {
     // A conversion or a braced list names no type; a default argument of
     // its constructor is the constructor's business.
     bool Unwritten = isa<CXXConstructExpr>(S) && !isa<CXXTemporaryObjectExpr>(S);
-    Named |= !(Unwritten || isa<InitListExpr>(S) || isa<CXXStdInitializerListExpr>(S) || isa<CXXDefaultArgExpr>(S) || isa<ImplicitCastExpr>(S) || isa<FullExpr>(S) || isa<MaterializeTemporaryExpr>(S) ||
-               isa<CXXBindTemporaryExpr>(S) || isa<ParenExpr>(S) || isa<StringLiteral>(S) ||
-               isa<IntegerLiteral>(S) || isa<FloatingLiteral>(S) || isa<CharacterLiteral>(S) ||
-               isa<CXXBoolLiteralExpr>(S) || isa<CXXNullPtrLiteralExpr>(S) || isa<UnaryOperator>(S) ||
-               isa<BinaryOperator>(S));
+    Named |= !(Unwritten || isa<InitListExpr>(S) || isa<CXXStdInitializerListExpr>(S) || isa<CXXDefaultArgExpr>(S) ||
+               isa<ImplicitCastExpr>(S) || isa<FullExpr>(S) || isa<MaterializeTemporaryExpr>(S) ||
+               isa<CXXBindTemporaryExpr>(S) || isa<ParenExpr>(S) || isa<StringLiteral>(S) || isa<IntegerLiteral>(S) ||
+               isa<FloatingLiteral>(S) || isa<CharacterLiteral>(S) || isa<CXXBoolLiteralExpr>(S) ||
+               isa<CXXNullPtrLiteralExpr>(S) || isa<UnaryOperator>(S) || isa<BinaryOperator>(S));
   });
   return !Named;
 }
 
 const Expr *writtenConstruction(const Expr *E) {
   E = E->IgnoreImplicit();
-  if (isa<CXXTemporaryObjectExpr>(E) ||
-      (isa<CXXFunctionalCastExpr>(E) && E->getType()->isRecordType()))
+  if (isa<CXXTemporaryObjectExpr>(E) || (isa<CXXFunctionalCastExpr>(E) && E->getType()->isRecordType()))
     return E;
   return nullptr;
 }

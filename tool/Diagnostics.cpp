@@ -153,7 +153,7 @@ constexpr DiagInfo Table[] = {
      "store it in a local variable first and pass that"},
     {Diag::DefaultArgumentTemporary, DiagnosticsEngine::Error,
      "a default argument of this call makes a temporary that must live until the await ends, and asyncc "
-     "can make it there only from a default that names nothing (literals and their conversions)",
+     "can make it at the call only from a default that names nothing but the class it makes",
      "pass the argument explicitly"},
     {Diag::BracedListArray, DiagnosticsEngine::Error,
      "the array of this braced list must live until the await ends, which asyncc cannot keep",

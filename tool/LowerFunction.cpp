@@ -312,11 +312,12 @@ bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
   const LambdaExpr *LE = lambdaOf(Call, Ctx);
   // In an ASYNC function's body, or in plain lambdas there, it is lowered
   // with it; in a local class of one, nothing would.
-  for (const FunctionDecl *Outer = enclosingFunction(Call); Outer; Outer = enclosingFunction(*Outer))
-    if (isAsync(*Outer) && !loweredWith(Call, Ctx)) {
-      report(Diag::LambdaInAsync, Call.getLocation());
-      return false;
-    }
+  if (!loweredWith(Call, Ctx))
+    for (const FunctionDecl *Outer = enclosingFunction(Call); Outer; Outer = enclosingFunction(*Outer))
+      if (isAsync(*Outer)) {
+        report(Diag::LambdaInAsync, Call.getLocation());
+        return false;
+      }
   llvm::DenseMap<const ValueDecl *, FieldDecl *> Fields;
   FieldDecl *This = nullptr;
   Closure->getCaptureFields(Fields, This);
