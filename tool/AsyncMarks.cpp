@@ -1,5 +1,6 @@
 #include "AsyncMarks.h"
 
+#include "Diagnostics.h"
 #include "Find.h"
 
 #include "clang/AST/ASTConsumer.h"
@@ -52,6 +53,24 @@ public:
 private:
   const SourceManager &SM;
   std::shared_ptr<Expansions> Out;
+};
+
+// Where the main file names a function (a DeclRefExpr to it, in templates'
+// instantiations too); invalid if it does not.
+class UseFinder : public RecursiveASTVisitor<UseFinder> {
+public:
+  UseFinder(const SourceManager &SM, const FunctionDecl &Target) : SM(SM), Target(Target) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool VisitDeclRefExpr(DeclRefExpr *E) {
+    if (E->getDecl() == &Target && SM.isInMainFile(SM.getExpansionLoc(E->getBeginLoc())))
+      Found = SM.getExpansionLoc(E->getBeginLoc());
+    return Found.isInvalid();
+  }
+  SourceLocation Found;
+
+private:
+  const SourceManager &SM;
+  const FunctionDecl &Target;
 };
 
 class AsyncMarker : public ASTConsumer, public RecursiveASTVisitor<AsyncMarker> {
@@ -154,7 +173,9 @@ private:
   // operand names (`decltype(twice(1))`, with the return type written) is
   // declared, without a body: its future's struct would be missing, or a
   // generic lambda would have no version for it. Its body is instantiated
-  // here, as a call would have.
+  // here, as a call would have. C++ never compiles that body: one that does
+  // not compile for those arguments is refused at the unevaluated use, with
+  // asyncc's diagnostic rather than the body's errors.
   void instantiateDeclaredOnly() {
     if (!CI.hasSema())
       return;
@@ -171,10 +192,24 @@ private:
     Scope File(nullptr, Scope::DeclScope, CI.getDiagnostics());
     File.setEntity(Ctx->getTranslationUnitDecl());
     S.TUScope = &File;
-    for (FunctionDecl *Spec : DeclaredOnly)
+    DiagnosticsEngine &Diags = CI.getDiagnostics();
+    bool Suppressed = Diags.getSuppressAllDiagnostics();
+    std::vector<const FunctionDecl *> Failed;
+    Diags.setSuppressAllDiagnostics(true);
+    for (FunctionDecl *Spec : DeclaredOnly) {
+      DiagnosticErrorTrap Trap(Diags);
       S.InstantiateFunctionDefinition(Spec->getPointOfInstantiation(), Spec, /*Recursive=*/true);
-    S.PerformPendingInstantiations();
+      S.PerformPendingInstantiations();
+      if (Trap.hasErrorOccurred())
+        Failed.push_back(Spec);
+    }
+    Diags.setSuppressAllDiagnostics(Suppressed);
     S.TUScope = nullptr;
+    for (const FunctionDecl *Spec : Failed) {
+      UseFinder Use(Ctx->getSourceManager(), *Spec);
+      Use.TraverseDecl(Ctx->getTranslationUnitDecl());
+      report(*Ctx, Diag::UnevaluatedInstantiation, Use.Found.isValid() ? Use.Found : Spec->getLocation());
+    }
   }
 
   // Every declaration of FD is ASYNC (one of them says so); each carries

@@ -171,6 +171,10 @@ constexpr DiagInfo Table[] = {
      "a variable of this function that the lambda initializes, nor a variable at namespace scope declared before "
      "this function",
      "call the lambda through the variable it initializes"},
+    {Diag::UnevaluatedInstantiation, DiagnosticsEngine::Error,
+     "asyncc makes a future for every instantiation of an ASYNC template, so it compiles the body of this one, "
+     "which C++ only names here, in an unevaluated operand; that body does not compile for these arguments",
+     "name it only with arguments its body accepts, or constrain the template (std::enable_if) to exclude them"},
     {Diag::EvaluatedBefore, DiagnosticsEngine::Error,
      "this is evaluated before a 'co_await' of the same expression, and asyncc cannot keep its value across the "
      "suspension",

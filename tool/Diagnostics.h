@@ -61,6 +61,7 @@ enum class Diag {
   ArgumentDestructor,
   FutureType,
   LambdaFutureType,
+  UnevaluatedInstantiation,
   EvaluatedBefore,
   AwaitsItself,
   AwaitedDefinedLater,
