@@ -294,12 +294,14 @@ public:
       // struct is defined at the first declaration; an out-of-line method's
       // declaration in the class now declares the future and returns it.
       const FunctionDecl &Home = futureHome(*FD);
-      std::string Definition = &Home == FD ? emitFuture(*F, Options.Emission) : emitWrapper(*F);
+      std::optional<unsigned> Depth = classEndDepth(*FD);
+      std::string Definition = Depth          ? "struct " + F->FutureName + ";\n" + emitWrapper(*F)
+                               : &Home == FD ? emitFuture(*F, Options.Emission)
+                                             : emitWrapper(*F);
       // A struct that needs those of methods defined after it goes to the
       // end of the class, with the method's access; here, the method.
-      if (std::optional<unsigned> Depth = classEndDepth(*FD)) {
+      if (Depth) {
         const auto *Method = cast<CXXMethodDecl>(FD);
-        Definition = "struct " + F->FutureName + ";\n" + emitWrapper(*F);
         AtClassEnds.push_back({SM.getFileOffset(SM.getExpansionLoc(Method->getParent()->getBraceRange().getEnd())),
                                *Depth,
                                std::string(getAccessSpelling(Method->getAccess())) + ":\n" +
