@@ -4,11 +4,14 @@
 #include "clang/Lex/Lexer.h"
 
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <set>
 
 using namespace clang;
 
@@ -213,6 +216,52 @@ std::vector<WrittenIdentifier> identifiersIn(SourceRange R, const ASTContext &Ct
       Out.push_back({Tok.getRawIdentifier(), Tok.getLocation(), AfterQualifier});
     AfterQualifier = Tok.isOneOf(tok::coloncolon, tok::period, tok::arrow);
   }
+  return Out;
+}
+
+llvm::StringSet<> namedOtherThanLocals(const FunctionDecl &FD, const Stmt *Body,
+                                       llvm::ArrayRef<WrittenIdentifier> Identifiers) {
+  std::set<unsigned> Own;  // where the function's variables are declared or named
+  auto own = [&](SourceLocation Loc) { Own.insert(Loc.getRawEncoding()); };
+  auto local = [&](const Decl *D) {
+    return (isa<VarDecl>(D) || isa<BindingDecl>(D)) && FD.Encloses(D->getDeclContext());
+  };
+  for (const ParmVarDecl *P : FD.parameters())
+    own(P->getLocation());
+  std::function<void(const Stmt *)> Walk = [&](const Stmt *X) {  // lambdas' bodies too
+    if (!X)
+      return;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(X); DRE && local(DRE->getDecl()))
+      own(DRE->getLocation());
+    if (const auto *DS = dyn_cast<DeclStmt>(X))
+      for (const Decl *D : DS->decls()) {
+        if (local(D))
+          own(D->getLocation());
+        if (const auto *DD = dyn_cast<DecompositionDecl>(D))
+          for (const BindingDecl *B : DD->bindings())
+            own(B->getLocation());
+      }
+    if (const auto *Catch = dyn_cast<CXXCatchStmt>(X); Catch && Catch->getExceptionDecl())
+      own(Catch->getExceptionDecl()->getLocation());
+    if (const auto *LE = dyn_cast<LambdaExpr>(X)) {
+      for (const LambdaCapture &C : LE->explicit_captures())
+        if (C.capturesVariable())
+          own(C.getLocation());
+      for (const ParmVarDecl *P : LE->getCallOperator()->parameters())
+        own(P->getLocation());
+      for (const Expr *Init : LE->capture_inits())
+        Walk(Init);
+      Walk(LE->getBody());
+      return;
+    }
+    for (const Stmt *Child : X->children())
+      Walk(Child);
+  };
+  Walk(Body);
+  llvm::StringSet<> Out;
+  for (const WrittenIdentifier &Id : Identifiers)
+    if (!Id.Qualified && !Own.count(Id.Loc.getRawEncoding()))
+      Out.insert(Id.Name);
   return Out;
 }
 

@@ -9,6 +9,7 @@
 #include "clang/AST/TemplateBase.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <functional>
 #include <string>
@@ -87,6 +88,12 @@ struct WrittenIdentifier {
   bool Qualified;
 };
 std::vector<WrittenIdentifier> identifiersIn(clang::SourceRange R, const clang::ASTContext &Ctx);
+
+// The names of Identifiers (written in FD) that, unqualified, name something
+// other than FD's own variables and parameters: a member of FD's future
+// named so would hide it in poll.
+llvm::StringSet<> namedOtherThanLocals(const clang::FunctionDecl &FD, const clang::Stmt *Body,
+                                       llvm::ArrayRef<WrittenIdentifier> Identifiers);
 
 // Source text on one line, for comments: each line break and the
 // indentation after it become one space.

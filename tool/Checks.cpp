@@ -82,28 +82,6 @@ constexpr Check StatementChecks[] = {
     checkAwaitingExpressions, checkDeclarations,
 };
 
-// Variables of the function's own block become members of the future, in
-// scope in all of poll: a member named like an entity of an enclosing scope
-// that the body names unqualified (before the variable's declaration) would
-// hide it. Locals of the function shadow as they did.
-void checkMemberNames(const FunctionDecl &FD, const CompoundStmt &Body, CheckContext &C) {
-  for (const Stmt *Child : Body.body())
-    if (const auto *DS = dyn_cast<DeclStmt>(Child))
-      for (const Decl *D : DS->decls())
-        if (const auto *VD = dyn_cast<VarDecl>(D); VD && C.Frame.isFrameVar(VD)) {
-          bool Clash = false;
-          forEachStmt(&Body, [&](const Stmt *X) {
-            const auto *DRE = dyn_cast<DeclRefExpr>(X);
-            if (!DRE || DRE->getDecl() == VD || DRE->hasQualifier() ||
-                DRE->getDecl()->getDeclName() != VD->getDeclName())
-              return;
-            Clash |= !FD.Encloses(DRE->getDecl()->getDeclContext());
-          });
-          if (Clash)
-            C.report(Diag::NameUsedTwice, VD->getLocation()) << VD->getName();
-        }
-}
-
 bool returnsAsync(const FunctionDecl &FD) {
   const auto *TSD = dyn_cast_or_null<ClassTemplateSpecializationDecl>(FD.getReturnType()->getAsCXXRecordDecl());
   return TSD && TSD->getQualifiedNameAsString() == "asyncc::Async";
@@ -214,9 +192,8 @@ private:
 
 } // namespace
 
-bool checkBody(const FunctionDecl &FD, const CompoundStmt &Body, const FrameAnalysis &Frame, ASTContext &Ctx) {
+bool checkBody(const CompoundStmt &Body, const FrameAnalysis &Frame, ASTContext &Ctx) {
   CheckContext C{Ctx, Frame};
-  checkMemberNames(FD, Body, C);
   // A co_await's operand stands in its AST more than once: each statement
   // is checked once, so each problem is reported once.
   llvm::DenseSet<const Stmt *> Seen;

@@ -12,8 +12,7 @@
 namespace asyncc::tool {
 
 // The checks of one ASYNC function's body; false when any reported.
-bool checkBody(const clang::FunctionDecl &FD, const clang::CompoundStmt &Body, const FrameAnalysis &Frame,
-               clang::ASTContext &Ctx);
+bool checkBody(const clang::CompoundStmt &Body, const FrameAnalysis &Frame, clang::ASTContext &Ctx);
 
 // Awaits of ASYNC functions defined in system headers (never transformed,
 // so their futures would not exist); false when any reported.

@@ -113,10 +113,6 @@ constexpr DiagInfo Table[] = {
      "two types declared in this async function are named '%0'; asyncc makes them members of one struct",
      "rename one"},
 
-    {Diag::NameUsedTwice, DiagnosticsEngine::Error,
-     "this variable is named like '%0', which this function also uses for something else; the generated struct "
-     "would confuse them",
-     "rename the variable"},
     {Diag::FrameVariableInMacro, DiagnosticsEngine::Error,
      "a variable stored in the async frame is named inside a macro expansion; asyncc cannot rename it there",
      "expand the macro by hand"},

@@ -44,7 +44,6 @@ enum class Diag {
   UnsupportedStatement,
   LocalTypeTwice,
   // Names
-  NameUsedTwice,
   FrameVariableInMacro,
   AwaitInMacro,
   // Values in the frame

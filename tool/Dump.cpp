@@ -12,23 +12,31 @@ namespace asyncc::tool {
 namespace {
 
 struct Stored {
-  std::string Name;  // as the emitted struct names it: b0.content
+  std::string Name;  // as the emitted struct names it: await1
+  std::string Path;  // of its value: await1.value
   std::string Type;
   std::string Comment;
 };
 
-// What the frame stores, by member path: the slots and the parameters.
+// What the frame stores, by the path of its value: the slots and the
+// parameters.
 llvm::StringMap<Stored> storedByPath(const LoweredFunction &F) {
   llvm::StringMap<Stored> Out;
   for (const Parameter &P : F.Params)
-    Out[P.Name] = {P.Name, P.Type, "parameter"};
-  forEachSlot(F.Frame, [&](const std::string &Path, const LayoutNode &N) { Out[Path] = {Path, N.Type, N.Comment}; });
+    Out[P.Name] = {P.Name, P.Name, P.Type, "parameter"};
+  for (const FrameSlot &Slot : F.Frame)
+    Out[Slot.Name + ".value"] = {Slot.Name, Slot.Name + ".value", Slot.Type, Slot.Comment};
   return Out;
 }
 
-std::string sizeText(const LoweredFunction &F, const std::string &Path) {
+// "(4 bytes)", "(4 bytes at 8)" once measured.
+std::string sizeText(const LoweredFunction &F, const std::string &Path, bool Offset = false) {
   auto It = F.MemberSizes.find(Path);
-  return It == F.MemberSizes.end() ? "" : " (" + std::to_string(It->second) + " bytes)";
+  if (It == F.MemberSizes.end())
+    return "";
+  auto At = F.MemberOffsets.find(Path);
+  return " (" + std::to_string(It->second) + " bytes" +
+         (Offset && At != F.MemberOffsets.end() ? " at " + std::to_string(At->second) : "") + ")";
 }
 
 using Transitions = std::map<std::string, std::vector<std::string>>;
@@ -56,7 +64,7 @@ std::vector<Stored> alive(const LoweredFunction &F, unsigned At, const llvm::Str
   std::vector<Stored> Out;
   for (; At != 0; At = F.Live[At].Parent) {
     auto It = ByPath.find(F.Live[At].Path);
-    Out.push_back(It != ByPath.end() ? It->second : Stored{F.Live[At].Path, "", ""});
+    Out.push_back(It != ByPath.end() ? It->second : Stored{F.Live[At].Path, F.Live[At].Path, "", ""});
   }
   std::reverse(Out.begin(), Out.end());
   return Out;
@@ -81,7 +89,7 @@ void printStates(llvm::raw_ostream &OS, const DumpedFile &File, const LoweredFun
     if (A.empty())
       OS << "    alive: nothing with a destructor\n";
     for (const Stored &S : A)
-      OS << "    alive: " << S.Name << " : " << S.Type << sizeText(F, S.Name) << '\n';
+      OS << "    alive: " << S.Name << " : " << S.Type << sizeText(F, S.Path) << '\n';
   };
   OS << "  Start: before the first poll\n";
   printAlive(F.StartLive);
@@ -94,13 +102,16 @@ void printStates(llvm::raw_ostream &OS, const DumpedFile &File, const LoweredFun
   OS << "  Done: finished; nothing alive\n";
   OS << "  frame:\n";
   for (const Parameter &P : F.Params)
-    OS << "    " << P.Name << " : " << P.Type << sizeText(F, P.Name) << "  // parameter\n";
-  forEachSlot(F.Frame, [&](const std::string &Path, const LayoutNode &N) {
-    OS << "    " << Path << " : " << N.Type << sizeText(F, Path);
-    if (!N.Comment.empty())
-      OS << "  // " << N.Comment;
+    OS << "    " << P.Name << " : " << P.Type << sizeText(F, P.Name, true) << "  // parameter\n";
+  for (const FrameSlot &Slot : F.Frame) {
+    std::string Size = sizeText(F, Slot.Name + ".value", true);
+    std::string Alive = "alive " + std::to_string(Slot.From) + "-" + std::to_string(Slot.To);
+    OS << "    " << Slot.Name << " : " << Slot.Type << " ("
+       << (Size.empty() ? Alive : Size.substr(2, Size.size() - 3) + ", " + Alive) << ")";
+    if (!Slot.Comment.empty())
+      OS << "  // " << Slot.Comment;
     OS << '\n';
-  });
+  }
 }
 
 void printJson(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
@@ -110,28 +121,13 @@ void printJson(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
     if (It != F.MemberSizes.end())
       J.attribute("size", static_cast<int64_t>(It->second));
   };
-  std::function<void(const LoweredFunction &, const LayoutNode &, const std::string &)> layout =
-      [&](const LoweredFunction &F, const LayoutNode &N, const std::string &Prefix) {
-        J.object([&] {
-          J.attribute("kind", N.NodeKind == LayoutNode::Slot     ? "slot"
-                              : N.NodeKind == LayoutNode::Struct ? "struct"
-                                                                 : "union");
-          J.attribute("name", N.Name);
-          if (N.NodeKind == LayoutNode::Slot) {
-            J.attribute("type", N.Type);
-            J.attribute("comment", N.Comment);
-            size(F, Prefix + N.Name);
-            return;
-          }
-          std::string Inner = N.NodeKind == LayoutNode::Struct && !N.Name.empty() ? Prefix + N.Name + "." : Prefix;
-          J.attributeArray("members", [&] {
-            for (const LayoutNode &C : N.Children)
-              layout(F, C, Inner);
-          });
-        });
-      };
+  auto offset = [&](const LoweredFunction &F, const std::string &Path) {
+    auto It = F.MemberOffsets.find(Path);
+    if (It != F.MemberOffsets.end())
+      J.attribute("offset", static_cast<int64_t>(It->second));
+  };
   J.object([&] {
-    J.attribute("version", 1);
+    J.attribute("version", 2);
     J.attributeArray("files", [&] {
       for (const DumpedFile &File : Files)
         J.object([&] {
@@ -146,7 +142,7 @@ void printJson(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
                     J.object([&] {
                       J.attribute("name", S.Name);
                       J.attribute("type", S.Type);
-                      size(F, S.Name);
+                      size(F, S.Path);
                     });
                 });
                 if (auto It = Next.find(Name); It != Next.end())
@@ -169,6 +165,7 @@ void printJson(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
                       J.attribute("type", P.Type);
                       J.attribute("reference", P.IsReference);
                       size(F, P.Name);
+                      offset(F, P.Name);
                     });
                 });
                 J.attributeArray("states", [&] {
@@ -188,9 +185,18 @@ void printJson(llvm::raw_ostream &OS, llvm::ArrayRef<DumpedFile> Files) {
                     J.attributeArray("alive", [] {});
                   });
                 });
-                J.attributeBegin("frame");
-                layout(F, F.Frame, "");
-                J.attributeEnd();
+                J.attributeArray("frame", [&] {
+                  for (const FrameSlot &Slot : F.Frame)
+                    J.object([&] {
+                      J.attribute("name", Slot.Name);
+                      J.attribute("type", Slot.Type);
+                      J.attribute("comment", Slot.Comment);
+                      J.attribute("from", Slot.From);
+                      J.attribute("to", Slot.To);
+                      size(F, Slot.Name + ".value");
+                      offset(F, Slot.Name + ".value");
+                    });
+                });
               });
             }
           });

@@ -20,40 +20,28 @@ bool mentions(const PollNode &N, llvm::StringRef Name) {
          llvm::any_of(N.Children, [&](const PollNode &C) { return mentions(C, Name); });
 }
 
-void emitLayout(llvm::raw_string_ostream &OS, const LayoutNode &N, unsigned Indent, bool InStruct) {
-  std::string Pad(Indent * 2, ' ');
-  switch (N.NodeKind) {
-  case LayoutNode::Slot:
-    // In a struct, a slot is wrapped in an anonymous union so that it is
-    // constructed and destroyed only by the state machine.
-    if (InStruct)
-      OS << Pad << "union { " << N.Type << ' ' << N.Name << "; };";
-    else
-      OS << Pad << N.Type << ' ' << N.Name << ';';
-    if (!N.Comment.empty())
-      OS << "  // " << N.Comment;
+// The frame: the values poll stores, each with the points of poll between
+// which it is alive, then the union of their slots, the state last. The
+// compiler places them (asyncc/frame_layout.hpp): values never alive at the
+// same time share bytes, and the state goes where alignment leaves a gap.
+void emitFrame(llvm::raw_string_ostream &OS, const LoweredFunction &F) {
+  OS << "  // Each value the state machine stores, with the points of poll between\n"
+        "  // which it is alive: values never alive at once share bytes.\n";
+  OS << "  using \037frame_ = asyncc::detail::Frame<  // type, from, to\n";
+  for (const FrameSlot &Slot : F.Frame)
+    OS << "      asyncc::detail::Lifetime<" << Slot.Type << ", " << Slot.From << ", " << Slot.To << ">,  // "
+       << Slot.Name << "\n";
+  OS << "      asyncc::detail::Lifetime<\037State, 0, " << F.FrameEnd << ">>;  // \037state_\n";
+  OS << "  union {\n";
+  for (size_t I = 0; I != F.Frame.size(); ++I) {
+    const FrameSlot &Slot = F.Frame[I];
+    OS << "    asyncc::detail::Slot<\037frame_, " << I << "> " << Slot.Name << ';';
+    if (!Slot.Comment.empty())
+      OS << "  // " << Slot.Comment;
     OS << '\n';
-    return;
-  case LayoutNode::Struct:
-    // The values first, then the unions of what never coexists.
-    OS << Pad << "struct {\n";
-    for (const LayoutNode &C : N.Children)
-      if (C.NodeKind == LayoutNode::Slot)
-        emitLayout(OS, C, Indent + 1, true);
-    for (const LayoutNode &C : N.Children)
-      if (C.NodeKind != LayoutNode::Slot)
-        emitLayout(OS, C, Indent + 1, true);
-    OS << Pad << "} " << N.Name << ";\n";
-    return;
-  case LayoutNode::Union:
-    if (N.Children.empty())
-      return;
-    OS << Pad << "union {\n";
-    for (const LayoutNode &C : N.Children)
-      emitLayout(OS, C, Indent + 1, false);
-    OS << Pad << "};\n";
-    return;
   }
+  OS << "    asyncc::detail::StateSlot<\037frame_, " << F.Frame.size() << "> \037state_ = \037State::Start;\n";
+  OS << "  };\n";
 }
 
 // Text with the mark of each ASYNC lambda of F's body replaced by the
@@ -292,15 +280,7 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
     else
       OS << "  " << P.Type << ' ' << P.Name << ";\n";
   }
-  // The frame: the body's variables, then what never coexists, sharing
-  // bytes; the state last, where alignment padding would otherwise be.
-  for (const LayoutNode &C : F.Frame.Children)
-    if (C.NodeKind == LayoutNode::Slot)
-      emitLayout(OS, C, 1, true);
-  for (const LayoutNode &C : F.Frame.Children)
-    if (C.NodeKind != LayoutNode::Slot)
-      emitLayout(OS, C, 1, true);
-  OS << "  \037State \037state_ = \037State::Start;\n";
+  emitFrame(OS, F);
   OS << "};\n";
 }
 

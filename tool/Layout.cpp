@@ -1,55 +1,62 @@
 #include "Layout.h"
 
+#include <algorithm>
+
 namespace asyncc::tool {
 
-void forEachSlot(const LayoutNode &N, const std::function<void(const std::string &, const LayoutNode &)> &Fn,
-                 const std::string &Prefix) {
-  if (N.NodeKind == LayoutNode::Slot) {
-    Fn(Prefix + N.Name, N);
-    return;
-  }
-  std::string Inner = N.NodeKind == LayoutNode::Struct && !N.Name.empty() ? Prefix + N.Name + "." : Prefix;
-  for (const LayoutNode &C : N.Children)
-    forEachSlot(C, Fn, Inner);
-}
-
-LayoutNode &LayoutBuilder::resolve(const std::vector<size_t> &Path) {
-  LayoutNode *N = &Top;
-  for (size_t I : Path)
-    N = &N->Children[I];
-  return *N;
-}
-
-LayoutBuilder::Open LayoutBuilder::child(const Open &Parent, LayoutNode Node, const std::string &Prefix) {
-  LayoutNode &P = resolve(Parent.Path);
-  P.Children.push_back(std::move(Node));
-  Open O{Parent.Path, Prefix};
-  O.Path.push_back(P.Children.size() - 1);
-  return O;
-}
-
 std::string LayoutBuilder::addSlotTo(const Open &Where, const std::string &Name, const std::string &Type,
-                                     const std::string &Comment) {
-  LayoutNode Slot;
-  Slot.NodeKind = LayoutNode::Slot;
-  Slot.Name = Name;
+                                     const std::string &Comment, bool Own) {
+  std::string Unique = Name;
+  for (unsigned N = 2; Taken.count(Unique) || (Reserved.count(Unique) && !(Own && Unique == Name)); ++N)
+    Unique = Name + "_" + std::to_string(N);
+  Taken.insert(Unique);
+  FrameSlot Slot;
+  Slot.Name = Unique;
   Slot.Type = Type;
   Slot.Comment = Comment;
-  resolve(Where.Path).Children.push_back(std::move(Slot));
-  return Where.Prefix + Name;
+  Slot.From = next();
+  Scopes[Where.Scope].Slots.push_back(Slots.size());
+  Slots.push_back(std::move(Slot));
+  return Unique + ".value";
 }
 
-void LayoutBuilder::openStruct(const std::string &Name) {
-  LayoutNode S;
-  S.NodeKind = LayoutNode::Struct;
-  S.Name = Name;
-  Opened.push_back(child(Opened.back(), std::move(S), Opened.back().Prefix + Name + "."));
+static FrameSlot *named(std::vector<FrameSlot> &Slots, const std::string &Path) {
+  auto It = std::find_if(Slots.begin(), Slots.end(), [&](const FrameSlot &S) { return S.Name + ".value" == Path; });
+  return It == Slots.end() ? nullptr : &*It;
 }
 
-void LayoutBuilder::openAlternatives() {
-  LayoutNode U;
-  U.NodeKind = LayoutNode::Union;
-  Opened.push_back(child(Opened.back(), std::move(U), Opened.back().Prefix));
+void LayoutBuilder::begin(const std::string &Path) {
+  if (FrameSlot *Slot = named(Slots, Path))
+    Slot->From = next();
+}
+
+void LayoutBuilder::end(const std::string &Path) {
+  if (FrameSlot *Slot = named(Slots, Path); Slot && !Slot->To)
+    Slot->To = next();
+}
+
+void LayoutBuilder::open() {
+  Scopes[Opened.back().Scope].Children.push_back(Scopes.size());
+  Opened.push_back({Scopes.size()});
+  Scopes.emplace_back();
+}
+
+void LayoutBuilder::endScope(const Open &Where) {
+  unsigned At = next();
+  std::vector<size_t> Pending{Where.Scope};
+  while (!Pending.empty()) {
+    const Scope &S = Scopes[Pending.back()];
+    Pending.pop_back();
+    for (size_t I : S.Slots)
+      if (!Slots[I].To)
+        Slots[I].To = At;
+    Pending.insert(Pending.end(), S.Children.begin(), S.Children.end());
+  }
+}
+
+unsigned LayoutBuilder::finish() {
+  endScope({0});
+  return next();
 }
 
 } // namespace asyncc::tool

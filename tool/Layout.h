@@ -1,70 +1,85 @@
-// layout: the frame's storage tree. Values alive at the same time are
-// members of one struct; what never coexists shares bytes in a union.
+// layout: the values the frame stores and when each is alive. The emitted
+// struct lists them with their lifetimes (asyncc::detail::Frame, in
+// runtime/include/asyncc/frame_layout.hpp), and the compiler gives each the
+// first offset that no value alive at the same time uses.
 #pragma once
 
-#include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace asyncc::tool {
 
-// A node of the frame layout: a struct (members coexist), a union (members
-// share bytes) or a slot (one stored value).
-struct LayoutNode {
-  enum Kind { Struct, Union, Slot } NodeKind = Struct;
-  std::string Name;     // member name; empty for the anonymous top union
-  std::string Type;     // slots only
-  std::string Comment;  // where the slot comes from
-  std::vector<LayoutNode> Children;
+// One stored value: a member of the frame's union. From and To number the
+// points of poll's code in order: the value is made after From and dead
+// before To, so values whose ranges do not overlap may share bytes.
+struct FrameSlot {
+  std::string Name;     // member name, unique in the frame
+  std::string Type;
+  std::string Comment;  // where the value comes from
+  unsigned From = 0;
+  unsigned To = 0;
 };
 
-// Calls Fn on each slot under N with its member path (b0.content): a named
-// struct adds its name; unions and the top struct are anonymous.
-void forEachSlot(const LayoutNode &N, const std::function<void(const std::string &Path, const LayoutNode &)> &Fn,
-                 const std::string &Prefix = "");
-
-// Builds the layout as the lowering meets scopes: a scope opens a struct for
-// its values, beside a union of what its nested scopes and awaits store,
-// which never coexists.
+// Builds the slots as the lowering meets scopes and values. A slot ends
+// when it is ended, or when the scope it was added to closes; a scope ends
+// the slots of the scopes it holds.
 class LayoutBuilder {
 public:
-  explicit LayoutBuilder(LayoutNode &Top) : Top(Top) { Opened.push_back({{}, ""}); }
+  explicit LayoutBuilder(std::vector<FrameSlot> &Slots) : Slots(Slots) { Scopes.push_back({}); Opened.push_back({0}); }
 
-  // A node being built, by its path of child indices from the top (children
-  // vectors grow while nodes are open, so no pointers), and the prefix of
-  // its members' paths.
+  // A scope, by its index: what its slots live as long as.
   struct Open {
-    std::vector<size_t> Path;
-    std::string Prefix;  // ending with '.' if not empty
+    size_t Scope = 0;
   };
 
-  // Adds a slot to the innermost open node, or to Where; returns its member
-  // path.
+  // Names no slot may take (the parameters and other members, and the
+  // names the function writes): a slot is named after them only when it
+  // is the variable they name.
+  void reserve(const std::string &Name) { Reserved.insert(Name); }
+
+  // Adds a slot, alive from now until the scope Where (or the innermost)
+  // ends. Its member is named Name, or Name_2, _3, ... if another slot has
+  // it; a name in Reserved is taken only if Own (the variable's own).
+  // Returns the path of its value: `name.value`.
   std::string addSlot(const std::string &Name, const std::string &Type, const std::string &Comment) {
     return addSlotTo(Opened.back(), Name, Type, Comment);
   }
   std::string addSlotTo(const Open &Where, const std::string &Name, const std::string &Type,
-                        const std::string &Comment);
-  // Opens a named struct inside the innermost node.
-  void openStruct(const std::string &Name);
-  // Opens a union for what never coexists below the innermost struct.
-  void openAlternatives();
-  void close() { Opened.pop_back(); }
+                        const std::string &Comment, bool Own = false);
+  // The value at Path is made only now (after what its initializer awaited).
+  void begin(const std::string &Path);
+  // The value at Path is gone.
+  void end(const std::string &Path);
+  // A member name no slot may take (a parameter's).
+  void claim(const std::string &Name) { Taken.insert(Name); }
+
+  // Opens a scope inside the innermost. openStruct and openAlternatives
+  // are the same now: what is in a scope ends with it.
+  void openStruct() { open(); }
+  void openAlternatives() { open(); }
+  // Closes the innermost scope, ending its slots (and its scopes').
+  void close() {
+    endScope(Opened.back());
+    Opened.pop_back();
+  }
+  // Closes the innermost scope, leaving its slots alive until endScope.
+  void closeKeeping() { Opened.pop_back(); }
+  // Ends the slots of Where and of the scopes opened inside it.
+  void endScope(const Open &Where);
   const Open &innermost() const { return Opened.back(); }
 
-  // Where the variables of the scope being lowered go: the innermost node
+  // Where the variables of the scope being lowered go: the innermost scope
   // when the scope began.
   void pushHome() { Homes.push_back(Opened.back()); }
   void popHome() { Homes.pop_back(); }
   const Open &home() const { return Homes.back(); }
-  // A scope that stores values: a struct for them, their home until the
-  // scope ends; then (openAlternatives) a union of what its nested scopes
-  // and awaits store, which never coexists.
-  void openScope(const std::string &Name) {
-    openStruct(Name);
+  // A scope that stores values: its variables live in it until it ends.
+  void openScope() {
+    open();
     pushHome();
   }
-  // Ends the scope: its union, its struct.
+  // Ends the scope: its nested scopes, itself.
   void closeScope() {
     close();
     close();
@@ -73,13 +88,25 @@ public:
   // No scope opened yet: the next block is the function's own.
   bool atTop() const { return Opened.size() == 1 && Homes.empty(); }
 
-private:
-  LayoutNode &resolve(const std::vector<size_t> &Path);
-  Open child(const Open &Parent, LayoutNode Node, const std::string &Prefix);
+  // Ends every slot still alive (the body's variables, which live to the
+  // end); returns the point after the last, where the state's range ends.
+  unsigned finish();
 
-  LayoutNode &Top;
+private:
+  void open();
+  unsigned next() { return ++Point; }
+
+  struct Scope {
+    std::vector<size_t> Slots;     // indices into Slots
+    std::vector<size_t> Children;  // indices into Scopes
+  };
+  std::vector<FrameSlot> &Slots;
+  std::vector<Scope> Scopes;
   std::vector<Open> Opened;
   std::vector<Open> Homes;
+  std::set<std::string> Reserved;
+  std::set<std::string> Taken;
+  unsigned Point = 0;
 };
 
 } // namespace asyncc::tool

@@ -79,7 +79,7 @@ void Lowerer::lowerVar(const VarDecl *VD) {
       return;
     VarType[VD] = Type;
   }
-  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
+  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD), ownName(VD));
   std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
   const Expr *Init = VD->getInit();
   const auto *DefaultConstruct = dyn_cast_or_null<CXXConstructExpr>(Init ? strip(Init) : nullptr);
@@ -112,12 +112,14 @@ void Lowerer::lowerVar(const VarDecl *VD) {
       // the braced list itself, and more braces would make a list of one.
       bool ListArgument = Braced && Parts.size() == 1 && Construct->getNumArgs() >= 1 &&
                           isa<CXXStdInitializerListExpr>(Construct->getArg(0)->IgnoreImplicit());
+      Layout.begin(Path);
       emit(Placement + (ListArgument ? Args : Braced ? "{" + Args + "}" : "(" + Args + ")") + ";");
       for (auto It = Ends.rbegin(); It != Ends.rend(); ++It)
         endFullExpr(*It);
     } else {
       bool SameType = Ctx.hasSameUnqualifiedType(strip(Init)->getType(), T) || T->isScalarType();
       bool Ok = emitWithValue(Source, [&](const std::string &Value) {
+        Layout.begin(Path);
         if (Braced)  // an aggregate's initializer list has its braces already
           return Placement + (isa<InitListExpr>(strip(Source)) ? Value : "{" + Value + "}") + ";";
         if (SameType)
@@ -144,7 +146,7 @@ void Lowerer::lowerArrayVar(const VarDecl *VD) {
     return;
   }
   std::string Type = "asyncc::detail::type_t<" + typeName(T.getUnqualifiedType()) + ">";
-  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
+  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD), ownName(VD));
   std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
   if (Init && isa<InitListExpr>(Init)) {
     if (!emitWithValue(Init, [&](const std::string &Value) { return Placement + Value + ";"; }))
@@ -358,7 +360,7 @@ bool Lowerer::lowerLambdaVar(const VarDecl *VD, const LambdaExpr *LE) {
   std::optional<LambdaFactory> Made = lambdaFactory(LE, VD->getNameAsString());
   if (!Made)
     return false;
-  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Made->Type, declComment(VD));
+  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Made->Type, declComment(VD), ownName(VD));
   emit("::new (static_cast<void*>(&" + Path + ")) " + Made->Type + "(" + Made->Make + ");");
   VarPath[VD] = Path;
   construct(Path, VD->getType());
@@ -410,6 +412,12 @@ void Lowerer::bindNames(const VarDecl *VD) {
   }
 }
 
+// Whether the variable's slot may have its name: nothing else the function
+// writes is named so (a member of that name would hide it in poll).
+bool Lowerer::ownName(const VarDecl *VD) {
+  return !isa<DecompositionDecl>(VD) && !NamedOtherwise.count(VD->getName());
+}
+
 // The member name of a variable in the frame; a structured binding's
 // object is named after its names.
 std::string Lowerer::slotName(const VarDecl *VD) {
@@ -452,8 +460,9 @@ void Lowerer::lowerReferenceVar(const VarDecl *VD) {
     if (!spellable(T, VD->getLocation(), "this variable"))
       return;
     std::string Type = typeName(T);
-    std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
+    std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD), ownName(VD));
     if (!emitWithValue(Init, [&](const std::string &Value) {
+          Layout.begin(Path);
           return "::new (static_cast<void*>(&" + Path + ")) " + Type + "(" + Value + ");";
         }))
       return;
@@ -463,8 +472,11 @@ void Lowerer::lowerReferenceVar(const VarDecl *VD) {
     return;
   }
   std::string Type = typeName(Pointee) + "*";
-  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD));
-  if (!emitWithValue(Init, [&](const std::string &Value) { return Path + " = std::addressof(" + Value + ");"; }))
+  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD), ownName(VD));
+  if (!emitWithValue(Init, [&](const std::string &Value) {
+        Layout.begin(Path);
+        return Path + " = std::addressof(" + Value + ");";
+      }))
     return;
   VarPath[VD] = "(*" + Path + ")";
   bindNames(VD);
@@ -476,7 +488,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   unsigned LiveAtEntry = CurrentLive;
   openBlock();
   emit("// " + oneLine(originalText(SourceRange(RF->getBeginLoc(), RF->getRParenLoc()))));
-  Layout.openScope(numbered("s", BlockCount++));
+  Layout.openScope();
   if (RF->getInit())
     lowerStmt(RF->getInit());
   const Expr *RangeInit = RF->getRangeInit();
@@ -548,19 +560,19 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   open(PollNode::Loop, "for (; " + Begin + " != " + End + "; ++" + Begin + ")");
   openBlock();
   enterLoop();
-  Layout.openStruct(numbered("b", BlockCount++));
+  Layout.openStruct();
   const VarDecl *LoopVar = RF->getLoopVariable();
   QualType T = LoopVar->getType();
   if (!spellable(T, LoopVar->getLocation(), "the loop variable"))
     return;
   std::string VarComment = oneLine(originalText(LoopVar->getSourceRange()));
   if (T->isReferenceType()) {
-    std::string Path = Layout.addSlot(slotName(LoopVar), typeName(T.getNonReferenceType()) + "*", VarComment);
+    std::string Path = Layout.addSlotTo(Layout.innermost(), slotName(LoopVar), typeName(T.getNonReferenceType()) + "*", VarComment, ownName(LoopVar));
     emit(Path + " = std::addressof(*" + Begin + ");");
     VarPath[LoopVar] = "(*" + Path + ")";
   } else {
     std::string Type = typeName(T.getUnqualifiedType());
-    std::string Path = Layout.addSlot(slotName(LoopVar), Type, VarComment);
+    std::string Path = Layout.addSlotTo(Layout.innermost(), slotName(LoopVar), Type, VarComment, ownName(LoopVar));
     emit("::new (static_cast<void*>(&" + Path + ")) " + Type + "(*" + Begin + ");");
     VarPath[LoopVar] = Path;
     construct(Path, T);

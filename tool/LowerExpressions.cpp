@@ -169,7 +169,7 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E) {
   collectAwaits(E, Awaits);
   if (Awaits.empty()) {
     renameIn(E);
-    return Lowered{text(E->getSourceRange()), "", {}, CurrentLive};
+    return Lowered{text(E->getSourceRange()), "", {}, CurrentLive, std::nullopt};
   }
   ValuesBeforeAwaits Before = valuesBeforeAwaits(E);
   if (const Stmt *Refused = Before.Refused) {
@@ -181,14 +181,15 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E) {
   unsigned LiveAtStart = CurrentLive;
 
   // Several awaits, results kept to the end or values read before an await:
-  // a struct holds them beside a union of the sub-futures.
+  // a scope holds them to the end of the full-expression (endFullExpr),
+  // beside one for the sub-futures, each of which ends when it is ready.
   bool Group = Awaits.size() > 1 || !Hoists.empty() || llvm::any_of(Awaits, [](const Expr *A) {
                  const auto *CA = dyn_cast<CoawaitExpr>(A);
                  return !CA || !operandTemporaries(CA->getOperand()).Kept.empty();
                });
-  LayoutBuilder::Open GroupHome;
+  LayoutBuilder::Open GroupHome = Layout.innermost();
   if (Group) {
-    Layout.openStruct(numbered("e", ++GroupCount));
+    Layout.openStruct();
     GroupHome = Layout.innermost();
     Layout.openAlternatives();
   }
@@ -220,12 +221,14 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E) {
     if (!lowerAwait(cast<CoawaitExpr>(Awaits[I]), Last, Parents, GroupHome, KeptReady, LastReady))
       return std::nullopt;
   }
+  std::optional<LayoutBuilder::Open> Kept;
   if (Group) {
-    Layout.close();  // the futures' union
-    Layout.close();  // the group struct
+    Layout.close();  // the futures
+    Layout.closeKeeping();
+    Kept = GroupHome;
   }
   renameIn(E);
-  return Lowered{text(E->getSourceRange()), LastReady, KeptReady, LiveAtStart};
+  return Lowered{text(E->getSourceRange()), LastReady, KeptReady, LiveAtStart, Kept};
 }
 
 // One co_await of a full-expression: its future is made in the frame (or,
@@ -284,8 +287,10 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     Ready = numbered("ready", Number);
     emit("auto " + Ready + " = " + FuturePath + ".poll(\037cx);");
     emit("if (" + Ready + ".is_pending()) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
-    if (!Borrowed)
+    if (!Borrowed) {
       destroyDownTo(LiveBefore);
+      Layout.end(FuturePath);
+    }
     LastReady = Ready;
     Value = "asyncc::detail::take(" + Ready + ")";
   } else if (CA->isPRValue() && !ValueType->isVoidType() && !movesAreObservable(ValueType)) {
@@ -296,8 +301,10 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     Ready = Layout.addSlotTo(GroupHome, numbered("value", Number), SlotType, "value of " + Flat);
     emit("if (!asyncc::detail::poll_into(&" + Ready + ", " + FuturePath +
          ", \037cx)) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
-    if (!Borrowed)
+    if (!Borrowed) {
       destroyDownTo(LiveBefore);
+      Layout.end(FuturePath);
+    }
     if (ValueType.isDestructedType() != QualType::DK_none) {
       construct(Ready, ValueType);
       KeptReady.push_back(Ready);
@@ -318,8 +325,10 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     emit("::new (static_cast<void*>(&" + Ready + ")) " + ReadyType + "(" + FuturePath + ".poll(\037cx));");
     // A pending Poll holds nothing: it is simply made again next time.
     emit("if (" + Ready + ".is_pending()) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
-    if (!Borrowed)
+    if (!Borrowed) {
       destroyDownTo(LiveBefore);
+      Layout.end(FuturePath);
+    }
     construct(Ready, "std::destroy_at(&" + Ready + ");");
     KeptReady.push_back(Ready);
     Value = "asyncc::detail::take(" + Ready + ")";
@@ -662,12 +671,14 @@ bool Lowerer::emitWithValue(const Expr *E, const std::function<std::string(const
 void Lowerer::endFullExpr(const Lowered &L) {
   if (!L.LastReady.empty())
     emit("asyncc::detail::discard(" + L.LastReady + ");");
-  if (L.Kept.empty())
-    return;
-  for (auto It = L.Kept.rbegin(); It != L.Kept.rend(); ++It)
-    emit("std::destroy_at(&" + *It + ");");
-  CurrentLive = L.LiveBefore;
-  emitLive(CurrentLive);
+  if (!L.Kept.empty()) {
+    for (auto It = L.Kept.rbegin(); It != L.Kept.rend(); ++It)
+      emit("std::destroy_at(&" + *It + ");");
+    CurrentLive = L.LiveBefore;
+    emitLive(CurrentLive);
+  }
+  if (L.Group)
+    Layout.endScope(*L.Group);
 }
 
 } // namespace asyncc::tool

@@ -25,7 +25,6 @@ Lowerer::Lowerer(const FunctionDecl &FD, ASTContext &Ctx, StringRef File)
       Policy(emittedPolicy(Ctx)) {
   Out.Live.push_back(LiveNode{"None", "", 0, ""});
   LiveNames.insert("None");
-  Out.Frame.NodeKind = LayoutNode::Struct;
 }
 
 // ---- Text -------------------------------------------------------------------
@@ -264,9 +263,9 @@ void Lowerer::emitStatement(const Stmt *S, const std::string &Text) {
 }
 
 unsigned Lowerer::addLiveNode(const std::string &Path, const std::string &Destroy) {
-  // Member paths flatten to names that may meet (a local `b0_x` and the
-  // member `x` of block b0): the enumerator gets a suffix then.
-  std::string Base = Path;
+  // Named after the slot (`x` for `x.value`); a value constructed more than
+  // once (in two branches) gets a suffix.
+  std::string Base = StringRef(Path).ends_with(".value") ? Path.substr(0, Path.size() - 6) : Path;
   std::replace(Base.begin(), Base.end(), '.', '_');
   std::string Name = Base;
   for (unsigned N = 2; !LiveNames.insert(Name).second; ++N)
@@ -667,20 +666,25 @@ std::optional<LoweredFunction> Lowerer::run() {
   // Names of the generated struct the function writes itself, unqualified,
   // would mean ours in poll: ours get another.
   llvm::StringSet<> Unqualified;
-  for (const WrittenIdentifier &Id : identifiersIn(SourceRange(FD.getBeginLoc(), bodyEnd(FD)), Ctx)) {
+  std::vector<WrittenIdentifier> Identifiers = identifiersIn(SourceRange(FD.getBeginLoc(), bodyEnd(FD)), Ctx);
+  for (const WrittenIdentifier &Id : Identifiers) {
     Written.push_back(Id.Name);
+    Layout.reserve(Id.Name.str());
     if (!Id.Qualified)
       Unqualified.insert(Id.Name);
   }
+  NamedOtherwise = namedOtherThanLocals(FD, UserBody, Identifiers);
+  for (const Parameter &P : Out.Params)
+    Layout.claim(P.Name);
   for (const char *Name : {"cx", "live", "finish", "unwind", "drop", "live_at", "state_", "self", "resuming", "Finish", "Unwind", "Live",
-                           "State", "Output"}) {
+                           "State", "Output", "frame_"}) {
     std::string Spelling = Name;
     while (Spelling == Name ? Unqualified.count(Spelling) != 0 : llvm::is_contained(Written, Spelling))
       Spelling += "_";
     if (Spelling != Name)
       Out.GeneratedNames[Name] = Spelling;
   }
-  if (!checkBody(FD, *UserBody, *Frame, Ctx))
+  if (!checkBody(*UserBody, *Frame, Ctx))
     return std::nullopt;
   OpenNodes.emplace_back().K = PollNode::Block;  // the top: where poll's dispatch leads
   lowerCompound(UserBody, /*Braces=*/false);
@@ -693,6 +697,7 @@ std::optional<LoweredFunction> Lowerer::run() {
     add(PollNode::Return, "return \037unwind.leave(asyncc::Poll<void>::ready());");
   }
   Out.Body = std::move(OpenNodes.front());
+  Out.FrameEnd = Layout.finish();
   return std::move(Out);
 }
 

@@ -49,7 +49,7 @@ void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
   // The block's variables are members of its struct; its awaits and nested
   // blocks, which never coexist, share one union beside them.
   if (HasFrame) {
-    Layout.openScope(numbered("b", BlockCount++));
+    Layout.openScope();
     Layout.openAlternatives();
   }
   for (const Stmt *Child : CS->body()) {
@@ -103,7 +103,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
   else
     emit("// for (" + (For->getInit() ? flat(For->getInit()) : ";") + " " + condition(For->getConditionVariableDeclStmt()) +
          "; " + flat(Inc) + ")");
-  Layout.openScope(numbered("s", BlockCount++));
+  Layout.openScope();
   if (For && For->getInit())
     lowerStmt(For->getInit());
   std::string First = (Do || For) ? Layout.addSlot("first", "bool", "the first iteration") : "";
@@ -196,7 +196,7 @@ void Lowerer::lowerSwitch(const SwitchStmt *SW) {
                  (CondVar && Frame->hasFrameStorage(SW->getConditionVariableDeclStmt()));
   openBlock();
   if (Storage) {
-    Layout.openScope(numbered("s", BlockCount++));
+    Layout.openScope();
   }
   if (SW->getInit())
     lowerStmt(SW->getInit());
@@ -322,6 +322,7 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
   if (Awaits)
     AfterLastResume = DisarmedFinish;
   std::string Value;
+  std::optional<LayoutBuilder::Open> Group;
   if (Operand && !Operand->getType()->isVoidType()) {
     const Expr *S = strip(Operand);
     // `co_return x;` moves a local or a by-value parameter, as C++20 does.
@@ -334,17 +335,21 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
     if (!L)
       return;
     Value = ImplicitMove ? "std::move(" + L->Text + ")" : L->Text;
+    Group = L->Group;
   } else if (Operand) {
     auto L = lowerFullExpr(Operand);
     if (!L)
       return;
     emit(L->Text + ";");
+    Group = L->Group;
   }
   emitFinish(Awaits);
   if (Out.OutputType == "void")
     add(PollNode::Return, "return \037unwind.leave(asyncc::Poll<void>::ready());");
   else
     add(PollNode::Return, "return \037unwind.leave(asyncc::Poll<\037Output>::ready(" + Value + "));");
+  if (Group)  // what the operand kept is read by the return, the last use
+    Layout.endScope(*Group);
   closeBlock();
 }
 
@@ -489,7 +494,7 @@ void Lowerer::lowerIf(const IfStmt *IS) {
   if (Scope) {
     openBlock();
     if (Storage) {
-      Layout.openScope(numbered("s", BlockCount++));
+      Layout.openScope();
     }
     if (IS->getInit())
       lowerStmt(IS->getInit());
@@ -542,7 +547,7 @@ void Lowerer::lowerFor(const ForStmt *FS) {
   openBlock();
   bool Scope = Frame->hasFrameStorage(FS);
   if (Scope) {
-    Layout.openScope(numbered("s", BlockCount++));
+    Layout.openScope();
   }
   if (FS->getInit())
     lowerStmt(FS->getInit());

@@ -92,6 +92,8 @@ private:
   std::string numbered(llvm::StringRef Prefix, unsigned N);
   llvm::StringMap<std::string> Prefixes;
   std::vector<llvm::StringRef> Written;  // the identifiers of the function
+  // Names it writes for something other than its own variables.
+  llvm::StringSet<> NamedOtherwise;
 
   // -- output: poll's body is built as a tree (PollTree.h). Open nodes
   // are a stack; a closed node becomes the last child of the one below.
@@ -186,6 +188,7 @@ private:
   void lowerArrayVar(const clang::VarDecl *VD);
   void bindNames(const clang::VarDecl *VD);
   std::string slotName(const clang::VarDecl *VD);
+  bool ownName(const clang::VarDecl *VD);
   void lowerRangeFor(const clang::CXXForRangeStmt *RF);
   void lowerLocalTypes(const clang::DeclStmt *DS);
 
@@ -197,6 +200,7 @@ private:
     std::string LastReady;          // poll-local holding the last await's Poll, if any
     std::vector<std::string> Kept;  // values kept in the frame to its end, to destroy
     unsigned LiveBefore = 0;
+    std::optional<LayoutBuilder::Open> Group;  // the scope of the values kept to its end
   };
   // Emits the awaits of the full-expression E. The values of all awaits
   // but the last are kept in the frame.
@@ -261,8 +265,6 @@ private:
   // to its name (`int *p`).
   llvm::DenseMap<const clang::VarDecl *, std::string> DeclaratorHead;
   unsigned CurrentLive = 0;
-  unsigned BlockCount = 0;
-  unsigned GroupCount = 0;
   unsigned TempCount = 0;
 };
 

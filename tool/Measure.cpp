@@ -7,6 +7,7 @@
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecordLayout.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/DiagnosticOptions.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -48,27 +49,40 @@ const CXXRecordDecl *findFuture(ASTContext &Ctx, const LoweredFunction &F) {
   return Found.size() == 1 ? Found.front() : nullptr;
 }
 
-// The type of the member at Path (b0.content) of RD, through anonymous
-// structs and unions.
-std::optional<QualType> memberType(ASTContext &Ctx, const RecordDecl *RD, llvm::StringRef Path) {
+// The member at Path (await1.value) of RD, through anonymous unions: its
+// type and its offset in RD.
+struct Member {
+  QualType Type;
+  uint64_t Offset = 0;
+};
+std::optional<Member> memberAt(ASTContext &Ctx, const RecordDecl *RD, llvm::StringRef Path) {
   llvm::SmallVector<llvm::StringRef, 4> Parts;
   Path.split(Parts, '.');
-  std::optional<QualType> T;
+  std::optional<Member> M;
+  uint64_t Offset = 0;
   for (llvm::StringRef Part : Parts) {
-    if (!RD)
+    if (!RD || RD->isInvalidDecl() || !RD->isCompleteDefinition())
       return std::nullopt;
-    T.reset();
+    M.reset();
+    auto add = [&](const FieldDecl *FD) {
+      Offset += Ctx.getASTRecordLayout(FD->getParent()).getFieldOffset(FD->getFieldIndex()) / Ctx.getCharWidth();
+    };
     for (const NamedDecl *D : RD->lookup(DeclarationName(&Ctx.Idents.get(Part)))) {
-      if (const auto *FD = dyn_cast<FieldDecl>(D))
-        T = FD->getType();
-      else if (const auto *IFD = dyn_cast<IndirectFieldDecl>(D))
-        T = IFD->getAnonField()->getType();
+      if (const auto *FD = dyn_cast<FieldDecl>(D)) {
+        add(FD);
+        M = Member{FD->getType(), Offset};
+      } else if (const auto *IFD = dyn_cast<IndirectFieldDecl>(D)) {
+        for (const NamedDecl *Link : IFD->chain())
+          add(cast<FieldDecl>(Link));
+        M = Member{IFD->getAnonField()->getType(), Offset};
+      }
+      break;
     }
-    if (!T)
+    if (!M)
       return std::nullopt;
-    RD = (*T)->getAsRecordDecl();
+    RD = M->Type->getAsRecordDecl();
   }
-  return T;
+  return M;
 }
 
 class MeasureConsumer : public ASTConsumer {
@@ -86,10 +100,13 @@ public:
       std::vector<std::string> Paths;
       for (const Parameter &P : F.Params)
         Paths.push_back(P.Name);
-      forEachSlot(F.Frame, [&](const std::string &Path, const LayoutNode &) { Paths.push_back(Path); });
+      for (const FrameSlot &Slot : F.Frame)
+        Paths.push_back(Slot.Name + ".value");
       for (const std::string &Path : Paths)
-        if (std::optional<QualType> T = memberType(Ctx, RD, Path); T && !(*T)->isIncompleteType())
-          F.MemberSizes[Path] = Ctx.getTypeSizeInChars(*T).getQuantity();
+        if (std::optional<Member> M = memberAt(Ctx, RD, Path); M && !M->Type->isIncompleteType()) {
+          F.MemberSizes[Path] = Ctx.getTypeSizeInChars(M->Type).getQuantity();
+          F.MemberOffsets[Path] = M->Offset;
+        }
     }
   }
 

@@ -106,7 +106,8 @@ struct LoweredFunction {
   std::vector<SuspendState> States;
   std::vector<LiveNode> Live;  // Live[0] is the empty set
   unsigned StartLive = 0;      // alive before the first poll: parameters
-  LayoutNode Frame;            // the top union
+  std::vector<FrameSlot> Frame;  // the stored values, in the order they are made
+  unsigned FrameEnd = 0;         // the point after the last: where the state's range ends
   PollNode Body;                      // poll's body, as a tree (PollTree.h)
   bool ResumesInsideTry = false;      // poll keeps the state being resumed in `resuming`
   // Types declared in the body (local classes, enums, aliases), as written:
@@ -121,7 +122,8 @@ struct LoweredFunction {
   // Measured on the emitted struct by Clang (Measure.h), for --dump; empty
   // when it was not measured.
   std::optional<std::uint64_t> FutureSize;           // sizeof the future
-  std::map<std::string, std::uint64_t> MemberSizes;  // by member path: b0.content
+  std::map<std::string, std::uint64_t> MemberSizes;    // by member path: await1.value
+  std::map<std::string, std::uint64_t> MemberOffsets;  // in the future, by member path
 };
 
 } // namespace asyncc::tool

@@ -138,8 +138,9 @@ ASYNC asyncc::Async<int> tree5() {
   co_return s;
 }
 
-// (d) Layouts that share less than they could (found while writing this
-// benchmark; kept so that the table shows when they improve).
+// (d) Sharing across blocks and statements: each target is the largest set
+// of values alive at once plus the state byte, rounded only by alignment
+// (values never alive together share bytes, the state fills a gap).
 
 // The first await's value (a short) must outlive the second await:
 // short 2 + Leaf 2 + state 1 = 5, align 2 -> 6 (8 if its Poll<short> is kept).

@@ -22,7 +22,7 @@ calls (traced objects, strings made from literals and std::to_string),
 futures of generated functions passed to asyncc::join, condition variables
 initialized by an await (if and while), range-based for over braced lists
 and arrays, tuple-like structured bindings (std::pair), locals named like
-generated code (b1, tmp1) and shadowing, lambdas capturing frame variables
+generated code (b1, tmp1) and shadowing (a global too), lambdas capturing frame variables
 by reference and by copy, switch condition variables initialized by an await,
 objects passed by value to an awaited ASYNC call, chrono durations made in
 awaited calls, futures held in variables and given to join, select, ASYNC
@@ -113,6 +113,8 @@ inline int show(const char* what, int v) {
   std::printf("%%s %%d\n", what, v);
   return v;
 }
+// A global that functions read before declaring a local of the same name.
+int shared = 7;
 '''
 
 MAIN = r'''
@@ -250,9 +252,11 @@ class Function:
                 self.emit("acc += x%s - y%s;" % (name, name))
             elif choice < 0.45:
                 # Names like the generated ones, and a shadowing local.
-                name = self.rng.choice(["b1", "tmp1", "e1", "s0", "await1", "ready1", "value"])
+                name = self.rng.choice(["b1", "tmp1", "e1", "s0", "await1", "ready1", "value", "shared"])
                 self.emit("{")
                 self.depth += 1
+                if name == "shared":  # the global first, then the local that hides it
+                    self.emit("acc += shared;")
                 self.emit("int %s = acc %% 11;" % name)
                 self.emit("acc += %s + %s;" % (name, self.awaitable()))
                 self.emit("{")

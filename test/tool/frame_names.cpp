@@ -1,9 +1,12 @@
-// Names in the frame never collide with the user's: a function that names
-// something like a generated block (`b0_x_y`) gets blocks named b_0, so
-// block b_0's `x_y` has a live-set enumerator of its own, and the output
-// compiles. A function may be named like a block, too; one that writes the
-// names of the generated struct (cx, live, State, Output) keeps them, and the
-// struct's own are spelled cx_, live_, State_, Output_.
+// Names in the frame never collide with the user's. Every value the frame
+// stores is a member of one union, named after the variable: two variables
+// of one name in two blocks get two members (x, x_2), and a variable named
+// like something else the function names (a global `value` read before the
+// local `value` is declared) gets another name (value_2), so that the
+// member does not hide it in poll. A function may be named like a
+// generated name, too; one that writes the names of the generated struct
+// (cx, live, State, Output) keeps them, and the struct's own are spelled
+// cx_, live_, State_, Output_.
 //
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
 // RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
@@ -29,7 +32,9 @@ ASYNC asyncc::Async<int> collide() {
 // CHECK:      enum class Live : std::uint8_t {
 // CHECK-NEXT:   None,
 // CHECK-NEXT:   b0_x_y,
-// CHECK-NEXT:   b_0_x_y,
+// CHECK-NEXT:   x_y,
+// CHECK:      asyncc::detail::Slot<frame_, 0> b0_x_y;
+// CHECK-NEXT: asyncc::detail::Slot<frame_, 1> x_y;
 
 ASYNC asyncc::Async<int> b1(int value) {
   int total = value;
@@ -41,8 +46,43 @@ ASYNC asyncc::Async<int> b1(int value) {
   co_return total;
 }
 // CHECK-LABEL: struct b1_future {
-// CHECK:      std::string b2;
-// CHECK:      } b_0;
+// CHECK:      asyncc::detail::Lifetime<std::string, {{[0-9]+}}, {{[0-9]+}}>,  // b2
+// CHECK:      asyncc::detail::Slot<frame_, 1> b2;
+
+int value = 7;
+
+ASYNC asyncc::Async<int> shadowing() {
+  int total = value;
+  {
+    int x = 1;
+    co_await one();
+    total += x;
+  }
+  {
+    int x = 2;
+    co_await one();
+    total += x;
+  }
+  int value = co_await one();
+  co_await one();
+  co_return total + value;
+}
+// CHECK-LABEL: struct shadowing_future {
+// CHECK:      ::new (static_cast<void*>(&total.value)) int(value);
+// CHECK:      ::new (static_cast<void*>(&x.value)) int(1);
+// CHECK:      total.value += x.value;
+// CHECK:      ::new (static_cast<void*>(&x_2.value)) int(2);
+// CHECK:      total.value += x_2.value;
+// CHECK:      ::new (static_cast<void*>(&value_2.value)) int(asyncc::detail::take(ready3));
+// CHECK:      asyncc::Poll<Output>::ready(total.value + value_2.value)
+// CHECK:      asyncc::detail::Slot<frame_, 0> total;
+// CHECK-NEXT: asyncc::detail::Slot<frame_, 1> x;
+// CHECK-NEXT: asyncc::detail::Slot<frame_, 2> await1;
+// CHECK-NEXT: asyncc::detail::Slot<frame_, 3> x_2;
+// CHECK-NEXT: asyncc::detail::Slot<frame_, 4> await2;
+// CHECK-NEXT: asyncc::detail::Slot<frame_, 5> value_2;
+// CHECK-NEXT: asyncc::detail::Slot<frame_, 6> await3;
+// CHECK-NEXT: asyncc::detail::Slot<frame_, 7> await4;
 
 enum class State { Idle, Busy };
 struct Output {
@@ -62,8 +102,9 @@ ASYNC asyncc::Async<int> own_names(int cx) {
 // CHECK:      asyncc::Poll<Output_> poll(asyncc::Context& cx_) {
 // CHECK-NEXT:   Unwind unwind{*this, Live::None};
 // CHECK-NEXT:   Live& live_ = unwind.live_;
-// CHECK:      ::new (static_cast<void*>(&state)) State(State::Busy);
-// CHECK:      live += asyncc::detail::take(ready1);
-// CHECK:      Output out{live};
+// CHECK:      ::new (static_cast<void*>(&state.value)) State(State::Busy);
+// CHECK:      live.value += asyncc::detail::take(ready1);
+// CHECK:      Output out{live.value};
 // CHECK:      int cx;
-// CHECK:      State_ state_ = State_::Start;
+// CHECK:      asyncc::detail::Lifetime<State_, 0, {{[0-9]+}}>>;
+// CHECK:      asyncc::detail::StateSlot<frame_, 3> state_ = State_::Start;

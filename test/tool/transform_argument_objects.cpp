@@ -30,11 +30,11 @@ struct Server {
 ASYNC asyncc::Async<int> serve(Server& server) {
   Connection socket(3);
   int served = co_await process(std::move(socket), 2);
-  // CHECK: ::new (static_cast<void*>(&e1.await1)) process_future(process_future(asyncc::detail::made(::new (static_cast<void*>(&e1.tmp1)) Connection(asyncc::detail::implicitly<Connection>(std::move(socket))), live, Live::socket, Live::e1_tmp1), 2));
-  // CHECK: std::destroy_at(&e1.await1);
-  // CHECK: ::new (static_cast<void*>(&served)) int(asyncc::detail::take(ready1));
-  // CHECK: std::destroy_at(&e1.tmp1);
+  // CHECK: ::new (static_cast<void*>(&await1.value)) process_future(process_future(asyncc::detail::made(::new (static_cast<void*>(&tmp1.value)) Connection(asyncc::detail::implicitly<Connection>(std::move(socket.value))), live, Live::socket, Live::tmp1), 2));
+  // CHECK: std::destroy_at(&await1.value);
+  // CHECK: ::new (static_cast<void*>(&served.value)) int(asyncc::detail::take(ready1));
+  // CHECK: std::destroy_at(&tmp1.value);
   served += co_await server.handle(Connection(4));
-  // CHECK: Server::handle_future(Server::handle_future(std::addressof(server), asyncc::detail::made(::new (static_cast<void*>(&e2.tmp2)) Connection(Connection(4)), live, Live::socket, Live::e2_tmp2)));
+  // CHECK: Server::handle_future(Server::handle_future(std::addressof(server), asyncc::detail::made(::new (static_cast<void*>(&tmp2.value)) Connection(Connection(4)), live, Live::socket, Live::tmp2)));
   co_return served;
 }

@@ -29,25 +29,25 @@ ASYNC asyncc::Async<int> conditions(int n) {
 }
 
 // CHECK-LABEL: struct conditions_future {
-// CHECK:        s0.cond = static_cast<bool>(asyncc::detail::take(ready1));
+// CHECK:        cond.value = static_cast<bool>(asyncc::detail::take(ready1));
 // CHECK-NEXT:   asyncc::detail::discard(ready1);
 // CHECK-NEXT: }
-// CHECK-NEXT: if (s0.cond)
+// CHECK-NEXT: if (cond.value)
 // CHECK:        // while (co_await Flag{total < n})
 // CHECK-NEXT:   for (;;)
-// CHECK:          s1.cond = static_cast<bool>(asyncc::detail::take(ready2));
-// CHECK:          if (!s1.cond)
+// CHECK:          cond_2.value = static_cast<bool>(asyncc::detail::take(ready2));
+// CHECK:          if (!cond_2.value)
 // CHECK-NEXT:       break;
 // CHECK:        // do ... while (co_await Flag{total < 2 * n})
-// CHECK-NEXT:   s2.first = true;
+// CHECK-NEXT:   first.value = true;
 // CHECK-NEXT:   for (;;)
 // CHECK-NEXT:   {
-// CHECK-NEXT:     if (!s2.first)
-// CHECK:          s2.first = false;
+// CHECK-NEXT:     if (!first.value)
+// CHECK:          first.value = false;
 // CHECK:        // for (int i = 0; co_await Flag{i < n}; ++i)
-// CHECK:          if (!s3.first)
+// CHECK:          if (!first_2.value)
 // CHECK-NEXT:     {
-// CHECK-NEXT:       ++s3.i;
+// CHECK-NEXT:       ++i.value;
 // CHECK-NEXT:     }
-// CHECK-NEXT:     s3.first = false;
-// CHECK:          union { bool cond; };  // if (co_await Flag{n > 0})
+// CHECK-NEXT:     first_2.value = false;
+// CHECK:          asyncc::detail::Slot<frame_, 1> cond;  // if (co_await Flag{n > 0})

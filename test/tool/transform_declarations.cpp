@@ -31,12 +31,12 @@ ASYNC asyncc::Async<int> drain() {
 // CHECK-LABEL: struct drain_future {
 // CHECK:       // while (std::optional<int> v = co_await Next{})
 // CHECK-NEXT:  for (;;)
-// CHECK:       ::new (static_cast<void*>(&s0.v)) std::optional<int>(asyncc::detail::take(ready1));
-// CHECK:       if (!(s0.v))
+// CHECK:       ::new (static_cast<void*>(&v.value)) std::optional<int>(asyncc::detail::take(ready1));
+// CHECK:       if (!(v.value))
 // CHECK-NEXT:  {
 // CHECK-NEXT:    break;
-// CHECK:       s0.e1.tmp1 = *s0.v;
-// CHECK:       sum += s0.e1.tmp1 + asyncc::detail::take(ready2);
+// CHECK:       tmp1.value = *v.value;
+// CHECK:       sum.value += tmp1.value + asyncc::detail::take(ready2);
 
 ASYNC asyncc::Async<int> braced() {
   int sum = 0;
@@ -45,10 +45,11 @@ ASYNC asyncc::Async<int> braced() {
   co_return sum;
 }
 // CHECK-LABEL: struct braced_future {
-// CHECK:       ::new (static_cast<void*>(&s0.range)) asyncc::detail::type_t<int[3]>{1, 2, 3};
-// CHECK-NEXT:  ::new (static_cast<void*>(&s0.begin)) const int *(s0.range + 0);
-// CHECK-NEXT:  ::new (static_cast<void*>(&s0.end)) const int *(s0.range + 3);
-// CHECK:       union { asyncc::detail::type_t<int[3]> range; };  // the array of the braced list
+// CHECK:       ::new (static_cast<void*>(&range.value)) asyncc::detail::type_t<int[3]>{1, 2, 3};
+// CHECK-NEXT:  ::new (static_cast<void*>(&begin.value)) const int *(range.value + 0);
+// CHECK-NEXT:  ::new (static_cast<void*>(&end.value)) const int *(range.value + 3);
+// CHECK:       asyncc::detail::Lifetime<asyncc::detail::type_t<int[3]>, {{[0-9]+}}, {{[0-9]+}}>,  // range
+// CHECK:       asyncc::detail::Slot<frame_, 1> range;  // the array of the braced list
 
 ASYNC asyncc::Async<int> pair_binding() {
   auto [a, b] = std::make_pair(1, 2);
@@ -56,6 +57,6 @@ ASYNC asyncc::Async<int> pair_binding() {
   co_return a + b;
 }
 // CHECK-LABEL: struct pair_binding_future {
-// CHECK:       binding_a_b_a = asyncc::detail::address(std::get<0>(std::move(binding_a_b)));
-// CHECK-NEXT:  binding_a_b_b = asyncc::detail::address(std::get<1>(std::move(binding_a_b)));
-// CHECK:       return unwind.leave(asyncc::Poll<Output>::ready((*binding_a_b_a) + (*binding_a_b_b)));
+// CHECK:       binding_a_b_a.value = asyncc::detail::address(std::get<0>(std::move(binding_a_b.value)));
+// CHECK-NEXT:  binding_a_b_b.value = asyncc::detail::address(std::get<1>(std::move(binding_a_b.value)));
+// CHECK:       return unwind.leave(asyncc::Poll<Output>::ready((*binding_a_b_a.value) + (*binding_a_b_b.value)));

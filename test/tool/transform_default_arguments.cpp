@@ -29,13 +29,13 @@ ASYNC asyncc::Async<int> retry(const Options& options = Options{3}) { co_return 
 
 ASYNC asyncc::Async<int> run() {
   std::size_t n = co_await files::read_file();
-  // CHECK: files::read_file_future(files::read_file(asyncc::detail::made(::new (static_cast<void*>(&e1.tmp1)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::e1_tmp1)));
+  // CHECK: files::read_file_future(files::read_file(asyncc::detail::made(::new (static_cast<void*>(&tmp1.value)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::tmp1)));
   int level = co_await files::log("starting");
-  // CHECK: files::log_future(files::log(asyncc::detail::made(::new (static_cast<void*>(&e2.tmp2)) std::string(asyncc::detail::implicitly<std::string>("starting")), live, Live::None, Live::e2_tmp2), 2, asyncc::detail::made(::new (static_cast<void*>(&e2.tmp3)) std::string(asyncc::detail::implicitly<std::string>("info")), live, Live::e2_tmp2, Live::e2_tmp3)));
+  // CHECK: files::log_future(files::log(asyncc::detail::made(::new (static_cast<void*>(&tmp2.value)) std::string(asyncc::detail::implicitly<std::string>("starting")), live, Live::None, Live::tmp2), 2, asyncc::detail::made(::new (static_cast<void*>(&tmp3.value)) std::string(asyncc::detail::implicitly<std::string>("info")), live, Live::tmp2, Live::tmp3)));
   int total = co_await files::sum();
-  // CHECK: files::sum_future(files::sum(asyncc::detail::made(::new (static_cast<void*>(&e3.tmp4)) std::vector<int>{1, 2, 3}, live, Live::None, Live::e3_tmp4)));
+  // CHECK: files::sum_future(files::sum(asyncc::detail::made(::new (static_cast<void*>(&tmp4.value)) std::vector<int>{1, 2, 3}, live, Live::None, Live::tmp4)));
   int retries = co_await files::retry();
-  // CHECK: files::retry_future(files::retry(asyncc::detail::made(::new (static_cast<void*>(&e4.tmp5)) files::Options{3})));
+  // CHECK: files::retry_future(files::retry(asyncc::detail::made(::new (static_cast<void*>(&tmp5.value)) files::Options{3})));
   co_return static_cast<int>(n) + level + total + retries;
 }
 
@@ -43,7 +43,7 @@ ASYNC asyncc::Async<int> run() {
 // frame too, passed at that call.
 ASYNC asyncc::Async<int> joined() {
   auto [n, level] = co_await asyncc::join(files::read_file(), files::log("joined"));
-  // CHECK: files::read_file_future(files::read_file(asyncc::detail::made(::new (static_cast<void*>(&e1.tmp1)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::e1_tmp1))), live, Live::e1_tmp1, Live::e1_tmp2)
-  // CHECK-SAME: files::log_future(files::log(asyncc::detail::made(::new (static_cast<void*>(&e1.tmp3)) std::string(asyncc::detail::implicitly<std::string>("joined")), live, Live::e1_tmp2, Live::e1_tmp3), 2, asyncc::detail::made(::new (static_cast<void*>(&e1.tmp4)) std::string(asyncc::detail::implicitly<std::string>("info")), live, Live::e1_tmp3, Live::e1_tmp4))), live, Live::e1_tmp4, Live::e1_tmp5)));
+  // CHECK: files::read_file_future(files::read_file(asyncc::detail::made(::new (static_cast<void*>(&tmp1.value)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::tmp1))), live, Live::tmp1, Live::tmp2)
+  // CHECK-SAME: files::log_future(files::log(asyncc::detail::made(::new (static_cast<void*>(&tmp3.value)) std::string(asyncc::detail::implicitly<std::string>("joined")), live, Live::tmp2, Live::tmp3), 2, asyncc::detail::made(::new (static_cast<void*>(&tmp4.value)) std::string(asyncc::detail::implicitly<std::string>("info")), live, Live::tmp3, Live::tmp4))), live, Live::tmp4, Live::tmp5)));
   co_return static_cast<int>(n) + level;
 }

@@ -20,17 +20,21 @@ ASYNC asyncc::Async<int> sum() {
   co_return total;
 }
 // CHECK-LABEL: struct sum_future {
-// CHECK:        if (!asyncc::detail::poll_into(&e1.value1, e1.await1, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
-// CHECK:        std::destroy_at(&e1.await1);
-// CHECK:        int total = e1.value1 + asyncc::detail::take(ready2);
-// CHECK:        union {
-// CHECK-NEXT:     struct {
-// CHECK-NEXT:       union { short value1; };  // value of co_await Two{}
-// CHECK-NEXT:       union {
-// CHECK-NEXT:         Two await1;  // co_await Two{}
-// CHECK-NEXT:         Two await2;  // co_await Two{}
-// CHECK-NEXT:       };
-// CHECK-NEXT:     } e1;
+// CHECK:        if (!asyncc::detail::poll_into(&value1.value, await1.value, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
+// CHECK:        std::destroy_at(&await1.value);
+// CHECK:        int total = value1.value + asyncc::detail::take(ready2);
+// The first await's value lives until the statement ends, beside the
+// second future; the two futures never coexist.
+// CHECK:        using frame_ = asyncc::detail::Frame<
+// CHECK-NEXT:     asyncc::detail::Lifetime<Two, 1, 3>,  // await1
+// CHECK-NEXT:     asyncc::detail::Lifetime<short, 2, 7>,  // value1
+// CHECK-NEXT:     asyncc::detail::Lifetime<Two, 4, 5>,  // await2
+// CHECK-NEXT:     asyncc::detail::Lifetime<State, 0, 10>>;
+// CHECK-NEXT:   union {
+// CHECK-NEXT:     asyncc::detail::Slot<frame_, 0> await1;  // co_await Two{}
+// CHECK-NEXT:     asyncc::detail::Slot<frame_, 1> value1;  // value of co_await Two{}
+// CHECK-NEXT:     asyncc::detail::Slot<frame_, 2> await2;  // co_await Two{}
+// CHECK-NEXT:     asyncc::detail::StateSlot<frame_, 3> state_ = State::Start;
 // CHECK-NEXT:   };
 
 ASYNC asyncc::Async<int> loop(int n) {
@@ -46,25 +50,21 @@ ASYNC asyncc::Async<int> loop(int n) {
   co_return found;
 }
 // CHECK-LABEL: struct loop_future {
-// CHECK:        for (; s0.i < n; ++s0.i)
-// CHECK:        if (s0.i == 2)
+// CHECK:        for (; i.value < n; ++i.value)
+// CHECK:        if (i.value == 2)
 // CHECK-NEXT:   {
 // CHECK-NEXT:     {
-// CHECK-NEXT:       std::destroy_at(&s0.b1.label);
+// CHECK-NEXT:       std::destroy_at(&label.value);
 // CHECK-NEXT:       live = Live::None;
 // CHECK-NEXT:       continue;
-// CHECK:        found += asyncc::detail::take(ready1);
-// CHECK:        std::destroy_at(&s0.b1.label);
+// CHECK:        found.value += asyncc::detail::take(ready1);
+// CHECK:        std::destroy_at(&label.value);
 // CHECK-NEXT:   live = Live::None;
 // CHECK-NEXT:   break;
-// The loop variable and the string live beside each other, the future in
-// the innermost union.
-// CHECK:        union { int found; };
-// CHECK-NEXT:   union {
-// CHECK-NEXT:     struct {
-// CHECK-NEXT:       union { int i; };
-// CHECK-NEXT:       union {
-// CHECK-NEXT:         struct {
-// CHECK-NEXT:           union { std::string label; };
-// CHECK-NEXT:           union {
-// CHECK-NEXT:             Two await1;
+// The loop variable and the string live beside each other, the future
+// inside the string's lifetime.
+// CHECK:        asyncc::detail::Lifetime<int, 2, 14>,  // found
+// CHECK-NEXT:   asyncc::detail::Lifetime<int, 4, 12>,  // i
+// CHECK-NEXT:   asyncc::detail::Lifetime<std::string, 6, 10>,  // label
+// CHECK-NEXT:   asyncc::detail::Lifetime<Two, 7, 8>,  // await1
+// CHECK-NEXT:   asyncc::detail::Lifetime<State, 0, 15>>;

@@ -47,7 +47,7 @@ ASYNC asyncc::Async<void> Account::settle(int amount) try {
 // CHECK-NEXT:   try
 // CHECK-NEXT:   {
 // CHECK-NEXT:     switch (resuming)
-// CHECK:          ::new (static_cast<void*>(&b0.local)) std::string(name);
+// CHECK:          ::new (static_cast<void*>(&local.value)) std::string(name);
 // CHECK:          catch (const std::exception& e)
 // CHECK-NEXT:     {
 // CHECK-NEXT:       drop(live, Live::param_name);

@@ -24,16 +24,19 @@ Byte base();
 
 ASYNC asyncc::Async<std::uint8_t> sum3() { co_return co_await base() + co_await base() + co_await base(); }
 // CHECK-LABEL: struct sum3_future {
-// CHECK:       if (!asyncc::detail::poll_into(&e1.value1, e1.await1, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
-// CHECK-NEXT:  std::destroy_at(&e1.await1);
+// CHECK:       if (!asyncc::detail::poll_into(&value1.value, await1.value, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
+// CHECK-NEXT:  std::destroy_at(&await1.value);
 // Nothing is left to destroy when it returns: no Finish guard.
 // CHECK:       state_ = State::Done;
-// CHECK-NEXT:  return unwind.leave(asyncc::Poll<Output>::ready(e1.value1 + e1.value2 + asyncc::detail::take(ready3)));
+// CHECK-NEXT:  return unwind.leave(asyncc::Poll<Output>::ready(value1.value + value2.value + asyncc::detail::take(ready3)));
 // CHECK-NOT:   struct Finish
-// CHECK:       union { unsigned char value1; };  // value of co_await base()
-// CHECK-NEXT:  union { unsigned char value2; };  // value of co_await base()
-// CHECK-NEXT:  union {
-// CHECK-NEXT:    Byte await1;  // co_await base()
+// The values, not their Polls, live to the end of the statement; the
+// futures one after the other.
+// CHECK:       asyncc::detail::Lifetime<Byte, 1, 3>,  // await1
+// CHECK-NEXT:  asyncc::detail::Lifetime<unsigned char, 2, 10>,  // value1
+// CHECK-NEXT:  asyncc::detail::Lifetime<Byte, 4, 6>,  // await2
+// CHECK-NEXT:  asyncc::detail::Lifetime<unsigned char, 5, 10>,  // value2
+// CHECK-NEXT:  asyncc::detail::Lifetime<Byte, 7, 8>,  // await3
 
 int take_rvalue(std::uint8_t&& a, int b);
 
@@ -44,23 +47,24 @@ ASYNC asyncc::Async<int> bound() {
   co_return r;
 }
 // CHECK-LABEL: struct bound_future {
-// CHECK:       int r = take_rvalue(asyncc::detail::moved(e1.value1), (asyncc::detail::moved(e1.value2), asyncc::detail::take(ready3)));
+// CHECK:       int r = take_rvalue(asyncc::detail::moved(value1.value), (asyncc::detail::moved(value2.value), asyncc::detail::take(ready3)));
 
 ASYNC asyncc::Async<std::string> word() { co_return "word"; }
 
 ASYNC asyncc::Async<std::string> words() { co_return co_await word() + " " + co_await word(); }
 // CHECK-LABEL: struct words_future {
-// CHECK:       if (!asyncc::detail::poll_into(&e1.value1, e1.await1, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
-// CHECK-NEXT:  std::destroy_at(&e1.await1);
-// CHECK-NEXT:  live = Live::e1_value1;
+// CHECK:       if (!asyncc::detail::poll_into(&value1.value, await1.value, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
+// CHECK-NEXT:  std::destroy_at(&await1.value);
+// CHECK-NEXT:  live = Live::value1;
 // CHECK-NEXT:  ::new
 // The sum before the second await is made then, from the first value.
-// CHECK-SAME:  std::basic_string<char>(asyncc::detail::moved(e1.value1))
+// CHECK-SAME:  std::basic_string<char>(asyncc::detail::moved(value1.value))
 // The string kept to the end of the co_return is destroyed by the guard.
 // CHECK:       finish.armed = true;
-// CHECK:       case Live::e1_value1: std::destroy_at(&e1.value1); at = Live::None; break;
+// CHECK:       case Live::value1: std::destroy_at(&value1.value); at = Live::None; break;
 // CHECK:       struct Finish {
-// CHECK:       union { asyncc::output_of<word_future> value1; };  // value of co_await word()
+// CHECK:       asyncc::detail::Lifetime<asyncc::output_of<word_future>, 2, 9>,  // value1
+// CHECK:       asyncc::detail::Slot<frame_, 1> value1;  // value of co_await word()
 
 struct Loud {
   Loud();
@@ -75,5 +79,6 @@ struct MakeLoud {
 
 ASYNC asyncc::Async<int> loud() { co_return (co_await MakeLoud{}).n + (co_await MakeLoud{}).n; }
 // CHECK-LABEL: struct loud_future {
-// CHECK:       ::new (static_cast<void*>(&e1.ready1)) asyncc::detail::poll_result_t<MakeLoud>(e1.await1.poll(cx));
-// CHECK:       union { asyncc::detail::poll_result_t<MakeLoud> ready1; };  // value of co_await MakeLoud{}
+// CHECK:       ::new (static_cast<void*>(&ready1.value)) asyncc::detail::poll_result_t<MakeLoud>(await1.value.poll(cx));
+// CHECK:       asyncc::detail::Lifetime<asyncc::detail::poll_result_t<MakeLoud>, 2, 9>,  // ready1
+// CHECK:       asyncc::detail::Slot<frame_, 1> ready1;  // value of co_await MakeLoud{}

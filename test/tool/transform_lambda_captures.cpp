@@ -28,7 +28,7 @@ ASYNC asyncc::Async<std::size_t> count(int n) {
     total += line.size();
     log.push_back(line);
   };
-  // CHECK: ::new (static_cast<void*>(&on_line)) decltype(count_future_make_on_line(std::declval<std::size_t&>(), std::declval<std::vector<std::string>&>()))(count_future_make_on_line(total, log));
+  // CHECK: ::new (static_cast<void*>(&on_line.value)) decltype(count_future_make_on_line(std::declval<std::size_t&>(), std::declval<std::vector<std::string>&>()))(count_future_make_on_line(total.value, log.value));
   for (int i = 0; i < n; ++i) {
     co_await One{};
     on_line("x");
@@ -38,7 +38,7 @@ ASYNC asyncc::Async<std::size_t> count(int n) {
   // CHECK: auto add = [=, n = n](int x) { return x + k + n; };
   co_return total + add(1);
 }
-// CHECK: union { decltype(count_future_make_on_line(std::declval<std::size_t&>(), std::declval<std::vector<std::string>&>())) on_line; };
+// CHECK: asyncc::detail::Lifetime<decltype(count_future_make_on_line(std::declval<std::size_t&>(), std::declval<std::vector<std::string>&>())), {{[0-9]+}}, {{[0-9]+}}>,  // on_line
 
 struct Counter {
   int value = 0;

@@ -57,9 +57,9 @@ ASYNC asyncc::Async<int> outer(int k) {
 // CHECK: inline auto outer_future_make_lambda_2(int& a, decltype(outer_future_make_inner(std::declval<int>()))& inner) {
 // CHECK-NEXT: return [&a, &inner]() {
 // CHECK: struct outer_future {
-// CHECK: ::new (static_cast<void*>(&inner)) decltype(outer_future_make_inner(std::declval<int>()))(outer_future_make_inner(k));
-// CHECK: ::new (static_cast<void*>(&await1)) decltype(std::declval<decltype(outer_future_make_inner(std::declval<int>()))&>()(std::declval<int>()))(inner(2));
-// CHECK: decltype(outer_future_make_inner(std::declval<int>())) inner;
+// CHECK: ::new (static_cast<void*>(&inner.value)) decltype(outer_future_make_inner(std::declval<int>()))(outer_future_make_inner(k));
+// CHECK: ::new (static_cast<void*>(&await1.value)) decltype(std::declval<decltype(outer_future_make_inner(std::declval<int>()))&>()(std::declval<int>()))(inner.value(2));
+// CHECK: asyncc::detail::Lifetime<decltype(outer_future_make_inner(std::declval<int>())), {{[0-9]+}}, {{[0-9]+}}>,  // inner
 // CHECK: the closure of the lambda called here
 
 auto twice = [](auto v) ASYNC -> asyncc::Async<int> { co_return static_cast<int>(v) * 2 + co_await Value{0}; };

@@ -42,9 +42,9 @@ ASYNC asyncc::Async<long> twice(long x) { co_return 2 * co_await Value{static_ca
 // CHECK-LABEL: class Counter {
 // CHECK: struct add_future {
 // CHECK: explicit add_future(const Counter* self, int n) : self(self), n(std::move(n)) {}
-// CHECK: e1.tmp1 = self->count_;
-// CHECK-NEXT: e1.tmp2 = self->step_;
-// CHECK: return unwind.leave(asyncc::Poll<Output>::ready(e1.tmp1 + e1.tmp2 * asyncc::detail::take(ready1)));
+// CHECK: tmp1.value = self->count_;
+// CHECK-NEXT: tmp2.value = self->step_;
+// CHECK: return unwind.leave(asyncc::Poll<Output>::ready(tmp1.value + tmp2.value * asyncc::detail::take(ready1)));
 // CHECK: const Counter* self;  // the object the method was called on
 // CHECK: add_future add(int n) const {
 // CHECK-NEXT: return add_future(this, std::move(n));
@@ -54,7 +54,7 @@ ASYNC asyncc::Async<long> twice(long x) { co_return 2 * co_await Value{static_ca
 // Its body names only what the class declares before it: its struct is
 // defined in the class, where calls before the definition find it.
 // CHECK: struct bump_future {
-// CHECK: ::new (static_cast<void*>(&await1)) Counter::add_future(self->add(1));
+// CHECK: ::new (static_cast<void*>(&await1.value)) Counter::add_future(self->add(1));
 // CHECK: bump_future bump();
 // CHECK: Counter::bump_future Counter::bump() {
 // CHECK: struct twice_future {
@@ -86,9 +86,9 @@ class Shelf {
 // CHECK:      public:
 // CHECK-NEXT:   // ASYNC restock, transform_methods.cpp:[[@LINE-15]], as a state machine (asyncc)
 // CHECK-NEXT:   struct restock_future {
-// CHECK:          count_future await1;
+// CHECK:          asyncc::detail::Lifetime<Shelf::count_future, 1, 2>,  // await1
 // CHECK:      public:
 // CHECK-NEXT:   // ASYNC report, transform_methods.cpp:[[@LINE-20]], as a state machine (asyncc)
 // CHECK-NEXT:   struct report_future {
-// CHECK:          restock_future await1;
+// CHECK:          asyncc::detail::Lifetime<Shelf::restock_future, 1, 2>,  // await1
 // CHECK:      };

@@ -30,15 +30,17 @@ ASYNC asyncc::Async<int> count(std::vector<std::string>& words) {
 
 // CHECK-LABEL: struct count_future {
 // CHECK:        // for (const std::string& w : words)
-// CHECK-NEXT:   s0.range = std::addressof(words);
-// CHECK-NEXT:   ::new (static_cast<void*>(&s0.begin)) __gnu_cxx::__normal_iterator<std::basic_string<char> *, std::vector<std::basic_string<char>>>((*s0.range).begin());
-// CHECK:        for (; s0.begin != s0.end; ++s0.begin)
-// CHECK:          s0.b1.w = std::addressof(*s0.begin);
-// CHECK:          if ((*s0.b1.w).empty())
-// CHECK:        alias = std::addressof(n);
-// CHECK:        return unwind.leave(asyncc::Poll<Output>::ready((*alias)));
-// CHECK:        union { int n; };
-// CHECK-NEXT:   union { int* alias; };
-// CHECK:        union { std::vector<std::string>* range; };  // the range
-// CHECK-NEXT:   union { __gnu_cxx::__normal_iterator<std::basic_string<char> *, std::vector<std::basic_string<char>>> begin; };  // the iterator
-// CHECK:        union { const std::string* w; };
+// CHECK-NEXT:   range.value = std::addressof(words);
+// CHECK-NEXT:   ::new (static_cast<void*>(&begin.value)) __gnu_cxx::__normal_iterator<std::basic_string<char> *, std::vector<std::basic_string<char>>>((*range.value).begin());
+// CHECK:        for (; begin.value != end.value; ++begin.value)
+// CHECK:          w.value = std::addressof(*begin.value);
+// CHECK:          if ((*w.value).empty())
+// CHECK:        alias.value = std::addressof(n.value);
+// CHECK:        return unwind.leave(asyncc::Poll<Output>::ready((*alias.value)));
+// The loop's values live only as long as the loop; the reference declared
+// after it may take their bytes.
+// CHECK:        asyncc::detail::Lifetime<int, 2, 20>,  // n
+// CHECK-NEXT:   asyncc::detail::Lifetime<std::vector<std::string>*, 3, 14>,  // range
+// CHECK-NEXT:   asyncc::detail::Lifetime<__gnu_cxx::__normal_iterator<std::basic_string<char> *, std::vector<std::basic_string<char>>>, 4, 14>,  // begin
+// CHECK:        asyncc::detail::Lifetime<const std::string*, 6, 12>,  // w
+// CHECK:        asyncc::detail::Lifetime<int*, 16, 20>,  // alias

@@ -23,20 +23,20 @@ ASYNC asyncc::Async<int> both(int n) {
 }
 // CHECK-LABEL: struct both_future {
 // CHECK: // n > 0 && co_await Flag{n > 1}
-// CHECK-NEXT: s0.e1.tmp1 = static_cast<bool>(n > 0);
-// CHECK-NEXT: if (s0.e1.tmp1)
+// CHECK-NEXT: tmp1.value = static_cast<bool>(n > 0);
+// CHECK-NEXT: if (tmp1.value)
 // CHECK-NEXT: {
 // CHECK-NEXT: {
 // CHECK-NEXT: // co_await Flag{n > 1}
-// CHECK: s0.e1.tmp1 = static_cast<bool>(asyncc::detail::take(ready1));
-// CHECK: s0.cond = static_cast<bool>(s0.e1.tmp1);
+// CHECK: tmp1.value = static_cast<bool>(asyncc::detail::take(ready1));
+// CHECK: cond.value = static_cast<bool>(tmp1.value);
 // CHECK: // n < 0 ? 2 : co_await Flag{true} ? 3 : 4
-// CHECK-NEXT: e2.tmp2_cond = static_cast<bool>(n < 0);
-// CHECK-NEXT: if (e2.tmp2_cond)
+// CHECK-NEXT: tmp2_cond.value = static_cast<bool>(n < 0);
+// CHECK-NEXT: if (tmp2_cond.value)
 // CHECK-NEXT: {
-// CHECK-NEXT: e2.tmp2 = 2;
+// CHECK-NEXT: tmp2.value = 2;
 // CHECK-NEXT: }
 // CHECK-NEXT: else
 // CHECK: // co_await Flag{false} || co_await Flag{true}
-// CHECK: if (!e3.tmp3)
-// CHECK: static_cast<void>(e3.tmp3);
+// CHECK: if (!tmp3.value)
+// CHECK: static_cast<void>(tmp3.value);

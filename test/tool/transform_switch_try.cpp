@@ -32,16 +32,16 @@ ASYNC asyncc::Async<int> by_case(int x) {
   co_return x;
 }
 // CHECK-LABEL: struct by_case_future {
-// CHECK: case State::Await1: live = Live::s0_await1; goto resume1;
-// CHECK: case State::Await2: live = Live::s0_b1_await2; goto resume2;
-// CHECK: s0.cond = asyncc::detail::take(ready1);
-// CHECK: switch (s0.cond)
+// CHECK: case State::Await1: live = Live::await1; goto resume1;
+// CHECK: case State::Await2: live = Live::await2; goto resume2;
+// CHECK: cond.value = asyncc::detail::take(ready1);
+// CHECK: switch (cond.value)
 // CHECK-NEXT: {
 // CHECK-NEXT: case 0:
 // CHECK: resume2:
 // CHECK: case 1:
 // CHECK: default:
-// CHECK: union { int cond; };  // switch (co_await Value{x})
+// CHECK: asyncc::detail::Lifetime<int, {{[0-9]+}}, {{[0-9]+}}>,  // cond
 
 ASYNC asyncc::Async<int> guarded(int x) {
   std::string kept = "kept";
@@ -60,8 +60,8 @@ ASYNC asyncc::Async<int> guarded(int x) {
 }
 // CHECK-LABEL: struct guarded_future {
 // CHECK: State resuming = state_;
-// CHECK: case State::Await1: live = Live::b0_await1; goto try1;
-// CHECK-NEXT: case State::Await2: live = Live::b0_b1_await2; goto try1;
+// CHECK: case State::Await1: live = Live::await1; goto try1;
+// CHECK-NEXT: case State::Await2: live = Live::await2; goto try1;
 // CHECK: try1:
 // CHECK-NEXT: try
 // CHECK-NEXT: {
@@ -78,8 +78,8 @@ ASYNC asyncc::Async<int> guarded(int x) {
 // CHECK-NEXT: case State::Await2: resuming = State::Start; goto resume2;
 // CHECK: catch (const std::logic_error&)
 // CHECK-NEXT: {
-// CHECK-NEXT: drop(live, Live::b0_inside);
-// CHECK-NEXT: live = Live::b0_inside;
+// CHECK-NEXT: drop(live, Live::inside);
+// CHECK-NEXT: live = Live::inside;
 // CHECK: catch (const std::exception& e)
 // CHECK-NEXT: {
 // CHECK-NEXT: drop(live, Live::kept);

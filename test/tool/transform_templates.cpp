@@ -42,7 +42,7 @@ ASYNC asyncc::Async<long> both() {
 // CHECK-NEXT: inline scaled_future<T, N> scaled(T x) {
 // CHECK-NEXT: return scaled_future<T, N>(std::move(x));
 // CHECK: struct both_future {
-// CHECK: scaled_future<int, static_cast<int>(2)> await1;
+// CHECK: asyncc::detail::Lifetime<scaled_future<int, static_cast<int>(2)>, {{[0-9]+}}, {{[0-9]+}}>,  // await1
 
 // A method of a class template, defined in the class body.
 template <class T>
@@ -66,7 +66,7 @@ ASYNC asyncc::Async<int> read_cell() {
 // CHECK: template <class T>
 // CHECK-NEXT: typename Cell<T>::get_future Cell<T>::get() const {
 // CHECK-NEXT: return get_future(this);
-// CHECK: Cell<int>::get_future await1;
+// CHECK: asyncc::detail::Lifetime<Cell<int>::get_future, {{[0-9]+}}, {{[0-9]+}}>,  // await1
 
 // Methods of a class template defined after the class: the declarations in
 // the class declare the structs; the definition's place gets the member
@@ -101,7 +101,7 @@ ASYNC asyncc::Async<long> read_slot() {
 // CHECK: template <class U>
 // CHECK-NEXT: typename Slot<U>::take_future Slot<U>::take(int times) {
 // CHECK-NEXT: return take_future(this, std::move(times));
-// CHECK: Slot<long>::take_future await1;
+// CHECK: asyncc::detail::Lifetime<Slot<long>::take_future, {{[0-9]+}}, {{[0-9]+}}>,  // await1
 
 // A member template of a class, defined in the class: the class declares the
 // struct template and the method template; after the class, each
@@ -141,5 +141,5 @@ long read_both() {
 // its specialization.
 ASYNC asyncc::Async<long> read_later(const Reader& r) { co_return co_await r.read(3L) + co_await r.read<long>(4); }
 // CHECK: struct read_later_future {
-// CHECK: Reader::read_future<long> await1;
-// CHECK: Reader::read_future<long> await2;
+// CHECK: asyncc::detail::Lifetime<Reader::read_future<long>, {{[0-9]+}}, {{[0-9]+}}>,  // await1
+// CHECK: asyncc::detail::Lifetime<Reader::read_future<long>, {{[0-9]+}}, {{[0-9]+}}>,  // await2

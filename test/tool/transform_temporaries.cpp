@@ -29,24 +29,25 @@ ASYNC asyncc::Async<int> read_both() {
 // The string made from "foo.txt" is made in the frame, as copy-initialization
 // makes it; the int bound to the duration's constructor cannot be seen once
 // the duration is made, and stays a temporary of the statement.
-// CHECK:       ::new (static_cast<void*>(&e1.await1)) Ready(open_file(asyncc::detail::made(::new (static_cast<void*>(&e1.tmp1)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::e1_tmp1)));
-// CHECK:       ::new (static_cast<void*>(&e1.await2)) Ready(wait_for(std::chrono::milliseconds(10)));
-// CHECK:       int n = e1.value1 + asyncc::detail::take(ready2);
+// CHECK:       ::new (static_cast<void*>(&await1.value)) Ready(open_file(asyncc::detail::made(::new (static_cast<void*>(&tmp1.value)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::tmp1)));
+// CHECK:       ::new (static_cast<void*>(&await2.value)) Ready(wait_for(std::chrono::milliseconds(10)));
+// CHECK:       int n = value1.value + asyncc::detail::take(ready2);
 // CHECK-NEXT:  asyncc::detail::discard(ready2);
-// CHECK-NEXT:  std::destroy_at(&e1.tmp1);
-// CHECK:       case Live::e1_await1: std::destroy_at(&e1.await1); at = Live::e1_tmp1; break;
-// It lives beside the futures, which share bytes.
-// CHECK:       union { std::string tmp1; };  // temporary "foo.txt"
-// CHECK:       union {{[{] *$}}
-// CHECK-NEXT:    Ready await1;
-// CHECK-NEXT:    Ready await2;
+// CHECK-NEXT:  std::destroy_at(&tmp1.value);
+// CHECK:       case Live::await1: std::destroy_at(&await1.value); at = Live::tmp1; break;
+// It lives to the end of the statement, beside both futures, which never
+// coexist.
+// CHECK:       asyncc::detail::Lifetime<std::string, 1, 8>,  // tmp1
+// CHECK-NEXT:  asyncc::detail::Lifetime<Ready, 2, 4>,  // await1
+// CHECK-NEXT:  asyncc::detail::Lifetime<int, 3, 8>,  // value1
+// CHECK-NEXT:  asyncc::detail::Lifetime<Ready, 5, 6>,  // await2
 
 ASYNC asyncc::Async<int> stream(int id) {
   std::cout << "id " << id << ": " << co_await open_file("x") << "\n";
   co_return 0;
 }
 // CHECK-LABEL: struct stream_future {
-// CHECK:       e1.tmp1 = asyncc::detail::address(std::cout << "id " << id << ": ");
+// CHECK:       tmp1.value = asyncc::detail::address(std::cout << "id " << id << ": ");
 // CHECK:       state_ = State::Await1;
-// CHECK:       (*e1.tmp1) << asyncc::detail::take(ready1) << "\n";
-// CHECK:       union { std::basic_ostream<char, std::char_traits<char>> * tmp1; };  // address of std::cout << "id " << id << ": " before the await
+// CHECK:       (*tmp1.value) << asyncc::detail::take(ready1) << "\n";
+// CHECK:       asyncc::detail::Lifetime<std::basic_ostream<char, std::char_traits<char>> *, {{[0-9]+}}, {{[0-9]+}}>,  // tmp1

@@ -3,6 +3,7 @@
 // and the runtime is here. Names in asyncc::detail are for generated code.
 #pragma once
 
+#include <asyncc/frame_layout.hpp>
 #include <asyncc/future.hpp>
 
 #include <cstddef>

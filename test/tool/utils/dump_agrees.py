@@ -10,13 +10,6 @@ import re
 import sys
 
 
-def slots(node):
-    if node["kind"] == "slot":
-        yield node["name"]
-    for child in node.get("members", []):
-        yield from slots(child)
-
-
 def main():
     dump = json.load(open(sys.argv[1]))
     text = open(sys.argv[2]).read()
@@ -34,12 +27,11 @@ def main():
             dumped = [s["name"] for s in fn["states"]]
             if emitted != dumped:
                 failures.append("%s: states %s in the dump, %s emitted" % (fn["name"], dumped, emitted))
-            names = set(slots(fn["frame"]))
+            names = set(slot["name"] for slot in fn["frame"])
             for s in fn["states"]:
                 names.update(a["name"] for a in s["alive"])
             for name in sorted(names):
-                member = name.split(".")[-1]
-                if not re.search(r"[\w>*&] *\b%s;" % re.escape(member), body):
+                if not re.search(r"[\w>*&] *\b%s;" % re.escape(name), body):
                     failures.append("%s: %s is not a member of %s" % (fn["name"], name, fn["future"]))
                 checked += 1
     for line in failures:
