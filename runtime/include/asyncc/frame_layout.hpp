@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <utility>
 
 namespace asyncc::detail {
 
@@ -23,21 +24,26 @@ struct Lifetime {
   static constexpr unsigned to = To;
 };
 
-template <std::size_t I, class First, class... Rest>
-struct NthType {
-  using type = typename NthType<I - 1, Rest...>::type;
+// The I-th of a pack of types, found by overload resolution over bases
+// rather than by recursion: a frame may have hundreds of values.
+template <std::size_t I, class T>
+struct Indexed {
+  using type = T;
 };
-template <class First, class... Rest>
-struct NthType<0, First, Rest...> {
-  using type = First;
-};
+template <class Indices, class... Ts>
+struct IndexedTypes;
+template <std::size_t... Is, class... Ts>
+struct IndexedTypes<std::index_sequence<Is...>, Ts...> : Indexed<Is, Ts>... {};
+template <std::size_t I, class T>
+Indexed<I, T> indexed(const Indexed<I, T>&);
 
 // The frame of Values (Lifetimes): offsets[i] is where the i-th one is.
 template <class... Values>
 struct Frame {
   static constexpr std::size_t count = sizeof...(Values);
+  using Types = IndexedTypes<std::make_index_sequence<count>, typename Values::type...>;
   template <std::size_t I>
-  using type = typename NthType<I, typename Values::type...>::type;
+  using type = typename decltype(indexed<I>(std::declval<Types>()))::type;
 
   struct Offsets {
     std::size_t at[count];
