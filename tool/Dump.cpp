@@ -29,14 +29,19 @@ llvm::StringMap<Stored> storedByPath(const LoweredFunction &F) {
   return Out;
 }
 
-// "(4 bytes)", "(4 bytes at 8)" once measured.
-std::string sizeText(const LoweredFunction &F, const std::string &Path, bool Offset = false) {
+// "4 bytes", with Offset "4 bytes at 8", once measured; else empty.
+std::string measured(const LoweredFunction &F, const std::string &Path, bool Offset) {
   auto It = F.MemberSizes.find(Path);
   if (It == F.MemberSizes.end())
     return "";
   auto At = F.MemberOffsets.find(Path);
-  return " (" + std::to_string(It->second) + " bytes" +
-         (Offset && At != F.MemberOffsets.end() ? " at " + std::to_string(At->second) : "") + ")";
+  return std::to_string(It->second) + " bytes" +
+         (Offset && At != F.MemberOffsets.end() ? " at " + std::to_string(At->second) : "");
+}
+
+std::string sizeText(const LoweredFunction &F, const std::string &Path, bool Offset = false) {
+  std::string Text = measured(F, Path, Offset);
+  return Text.empty() ? "" : " (" + Text + ")";
 }
 
 using Transitions = std::map<std::string, std::vector<std::string>>;
@@ -104,10 +109,9 @@ void printStates(llvm::raw_ostream &OS, const DumpedFile &File, const LoweredFun
   for (const Parameter &P : F.Params)
     OS << "    " << P.Name << " : " << P.Type << sizeText(F, P.Name, true) << "  // parameter\n";
   for (const FrameSlot &Slot : F.Frame) {
-    std::string Size = sizeText(F, Slot.Name + ".value", true);
-    std::string Alive = "alive " + std::to_string(Slot.From) + "-" + std::to_string(Slot.To);
-    OS << "    " << Slot.Name << " : " << Slot.Type << " ("
-       << (Size.empty() ? Alive : Size.substr(2, Size.size() - 3) + ", " + Alive) << ")";
+    std::string Size = measured(F, Slot.Name + ".value", true);
+    OS << "    " << Slot.Name << " : " << Slot.Type << " (" << (Size.empty() ? "" : Size + ", ") << "alive "
+       << Slot.From << "-" << Slot.To << ")";
     if (!Slot.Comment.empty())
       OS << "  // " << Slot.Comment;
     OS << '\n';

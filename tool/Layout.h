@@ -54,10 +54,8 @@ public:
   // A member name no slot may take (a parameter's).
   void claim(const std::string &Name) { Taken.insert(Name); }
 
-  // Opens a scope inside the innermost. openStruct and openAlternatives
-  // are the same now: what is in a scope ends with it.
-  void openStruct() { open(); }
-  void openAlternatives() { open(); }
+  // Opens a scope inside the innermost: what is added to it ends with it.
+  void open();
   // Closes the innermost scope, ending its slots (and its scopes').
   void close() {
     endScope(Opened.back());
@@ -93,7 +91,6 @@ public:
   unsigned finish();
 
 private:
-  void open();
   unsigned next() { return ++Point; }
 
   struct Scope {

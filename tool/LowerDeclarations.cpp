@@ -556,11 +556,11 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   std::string End = Layout.addSlot("end", typeName(EndVar->getType()), "the end");
   emit("::new (static_cast<void*>(&" + End + ")) " + typeName(EndVar->getType()) + "(" + call(EndVar, "end") + ");");
   construct(End, EndVar->getType());
-  Layout.openAlternatives();
+  Layout.open();
   open(PollNode::Loop, "for (; " + Begin + " != " + End + "; ++" + Begin + ")");
   openBlock();
   enterLoop();
-  Layout.openStruct();
+  Layout.open();
   const VarDecl *LoopVar = RF->getLoopVariable();
   QualType T = LoopVar->getType();
   if (!spellable(T, LoopVar->getLocation(), "the loop variable"))
@@ -578,7 +578,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
     construct(Path, T);
   }
   bindNames(LoopVar);  // `for (auto& [key, value] : map)`
-  Layout.openAlternatives();
+  Layout.open();
   lowerStmt(RF->getBody());
   Layout.close();
   destroyDownTo(ContinueLive.back());

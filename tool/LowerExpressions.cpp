@@ -189,9 +189,9 @@ std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E) {
                });
   LayoutBuilder::Open GroupHome = Layout.innermost();
   if (Group) {
-    Layout.openStruct();
+    Layout.open();
     GroupHome = Layout.innermost();
-    Layout.openAlternatives();
+    Layout.open();
   }
   std::vector<std::string> KeptReady;
   std::string LastReady;
@@ -294,8 +294,8 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     LastReady = Ready;
     Value = "asyncc::detail::take(" + Ready + ")";
   } else if (CA->isPRValue() && !ValueType->isVoidType() && !movesAreObservable(ValueType)) {
-    // Alive across later awaits: the value itself in the struct of the
-    // group, beside the futures' union (a move of it cannot show).
+    // Alive across later awaits: the value itself, kept to the end of the
+    // full-expression (a move of it cannot show).
     std::string SlotType = ValueType->isBuiltinType() ? typeName(ValueType.getUnqualifiedType())
                                                       : "asyncc::output_of<" + FutureType + ">";
     Ready = Layout.addSlotTo(GroupHome, numbered("value", Number), SlotType, "value of " + Flat);
@@ -374,8 +374,8 @@ static SourceLocation initializerBegin(const Expr *Written) {
 
 // The temporaries of an await's operand live, as C++ keeps them, to the end
 // of the full-expression: each is made in the frame where it stands in the
-// operand, in the struct of the group (GroupHome), and destroyed by
-// endFullExpr in the reverse order.
+// operand, in the scope GroupHome, and destroyed by endFullExpr in the
+// reverse order.
 bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &GroupHome,
                               std::vector<std::string> &Kept) {
   OperandTemporaries Temps = operandTemporaries(Operand);

@@ -42,15 +42,15 @@ void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
   bool HasFrame = !Body && Frame->hasFrameStorage(CS);
   if (Body) {
     Layout.pushHome();
-    Layout.openAlternatives();
+    Layout.open();
   }
   unsigned LiveAtEntry = CurrentLive;
   openBlock(Braces ? "{" : "");
-  // The block's variables are members of its struct; its awaits and nested
-  // blocks, which never coexist, share one union beside them.
+  // The block's variables live until it ends; its awaits and nested blocks
+  // end before.
   if (HasFrame) {
     Layout.openScope();
-    Layout.openAlternatives();
+    Layout.open();
   }
   for (const Stmt *Child : CS->body()) {
     lowerStmt(Child);
@@ -108,7 +108,7 @@ void Lowerer::lowerLoopWithAwaitingHead(const Stmt *Loop) {
     lowerStmt(For->getInit());
   std::string First = (Do || For) ? Layout.addSlot("first", "bool", "the first iteration") : "";
   std::string CondSlot = Cond ? Layout.addSlot("cond", "bool", "the loop condition") : "";
-  Layout.openAlternatives();
+  Layout.open();
   if (!First.empty())
     emit(First + " = true;");
   open(PollNode::Loop, "for (;;)", /*Known=*/1);
@@ -206,18 +206,18 @@ void Lowerer::lowerSwitch(const SwitchStmt *SW) {
     if (Failed)
       return;
     if (Storage)
-      Layout.openAlternatives();
+      Layout.open();
     Head = conditionVariableName(SW->getConditionVariable());
   } else if (CondAwaits) {
     std::string Slot = Layout.addSlot("cond", typeName(Cond->getType().getUnqualifiedType()),
                                "switch (" + oneLine(originalText(Cond->getSourceRange())) + ")");
-    Layout.openAlternatives();
+    Layout.open();
     if (!emitWithValue(Cond, [&](const std::string &Value) { return Slot + " = " + Value + ";"; }))
       return;
     Head = Slot;
   } else {
     if (Storage)
-      Layout.openAlternatives();
+      Layout.open();
     renameIn(Cond);
     Head = SW->getConditionVariableDeclStmt() ? stmtText(SW->getConditionVariableDeclStmt())
                                               : text(Cond->getSourceRange());
@@ -505,7 +505,7 @@ void Lowerer::lowerIf(const IfStmt *IS) {
     if (CondAwaits)
       CondSlot = Layout.addSlot("cond", "bool", "if (" + oneLine(originalText(IS->getCond()->getSourceRange())) + ")");
     if (Storage)
-      Layout.openAlternatives();
+      Layout.open();
   }
   if (CondAwaits) {
     if (!emitCondition(IS->getCond(), CondSlot))
@@ -552,7 +552,7 @@ void Lowerer::lowerFor(const ForStmt *FS) {
   if (FS->getInit())
     lowerStmt(FS->getInit());
   if (Scope)
-    Layout.openAlternatives();
+    Layout.open();
   std::string Cond, Inc;
   if (FS->getCond()) {
     renameIn(FS->getCond());

@@ -27,7 +27,7 @@ struct SuspendState {
 // destructor adds a node under the current one.
 struct LiveNode {
   std::string Name;     // enumerator of the Live enum, unique
-  std::string Path;     // the member it constructs (b0.content), or the parameter's name
+  std::string Path;     // the member it constructs (content.value), or the parameter's name
   unsigned Parent = 0;  // 0 is the empty set
   std::string Destroy;  // statement that destroys the node's slot
 };
