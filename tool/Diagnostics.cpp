@@ -28,8 +28,9 @@ constexpr DiagInfo Table[] = {
     {Diag::TemplateParameterPack, DiagnosticsEngine::Error,
      "asyncc supports ASYNC function templates whose parameters are named, and not packs", ""},
     {Diag::UnsupportedMethod, DiagnosticsEngine::Error,
-     "asyncc supports ASYNC methods that are not virtual nor ref-qualified, of a named class that is not local to "
-     "a function",
+     "asyncc supports ASYNC methods that are not virtual, of a named class that is not local to a function (an "
+     "override would have to return its own future's type)",
+     "make the virtual method return asyncc::Boxed<T> made by asyncc::boxed() from a non-virtual ASYNC method, or "
      "call a free ASYNC function from this one"},
     {Diag::ClassTemplateMethodOutOfLine, DiagnosticsEngine::Error,
      "asyncc transforms an ASYNC method of a class template defined outside the class only when the class, in "

@@ -379,7 +379,7 @@ std::string emitWrapper(const LoweredFunction &F) {
 
 std::string emitFunctionTemplate(const TemplateWrapper &W, const std::vector<LoweredFunction> &Specializations,
                                  const EmissionOptions &Options) {
-  std::string Future = W.Name + "_future";
+  const std::string &Future = W.Future;
   std::string FutureType = Future + W.TemplateArgs;
   std::string Text = "// ASYNC " + W.Name + ", a function template: one state machine per instantiation (asyncc)\n" +
                      W.Head + "\nstruct " + Future + ";\n" + W.Head + "\ninline " + FutureType + " " + W.Declarator +
@@ -391,17 +391,17 @@ std::string emitFunctionTemplate(const TemplateWrapper &W, const std::vector<Low
 }
 
 std::string emitMethodDeclaration(const TemplateWrapper &W) {
-  std::string Future = W.Name + "_future";
+  const std::string &Future = W.Future;
   if (W.MemberTemplate)
     return W.Head + "\nstruct " + Future + ";\n" + W.Head + "\n" + (W.IsStatic ? "static " : "") + Future +
-           W.TemplateArgs + " " + W.Declarator + (W.IsConst ? " const" : "") + ";";
+           W.TemplateArgs + " " + W.Declarator + W.Qualifiers + ";";
   return "struct " + Future + ";\n" + (W.IsStatic ? "static " : "") + Future + " " + W.Declarator +
-         (W.IsConst ? " const" : "") + ";";
+         W.Qualifiers + ";";
 }
 
 std::string emitClassTemplateMethod(const TemplateWrapper &W, const std::vector<LoweredFunction> &Specializations,
                                     const EmissionOptions &Options) {
-  std::string Future = W.Name + "_future";
+  const std::string &Future = W.Future;
   std::string ClassType = W.ClassName + W.TemplateArgs;
   std::string Text = "\n// ASYNC " + W.ClassName + "::" + W.Name +
                      (W.MemberTemplate ? ", a member template: one state machine per instantiation (asyncc)\n"
@@ -411,10 +411,10 @@ std::string emitClassTemplateMethod(const TemplateWrapper &W, const std::vector<
   std::string Arguments = W.IsStatic ? W.Arguments : W.Arguments.empty() ? "this" : "this, " + W.Arguments;
   if (W.MemberTemplate)
     return Text + W.Head + "\n" + W.ClassName + "::" + Future + W.TemplateArgs + " " + W.ClassName +
-           "::" + W.Parameters + (W.IsConst ? " const" : "") + " {\n  return " + Future + W.TemplateArgs + "(" +
+           "::" + W.Parameters + W.Qualifiers + " {\n  return " + Future + W.TemplateArgs + "(" +
            Arguments + ");\n}";
   return Text + W.Head + "\ntypename " + ClassType + "::" + Future + " " + ClassType + "::" + W.Parameters +
-         (W.IsConst ? " const" : "") + " {\n  return " + Future + "(" + Arguments + ");\n}";
+         W.Qualifiers + " {\n  return " + Future + "(" + Arguments + ");\n}";
 }
 
 std::string emitOutOfLineDeclaration(const LoweredFunction &F, const std::string &Attributes) {

@@ -53,6 +53,7 @@ std::string emitWrapper(const LoweredFunction &F);
 // template, or a method defined in a class template.
 struct TemplateWrapper {
   std::string Name;          // f
+  std::string Future;        // f_future (f_future_2 for a second overload)
   std::string ClassName;     // Box, for a method of a class template
   std::string Head;          // template <class T>
   std::string Declarator;    // f(T x, int n = 3): as written, default arguments too
@@ -60,7 +61,7 @@ struct TemplateWrapper {
   std::string Arguments;     // std::move(x), n: what the future's constructor takes
   std::string TemplateArgs;  // <T>
   bool IsStatic = false;
-  bool IsConst = false;
+  std::string Qualifiers;    // of a method: " const &"
   // A member template of a class (ClassName): its struct and the method are
   // templates of their own.
   bool MemberTemplate = false;

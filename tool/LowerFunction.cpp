@@ -544,7 +544,7 @@ bool Lowerer::lowerSignature() {
     if (!lowerLambdaHead(*MD))
       return false;
   } else if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD)) {
-    if (MD->isVirtual() || MD->getRefQualifier() != RQ_None || MD->getParent()->isLocalClass() ||
+    if (MD->isVirtual() || MD->getParent()->isLocalClass() ||
         MD->getParent()->isLambda() || MD->getParent()->getDeclName().isEmpty()) {
       report(Diag::UnsupportedMethod, FD.getLocation());
       return false;

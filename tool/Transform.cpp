@@ -92,9 +92,15 @@ TemplateWrapper wrapperOf(const FunctionDecl &F, const TemplateParameterList &Pa
   W.Parameters = W.Name + "(" + llvm::join(Parameters, ", ") + ")";
   W.Arguments = llvm::join(Arguments, ", ");
   W.TemplateArgs = "<" + llvm::join(Names, ", ") + ">";
+  W.Future = futureNameOf(F);
   if (const auto *Method = dyn_cast<CXXMethodDecl>(&F)) {
     W.IsStatic = Method->isStatic();
-    W.IsConst = Method->isConst();
+    if (Method->isConst())
+      W.Qualifiers += " const";
+    if (Method->isVolatile())
+      W.Qualifiers += " volatile";
+    if (Method->getRefQualifier() != RQ_None)
+      W.Qualifiers += Method->getRefQualifier() == RQ_LValue ? " &" : " &&";
   }
   return W;
 }

@@ -168,3 +168,10 @@ ASYNC asyncc::Async<int> static_lambda() {
   co_return co_await inner();
   // CHECK: diagnostics.cpp:[[@LINE-1]]:22: error: asyncc cannot name the type of this ASYNC lambda's future
 }
+
+struct Shape {
+  virtual ~Shape() = default;
+  virtual ASYNC asyncc::Async<int> area() { co_return co_await One{}; }
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:36: error: asyncc supports ASYNC methods that are not virtual, of a named class that is not local to a function (an override would have to return its own future's type)
+  // CHECK-SAME: ; make the virtual method return asyncc::Boxed<T> made by asyncc::boxed() from a non-virtual ASYNC method
+};

@@ -12,6 +12,9 @@
 
 #include <asyncc/async.hpp>
 
+#include <string>
+#include <utility>
+
 struct Value {
   using Output = int;
   int value;
@@ -92,3 +95,56 @@ class Shelf {
 // CHECK-NEXT:   struct report_future {
 // CHECK:          asyncc::detail::Lifetime<Shelf::restock_future, 1, 2>,  // await1
 // CHECK:      };
+
+// Ref-qualified methods keep their qualifiers, each overload its future; in
+// a class template too, declared in the class and defined after it.
+class Message {
+public:
+  explicit Message(std::string body) : body_(std::move(body)) {}
+  ASYNC asyncc::Async<std::string> body() const& {
+    co_await Value{1};
+    co_return body_;
+  }
+  ASYNC asyncc::Async<std::string> body() && {
+    co_await Value{1};
+    co_return std::move(body_);
+  }
+
+private:
+  std::string body_;
+};
+// CHECK-LABEL: class Message {
+// CHECK:        body_future body() const& {
+// CHECK-NEXT:     return body_future(this);
+// CHECK:        body_future_2 body() && {
+// CHECK-NEXT:     return body_future_2(this);
+
+template <class T>
+struct Box {
+  T value;
+  ASYNC asyncc::Async<T> get() const& {
+    co_await Value{1};
+    co_return value;
+  }
+  ASYNC asyncc::Async<T> get() && {
+    co_await Value{1};
+    co_return std::move(value);
+  }
+};
+
+ASYNC asyncc::Async<int> unbox() {
+  Box<int> b{7};
+  int kept = co_await b.get();
+  co_return kept + co_await Box<int>{8}.get();
+}
+// CHECK-LABEL: struct Box {
+// CHECK:        struct get_future;
+// CHECK-NEXT:   get_future get() const &;
+// CHECK-NEXT:   struct get_future_2;
+// CHECK-NEXT:   get_future_2 get() &&;
+// CHECK:        struct Box<int>::get_future {
+// CHECK:        typename Box<T>::get_future Box<T>::get() const & {
+// CHECK-NEXT:     return get_future(this);
+// CHECK:        struct Box<int>::get_future_2 {
+// CHECK:        typename Box<T>::get_future_2 Box<T>::get() && {
+// CHECK-NEXT:     return get_future_2(this);
