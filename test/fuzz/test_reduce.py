@@ -17,12 +17,12 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BROKEN = """#!/bin/sh
+BROKEN = r"""#!/bin/sh
 # asyncc, then a deliberate miscompilation: `co_return acc;` returns acc + 1.
 "%s" "$@" || exit $?
 prev=
 for a in "$@"; do
-  if [ "$prev" = "-o" ]; then sed -i 's/ready(std::move(acc))/ready(std::move(acc) + 1)/g' "$a"; fi
+  if [ "$prev" = "-o" ]; then sed -i 's/ready(std::move(acc\(\.value\)\{0,1\}))/ready(std::move(acc\1) + 1)/g' "$a"; fi
   prev=$a
 done
 """
