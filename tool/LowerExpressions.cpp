@@ -267,6 +267,13 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     emit("::new (static_cast<void*>(&" + FuturePath + ")) " + FutureType + "(" + OperandText + ");");
     construct(FuturePath, "std::destroy_at(&" + FuturePath + ");");
   }
+  // Once ready, a future made in the frame is destroyed and its bytes free.
+  auto futureReady = [&] {
+    if (Borrowed)
+      return;
+    destroyDownTo(LiveBefore);
+    Layout.end(FuturePath);
+  };
   SuspendState State;
   State.Name = "Await" + N;
   State.SourceText = Flat;
@@ -287,10 +294,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     Ready = numbered("ready", Number);
     emit("auto " + Ready + " = " + FuturePath + ".poll(\037cx);");
     emit("if (" + Ready + ".is_pending()) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
-    if (!Borrowed) {
-      destroyDownTo(LiveBefore);
-      Layout.end(FuturePath);
-    }
+    futureReady();
     LastReady = Ready;
     Value = "asyncc::detail::take(" + Ready + ")";
   } else if (CA->isPRValue() && !ValueType->isVoidType() && !movesAreObservable(ValueType)) {
@@ -301,10 +305,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     Ready = Layout.addSlotTo(GroupHome, numbered("value", Number), SlotType, "value of " + Flat);
     emit("if (!asyncc::detail::poll_into(&" + Ready + ", " + FuturePath +
          ", \037cx)) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
-    if (!Borrowed) {
-      destroyDownTo(LiveBefore);
-      Layout.end(FuturePath);
-    }
+    futureReady();
     if (ValueType.isDestructedType() != QualType::DK_none) {
       construct(Ready, ValueType);
       KeptReady.push_back(Ready);
@@ -325,10 +326,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     emit("::new (static_cast<void*>(&" + Ready + ")) " + ReadyType + "(" + FuturePath + ".poll(\037cx));");
     // A pending Poll holds nothing: it is simply made again next time.
     emit("if (" + Ready + ".is_pending()) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
-    if (!Borrowed) {
-      destroyDownTo(LiveBefore);
-      Layout.end(FuturePath);
-    }
+    futureReady();
     construct(Ready, "std::destroy_at(&" + Ready + ");");
     KeptReady.push_back(Ready);
     Value = "asyncc::detail::take(" + Ready + ")";
