@@ -140,8 +140,9 @@ constexpr DiagInfo Table[] = {
      "at all",
      "use std::array"},
     {Diag::ReferenceToTemporary, DiagnosticsEngine::Error,
-     "a reference bound to a part of a temporary, whose scope contains a 'co_await', is not supported by asyncc",
-     "bind a reference to the whole temporary and name its part through it, or declare the variable by value"},
+     "a reference that keeps a temporary alive through '?:', ',' or '.*', whose scope contains a 'co_await', is not "
+     "supported by asyncc",
+     "declare the variable by value, or bind it to a member of one temporary"},
     {Diag::TemporaryReference, DiagnosticsEngine::Error,
      "a temporary bound to a reference here must live until the await ends, which asyncc v1 cannot do",
      "store it in a local variable first and pass that"},

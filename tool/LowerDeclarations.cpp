@@ -445,16 +445,18 @@ void Lowerer::lowerReferenceVar(const VarDecl *VD) {
     report(Diag::ReferenceToTemporary, VD->getLocation());
     return;
   }
-  bool ExtendsOther = false;  // a temporary of which the reference names a part
+  // A temporary of which the reference names a part (`pair().first`): the
+  // whole temporary lives as long as the reference.
+  std::vector<const MaterializeTemporaryExpr *> Extended;
   forEachStmt(Init, [&](const Stmt *X) {
     if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X); MTE && MTE != Bound && MTE->getExtendingDecl() == VD)
-      ExtendsOther = true;
+      Extended.push_back(MTE);
   });
-  if (ExtendsOther) {
-    report(Diag::ReferenceToTemporary, VD->getLocation());
+  QualType Pointee = VD->getType().getNonReferenceType();
+  if (!Extended.empty()) {
+    lowerReferenceToPart(VD, Bound, Extended);
     return;
   }
-  QualType Pointee = VD->getType().getNonReferenceType();
   if (const auto *Temporary = dyn_cast<MaterializeTemporaryExpr>(Bound)) {
     QualType T = Temporary->getType().getUnqualifiedType();
     if (!spellable(T, VD->getLocation(), "this variable"))
@@ -479,6 +481,55 @@ void Lowerer::lowerReferenceVar(const VarDecl *VD) {
       }))
     return;
   VarPath[VD] = "(*" + Path + ")";
+  bindNames(VD);
+}
+
+// `const std::string& s = pair().first;`: the temporary is the frame's
+// value, made from its own expression (the rest only names a part of it),
+// and the reference's uses name that part. Only member accesses and
+// conversions to a base may lead from the reference to the temporary: any
+// other expression there would be evaluated after it.
+void Lowerer::lowerReferenceToPart(const VarDecl *VD, const Expr *Bound,
+                                   llvm::ArrayRef<const MaterializeTemporaryExpr *> Extended) {
+  std::vector<std::string> Members;
+  const Expr *E = Bound;
+  while (E != Extended.front()) {
+    if (const auto *Paren = dyn_cast<ParenExpr>(E)) {
+      E = Paren->getSubExpr();
+    } else if (const auto *Cast = dyn_cast<ImplicitCastExpr>(E);
+               Cast && (Cast->getCastKind() == CK_NoOp || Cast->getCastKind() == CK_DerivedToBase ||
+                        Cast->getCastKind() == CK_UncheckedDerivedToBase)) {
+      E = Cast->getSubExpr();
+    } else if (const auto *Member = dyn_cast<MemberExpr>(E);
+               Member && !Member->isArrow() && isa<FieldDecl>(Member->getMemberDecl())) {
+      Members.push_back(Member->getMemberDecl()->getNameAsString());
+      E = Member->getBase();
+    } else {
+      break;
+    }
+  }
+  if (Extended.size() != 1 || E != Extended.front()) {
+    report(Diag::ReferenceToTemporary, VD->getLocation());
+    return;
+  }
+  const MaterializeTemporaryExpr *Temporary = Extended.front();
+  QualType T = Temporary->getType().getUnqualifiedType();
+  if (!spellable(T, VD->getLocation(), "this variable"))
+    return;
+  std::string Type = typeName(T);
+  std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type,
+                                      "the whole temporary: " + declComment(VD), ownName(VD));
+  if (!emitWithValue(Temporary->getSubExpr(), [&](const std::string &Value) {
+        Layout.begin(Path);
+        return "::new (static_cast<void*>(&" + Path + ")) " + Type + "(" + Value + ");";
+      }))
+    return;
+  std::string Part = Path;
+  for (auto It = Members.rbegin(); It != Members.rend(); ++It)
+    Part += "." + *It;
+  QualType Pointee = VD->getType().getNonReferenceType();
+  VarPath[VD] = Ctx.hasSameType(Pointee, Bound->getType()) ? Part : "static_cast<" + typeName(Pointee) + "&>(" + Part + ")";
+  construct(Path, T);
   bindNames(VD);
 }
 

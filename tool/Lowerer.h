@@ -185,6 +185,8 @@ private:
   void lowerLocalInit(const clang::VarDecl *VD);
   void lowerDeclarators(const clang::DeclStmt *DS);
   void lowerReferenceVar(const clang::VarDecl *VD);
+  void lowerReferenceToPart(const clang::VarDecl *VD, const clang::Expr *Bound,
+                            llvm::ArrayRef<const clang::MaterializeTemporaryExpr *> Extended);
   void lowerArrayVar(const clang::VarDecl *VD);
   void bindNames(const clang::VarDecl *VD);
   std::string slotName(const clang::VarDecl *VD);

@@ -175,3 +175,11 @@ struct Shape {
   // CHECK: diagnostics.cpp:[[@LINE-1]]:36: error: asyncc supports ASYNC methods that are not virtual, of a named class that is not local to a function (an override would have to return its own future's type)
   // CHECK-SAME: ; make the virtual method return asyncc::Boxed<T> made by asyncc::boxed() from a non-virtual ASYNC method
 };
+
+std::pair<int, int> make_span();
+ASYNC asyncc::Async<int> part_of_either(bool first) {
+  const int& end = first ? make_span().first : make_span().second;
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:14: error: a reference that keeps a temporary alive through '?:', ',' or '.*', whose scope contains a 'co_await', is not supported by asyncc; declare the variable by value, or bind it to a member of one temporary
+  co_await One{};
+  co_return end;
+}

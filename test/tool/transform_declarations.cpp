@@ -2,7 +2,8 @@
 // by an await, made each iteration and tested; a range-based for over a
 // braced list, whose array (not only its initializer_list) is the range kept
 // in the frame; a tuple-like structured binding, whose names point to what
-// get<i> returned, made once.
+// get<i> returned, made once; a reference bound to a part of a temporary,
+// which keeps the whole temporary.
 //
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
 // RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
@@ -60,3 +61,21 @@ ASYNC asyncc::Async<int> pair_binding() {
 // CHECK:       binding_a_b_a.value = asyncc::detail::address(std::get<0>(std::move(binding_a_b.value)));
 // CHECK-NEXT:  binding_a_b_b.value = asyncc::detail::address(std::get<1>(std::move(binding_a_b.value)));
 // CHECK:       return unwind.leave(asyncc::Poll<Output>::ready((*binding_a_b_a.value) + (*binding_a_b_b.value)));
+
+struct Named {
+  int id;
+  std::pair<int, int> span;
+};
+Named make_named() { return Named{1, {2, 3}}; }
+
+ASYNC asyncc::Async<int> part_of_temporary() {
+  const int& last = make_named().span.second;
+  co_await One{};
+  co_return last;
+}
+// The whole temporary is the frame's value; the reference names its part.
+// CHECK-LABEL: struct part_of_temporary_future {
+// CHECK:       ::new (static_cast<void*>(&last.value)) Named(make_named());
+// CHECK:       return unwind.leave(asyncc::Poll<Output>::ready(static_cast<const int&>(last.value.span.second)));
+// CHECK:       asyncc::detail::Lifetime<Named, {{[0-9]+}}, {{[0-9]+}}>,  // last
+// CHECK:       asyncc::detail::Slot<frame_, 0> last;  // the whole temporary: const int& last = make_named().span.second
