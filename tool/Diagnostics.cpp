@@ -48,6 +48,10 @@ constexpr DiagInfo Table[] = {
      "'%0' is called before its future's struct is defined: the struct, whose members the body decides, is "
      "defined with the body (or at its first declaration, when the body names nothing declared after that)",
      "move the definition of '%0' above this call"},
+    {Diag::CalledInClass, DiagnosticsEngine::Error,
+     "'%0' is called in its class, which its future's struct follows: the struct needs the specializations of the "
+     "class's ASYNC member templates, which follow the class",
+     "call '%0' from an ASYNC method or from a function defined after the class"},
     {Diag::TrailingReturn, DiagnosticsEngine::Error,
      "asyncc does not support a trailing return type on an ASYNC function", "write asyncc::Async<T> before the name"},
     {Diag::UnnamedParameter, DiagnosticsEngine::Error,

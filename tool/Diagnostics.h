@@ -18,6 +18,7 @@ enum class Diag {
   OutOfLineMethodClass,
   DeclaredTwice,
   CalledBeforeFuture,
+  CalledInClass,
   TrailingReturn,
   UnnamedParameter,
   NotCoroutine,

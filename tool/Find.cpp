@@ -404,12 +404,44 @@ std::vector<const CXXMethodDecl *> classMethodsCalled(const CXXMethodDecl &Metho
   return Called;
 }
 
+// Whether Callee is a specialization of an ASYNC member template of Class,
+// whose structs follow the class.
+bool isMemberTemplateOf(const FunctionDecl &Callee, const CXXRecordDecl &Class) {
+  const auto *Method = dyn_cast<CXXMethodDecl>(&Callee);
+  return Method && Method->getParent() == &Class && Callee.isFunctionTemplateSpecialization() && isAsync(Callee);
+}
+
 } // namespace
+
+std::optional<unsigned> afterClassDepth(const FunctionDecl &FD) {
+  const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
+  if (!Method || !FD.doesThisDeclarationHaveABody() || Method->isOutOfLine() || FD.isTemplated() ||
+      FD.isTemplateInstantiation() || !isAsync(FD))
+    return std::nullopt;
+  const CXXRecordDecl &Class = *Method->getParent();
+  if (Class.isDependentContext() || Class.isLambda() || !Class.getDeclContext()->isFileContext() ||
+      Class.getDeclName().isEmpty())
+    return std::nullopt;
+  static llvm::SmallPtrSet<const FunctionDecl *, 4> Visiting;  // a cycle is the lowering's to report
+  if (!Visiting.insert(&FD).second)
+    return std::nullopt;
+  std::optional<unsigned> Depth;
+  forEachStmt(FD.getBody(), [&](const Stmt *S) {
+    const auto *Call = dyn_cast<CallExpr>(S);
+    if (const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr; Callee && isMemberTemplateOf(*Callee, Class))
+      Depth = Depth.value_or(0);
+  });
+  for (const CXXMethodDecl *Callee : classMethodsCalled(*Method))
+    if (std::optional<unsigned> CalleeDepth = afterClassDepth(*Callee))
+      Depth = std::max(Depth.value_or(0), *CalleeDepth + 1);
+  Visiting.erase(&FD);
+  return Depth;
+}
 
 std::optional<unsigned> classEndDepth(const FunctionDecl &FD) {
   const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
   if (!Method || !FD.doesThisDeclarationHaveABody() || Method->isOutOfLine() || FD.isTemplated() ||
-      FD.isTemplateInstantiation() || Method->getParent()->isLambda() || !isAsync(FD))
+      FD.isTemplateInstantiation() || Method->getParent()->isLambda() || !isAsync(FD) || afterClassDepth(FD))
     return std::nullopt;
   // The methods being asked about, callers first: one asked again is a cycle.
   static llvm::SmallPtrSet<const FunctionDecl *, 4> Visiting;
@@ -432,7 +464,10 @@ std::optional<unsigned> classEndDepth(const FunctionDecl &FD) {
 }
 
 bool futureDefinedBefore(const FunctionDecl &Callee, const FunctionDecl &User) {
+  // After those at the end of the class, those that follow it.
   auto place = [](const FunctionDecl &F) -> std::pair<SourceLocation, unsigned> {
+    if (std::optional<unsigned> Depth = afterClassDepth(F))
+      return {cast<CXXMethodDecl>(F).getParent()->getBraceRange().getEnd(), *Depth + 1 + (1u << 16)};
     if (std::optional<unsigned> Depth = classEndDepth(F))
       return {cast<CXXMethodDecl>(F).getParent()->getBraceRange().getEnd(), *Depth + 1};
     return {futureHome(F).getLocation(), 0};

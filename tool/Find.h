@@ -77,8 +77,17 @@ const clang::FunctionDecl &futureHome(const clang::FunctionDecl &Definition);
 // that call each other in a cycle (whose futures would contain each other).
 std::optional<unsigned> classEndDepth(const clang::FunctionDecl &FD);
 
+// A method defined in its class (at namespace scope, not a template) that
+// calls an ASYNC member template of the class, or one of these: its struct
+// needs the template's specializations, which follow the class, so it is
+// defined after them, outside the class, and the method is declared in the
+// class and defined after the struct. The depth orders those structs there,
+// as classEndDepth's. None for any other function.
+std::optional<unsigned> afterClassDepth(const clang::FunctionDecl &FD);
+
 // Whether the struct of Callee's future is defined before the struct of
-// User's: at its home, or at the end of its class (classEndDepth).
+// User's: at its home, at the end of its class (classEndDepth), or after
+// the class (afterClassDepth).
 bool futureDefinedBefore(const clang::FunctionDecl &Callee, const clang::FunctionDecl &User);
 
 // The lambda expression whose call operator FD is, if it is one.

@@ -10,6 +10,7 @@
 
 #include "MainFileVisitor.h"
 #include "clang/AST/ASTConsumer.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/DeclTemplate.h"
@@ -74,6 +75,24 @@ std::string sourceText(SourceLocation B, SourceLocation E, const ASTContext &Ctx
       .str();
 }
 
+// FD's name and parameter list as written, without default arguments: a
+// definition outside the class may not repeat them.
+std::string declaratorWithoutDefaults(const FunctionDecl &FD, const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const LangOptions &Lang = Ctx.getLangOpts();
+  std::string Text;
+  SourceLocation From = SM.getExpansionLoc(FD.getLocation());
+  for (const ParmVarDecl *P : FD.parameters()) {
+    if (!P->hasDefaultArg())
+      continue;
+    SourceRange Default = SM.getExpansionRange(P->getDefaultArgRange()).getAsRange();
+    StringRef Before = Lexer::getSourceText(CharSourceRange::getCharRange(From, Default.getBegin()), SM, Lang);
+    Text += Before.rtrim().drop_back().rtrim().str();  // the '=' and the spaces around it
+    From = Lexer::getLocForEndOfToken(Default.getEnd(), 0, SM, Lang);
+  }
+  return Text + sourceText(From, FD.getFunctionTypeLoc().getRParenLoc(), Ctx);
+}
+
 // What the wrapper of a template, defined after the specializations, needs
 // of its pattern F (Emission.h).
 TemplateWrapper wrapperOf(const FunctionDecl &F, const TemplateParameterList &Params, const ASTContext &Ctx) {
@@ -130,8 +149,25 @@ public:
       Written = &futureHome(*Def);
     if (!SM.isInMainFile(SM.getExpansionLoc(Written->getLocation())))
       return true;
-    if (const auto *Method = dyn_cast<CXXMethodDecl>(Written); Method && !Method->isOutOfLine())
-      return true;  // its struct is a member, complete in the class's member functions
+    if (const auto *Method = dyn_cast<CXXMethodDecl>(Written); Method && !Method->isOutOfLine()) {
+      // Its struct is a member, complete in the class's member functions;
+      // unless it follows the class (a member template's, or one that awaits
+      // it): then what is lowered after the class may call it, nothing else
+      // in the class.
+      if (!afterClassDepth(*Def) && !Def->isFunctionTemplateSpecialization())
+        return true;
+      const CXXRecordDecl *Class = Method->getParent();
+      const FunctionDecl *Caller = enclosingFunction(*Call);
+      SourceLocation At = SM.getExpansionLoc(Call->getBeginLoc());
+      if (Caller && isAsync(*Caller) && (afterClassDepth(*Caller) || Caller->isTemplateInstantiation()))
+        return true;
+      if (SM.isBeforeInTranslationUnit(At, SM.getExpansionLoc(Class->getBraceRange().getEnd())) &&
+          !SM.isBeforeInTranslationUnit(At, SM.getExpansionLoc(Class->getBeginLoc()))) {
+        report(Ctx, Diag::CalledInClass, At) << Callee->getNameAsString();
+        Failed = true;
+      }
+      return true;
+    }
     SourceLocation At = SM.getExpansionLoc(Call->getBeginLoc());
     if (SM.isBeforeInTranslationUnit(At, textBegin(*Written))) {
       report(Ctx, Diag::CalledBeforeFuture, At) << Callee->getNameAsString();
@@ -143,6 +179,14 @@ public:
   bool Failed = false;
 
 private:
+  const FunctionDecl *enclosingFunction(const Stmt &S) {
+    for (DynTypedNodeList Parents = Ctx.getParents(S); !Parents.empty(); Parents = Ctx.getParents(Parents[0])) {
+      if (const auto *F = Parents[0].get<FunctionDecl>())
+        return F;
+    }
+    return nullptr;
+  }
+
   ASTContext &Ctx;
   const SourceManager &SM;
   llvm::DenseSet<const Expr *> Awaited;
@@ -164,6 +208,8 @@ bool awaitsMemberTemplate(const FunctionDecl &FD, ASTContext &Ctx, llvm::DenseSe
     // defined after the class, outside it, can name them.
     const CXXRecordDecl *Class = cast<CXXMethodDecl>(Callee)->getParent();
     const SourceManager &SM = Ctx.getSourceManager();
+    if (const auto *Method = dyn_cast<CXXMethodDecl>(&FD); Method && Method->getParent() == Class && afterClassDepth(FD))
+      return;
     if (!Class->Encloses(&FD) && !FD.isDependentContext() &&
         SM.isBeforeInTranslationUnit(SM.getExpansionLoc(Class->getEndLoc()),
                                      SM.getExpansionLoc(futureHome(FD).getLocation())))
@@ -252,6 +298,7 @@ public:
     unsigned Copied = 0;  // offset in Input
     std::vector<Edit> Edits;
     std::vector<AtClassEnd> AtClassEnds;
+    std::vector<AtClassEnd> AfterClasses;  // after the member templates' specializations
     for (const FunctionDecl *FD : findAsyncFunctions(Ctx)) {
       if (!checkAwaitedFunctions(*FD, Ctx) || awaitsMemberTemplate(*FD, Ctx, ReportedAwaits)) {
         Ok = false;
@@ -294,6 +341,12 @@ public:
       std::optional<LoweredFunction> F = lowerAsyncFunction(*FD, Ctx, Options.DisplayName);
       if (!F) {
         Ok = false;
+        continue;
+      }
+      if (std::optional<unsigned> Depth = afterClassDepth(*FD)) {
+        if (!transformAfterClass(*cast<CXXMethodDecl>(FD), *Depth, *F, Ctx, CRLF, Edits, AfterClasses))
+          Ok = false;
+        addWithNestedLambdas(std::move(*F));
         continue;
       }
       // The definition becomes the future, or only its wrapper when the
@@ -353,6 +406,11 @@ public:
     });
     for (const AtClassEnd &S : AtClassEnds)
       Edits.push_back({S.Offset, S.Offset, withLineEndings(S.Text, CRLF)});
+    std::stable_sort(AfterClasses.begin(), AfterClasses.end(), [](const AtClassEnd &A, const AtClassEnd &B) {
+      return std::tie(A.Offset, A.Depth) < std::tie(B.Offset, B.Depth);
+    });
+    for (const AtClassEnd &S : AfterClasses)
+      Edits.push_back({S.Offset, S.Offset, withLineEndings(S.Text, CRLF)});
     if (!Ok || EarlyCalls.Failed || Ctx.getDiagnostics().hasErrorOccurred())
       return;
     // Stable: several insertions at one place keep their order.
@@ -379,6 +437,28 @@ private:
     unsigned Depth;
     std::string Text;
   };
+
+  // A method defined in its class that awaits a member template of the
+  // class (afterClassDepth): in the class, its struct and the method are
+  // declared, as written; after the class and the template's
+  // specializations, the struct is defined and the method, `inline`.
+  bool transformAfterClass(const CXXMethodDecl &Method, unsigned Depth, LoweredFunction &F, ASTContext &Ctx, bool CRLF,
+                           std::vector<Edit> &Edits, std::vector<AtClassEnd> &AfterClasses) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    SourceLocation AfterClass = Lexer::findLocationAfterToken(SM.getExpansionLoc(Method.getParent()->getEndLoc()),
+                                                              tok::semi, SM, Ctx.getLangOpts(), false);
+    if (AfterClass.isInvalid())
+      return false;
+    std::string Declaration = emitOutOfLineDeclaration(F, leadingAttributes(Method)) + " " + F.WrapperHead +
+                              (F.TrailingQualifiers.empty() ? "" : " " + F.TrailingQualifiers) + ";";
+    Edits.push_back({SM.getFileOffset(textBegin(Method)), SM.getFileOffset(SM.getExpansionLoc(bodyEnd(Method))) + 1,
+                     withLineEndings(Declaration, CRLF)});
+    F.OutOfLine = true;
+    F.InlineSpecified = true;
+    F.WrapperHead = declaratorWithoutDefaults(Method, Ctx);
+    AfterClasses.push_back({SM.getFileOffset(AfterClass), Depth, "\n" + emitFuture(F, Options.Emission)});
+    return true;
+  }
 
   // A separate declaration of an ASYNC function declares its wrapper, and
   // the struct it returns: declared, or defined here when this is its home

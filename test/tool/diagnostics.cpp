@@ -153,8 +153,18 @@ struct Templated {
     co_return value + co_await One{};
   }
   ASYNC asyncc::Async<int> awaits_member_template() { co_return co_await get(1); }
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:74: error: asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a template, and awaited only by ASYNC functions defined after the class
 };
+
+struct Outer {
+  struct Inner {
+    template <class T>
+    ASYNC asyncc::Async<T> get(T value) {
+      // CHECK: diagnostics.cpp:[[@LINE-1]]:28: error: asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a template, and awaited only by ASYNC functions defined after the class
+      co_return value + co_await One{};
+    }
+  };
+};
+ASYNC asyncc::Async<int> awaits_nested_member_template() { co_return co_await Outer::Inner().get(1); }
 
 auto unnamed_auto = [](auto, int y) ASYNC -> asyncc::Async<int> { co_return y + co_await One{}; };
 // CHECK: diagnostics.cpp:[[@LINE-1]]:28: error: asyncc supports a generic ASYNC lambda whose 'auto' parameters are named and not packs
