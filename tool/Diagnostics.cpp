@@ -166,8 +166,8 @@ constexpr DiagInfo Table[] = {
      "make the future in a local variable first (auto f = ...;), then await std::move(f)"},
     {Diag::FutureType, DiagnosticsEngine::Error,
      "asyncc cannot spell the type of this value, which holds the future of an ASYNC function: it is made by a "
-     "method, a call through a pointer or a call with explicit template arguments",
-     "call a function template with deduced arguments, or await the futures separately"},
+     "call through a pointer or a call with explicit template arguments",
+     "call a function with deduced arguments, or await the futures separately"},
     {Diag::LambdaFutureType, DiagnosticsEngine::Error,
      "asyncc cannot name the type of this ASYNC lambda's future: its closure is neither the lambda written here, "
      "a variable of this function that the lambda initializes, nor a variable at namespace scope declared before "

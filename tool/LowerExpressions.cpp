@@ -143,13 +143,32 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
   if (Callee && Call->getNumArgs() == 1 &&
       (Callee->getQualifiedNameAsString() == "std::move" || Callee->getQualifiedNameAsString() == "std::forward"))
     return exprType(Call->getArg(0), Loc);
+  // What else calls: a function by its name, a callable object, a method.
+  std::string Function;
+  unsigned FirstArg = 0;
   const auto *Named = Call ? dyn_cast<DeclRefExpr>(Call->getCallee()->IgnoreImplicit()) : nullptr;
-  if (!Callee || !Named || Named->hasExplicitTemplateArgs() || isa<CXXMethodDecl>(Callee)) {
+  const auto *Operator = dyn_cast_or_null<CXXOperatorCallExpr>(Call);
+  const auto *Member = Call && isa<CXXMemberCallExpr>(Call) ? dyn_cast<MemberExpr>(Call->getCallee()->IgnoreParens())
+                                                            : nullptr;
+  if (Named && !Named->hasExplicitTemplateArgs() && Callee && !isa<CXXMethodDecl>(Callee)) {
+    Function = qualifiedName(*Callee);
+  } else if (Operator && Operator->getOperator() == OO_Call) {
+    Function = declvalOf(Operator->getArg(0), Loc);
+    FirstArg = 1;
+  } else if (Member && !Member->hasExplicitTemplateArgs() && isa<CXXMethodDecl>(Member->getMemberDecl())) {
+    Function = declvalOf(Member->getBase(), Loc) + (Member->isArrow() ? "->" : ".") +
+               Member->getMemberNameInfo().getAsString();
+  } else {
     report(Diag::FutureType, Loc);
     return "";
   }
+  if (Function.empty())
+    return "";
   std::vector<std::string> Args;
-  for (const Expr *Arg : Call->arguments()) {
+  for (unsigned I = FirstArg; I < Call->getNumArgs(); ++I) {
+    const Expr *Arg = Call->getArg(I);
+    if (isa<CXXDefaultArgExpr>(Arg))
+      break;
     std::string Type = exprType(Arg, Loc);
     if (Type.empty())
       return "";
@@ -158,10 +177,29 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
       Written = MTE->getSubExpr();
     Args.push_back("std::declval<" + Type + (Written->isLValue() ? "&" : Written->isXValue() ? "&&" : "") + ">()");
   }
-  std::string Decltype = "decltype(" + qualifiedName(*Callee) + "(" + llvm::join(Args, ", ") + "))";
+  std::string Decltype = "decltype(" + Function + "(" + llvm::join(Args, ", ") + "))";
   return X->isGLValue() || Call->getCallReturnType(Ctx)->isReferenceType()
              ? "std::remove_reference_t<" + Decltype + ">"
              : Decltype;
+}
+
+// `std::declval<T&>()` for the object E, a callable or the object of a
+// method call, T its emitted type (a lambda the frame keeps, a future):
+// what it names in a decltype. Empty if it has none (reported): a lambda
+// the frame does not keep.
+std::string Lowerer::declvalOf(const Expr *E, SourceLocation Loc) {
+  QualType T = E->getType().getNonReferenceType();
+  std::string Type = closureType(E);
+  if (Type.empty() && involvesAsync(T))
+    Type = exprType(E, Loc);
+  if (Type.empty()) {
+    if (!spellable(T, Loc, "the object called"))
+      return "";
+    Type = typeName(T);
+  } else if (T.isConstQualified()) {
+    Type = "const " + Type;
+  }
+  return "std::declval<" + Type + (E->isLValue() ? "&" : E->isXValue() ? "&&" : "") + ">()";
 }
 
 std::optional<Lowerer::Lowered> Lowerer::lowerFullExpr(const Expr *E) {

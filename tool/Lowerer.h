@@ -234,6 +234,7 @@ private:
   std::string placementNew(const std::string &Slot, clang::QualType T, const std::string &Type,
                            const clang::Expr *Made, const std::string &Source);
   std::string exprType(const clang::Expr *E, clang::SourceLocation Loc);
+  std::string declvalOf(const clang::Expr *E, clang::SourceLocation Loc);
   std::string futureType(const clang::Expr *Operand);
   // Emitted right after the resume label of the next full-expression's last
   // await (a declaration no jump may cross).

@@ -2,7 +2,7 @@
 // names the construct and a rewrite; nothing is written.
 //
 // RUN: rm -f %t.cpp
-// RUN: %expect_exit 1 %asyncc %s -o %t.cpp -- -I %asyncc_include 2> %t.err
+// RUN: %expect_exit 1 %asyncc %s -o %t.cpp -- -I %asyncc_include -ferror-limit=0 2> %t.err
 // RUN: FileCheck %s < %t.err
 // RUN: test ! -e %t.cpp
 
@@ -192,4 +192,12 @@ ASYNC asyncc::Async<int> part_of_either(bool first) {
   // CHECK: diagnostics.cpp:[[@LINE-1]]:14: error: a reference that keeps a temporary alive through '?:', ',' or '.*', whose scope contains a 'co_await', is not supported by asyncc; declare the variable by value, or bind it to a member of one temporary
   co_await One{};
   co_return end;
+}
+
+ASYNC asyncc::Async<int> answer() { co_return 42; }
+template <class T>
+auto answer_as(T) { return answer(); }
+ASYNC asyncc::Async<int> explicit_arguments() {
+  co_return co_await answer_as<long>(1);
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:22: error: asyncc cannot spell the type of this value, which holds the future of an ASYNC function: it is made by a call through a pointer or a call with explicit template arguments; call a function with deduced arguments, or await the futures separately
 }
