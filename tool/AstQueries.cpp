@@ -197,6 +197,12 @@ std::string spellTemplateArgs(llvm::ArrayRef<TemplateArgument> Args, const ASTCo
   return "<" + llvm::join(Spelled, ", ") + ">";
 }
 
+bool unnameableAt(const TemplateArgument &Arg, SourceLocation At, const SourceManager &SM) {
+  const CXXRecordDecl *Record = Arg.getKind() == TemplateArgument::Type ? Arg.getAsType()->getAsCXXRecordDecl() : nullptr;
+  return Record && (Record->isLambda() || Record->getDeclName().isEmpty() || Record->isLocalClass() ||
+                    SM.isBeforeInTranslationUnit(SM.getExpansionLoc(At), SM.getExpansionLoc(Record->getLocation())));
+}
+
 bool involvesAsync(QualType T) {
   return T.getCanonicalType().getAsString().find("asyncc::Async<") != std::string::npos;
 }

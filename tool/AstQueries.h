@@ -113,4 +113,9 @@ std::string qualifiedName(const clang::NamedDecl &D);
 // <int, static_cast<int>(3)>.
 std::string spellTemplateArgs(llvm::ArrayRef<clang::TemplateArgument> Args, const clang::ASTContext &Ctx);
 
+// Whether the template argument Arg is a class that code at At (where a
+// template's specializations are emitted) cannot name: a lambda's closure, an
+// unnamed or local class, or one declared after At.
+bool unnameableAt(const clang::TemplateArgument &Arg, clang::SourceLocation At, const clang::SourceManager &SM);
+
 } // namespace asyncc::tool

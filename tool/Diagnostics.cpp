@@ -52,6 +52,10 @@ constexpr DiagInfo Table[] = {
      "'%0' is called in its class, which its future's struct follows: the struct needs the specializations of the "
      "class's ASYNC member templates, which follow the class",
      "call '%0' from an ASYNC method or from a function defined after the class"},
+    {Diag::GenericVersions, DiagnosticsEngine::Error,
+     "asyncc makes one state machine of '%0' for all the lambdas (and local classes) passed to it with the same "
+     "other arguments, and two of them need different ones (their calls, captures or destructors differ)",
+     "pass one of them as a named function object, or wrap them in std::function"},
     {Diag::TrailingReturn, DiagnosticsEngine::Error,
      "asyncc does not support a trailing return type on an ASYNC function", "write asyncc::Async<T> before the name"},
     {Diag::UnnamedParameter, DiagnosticsEngine::Error,

@@ -19,6 +19,7 @@ enum class Diag {
   DeclaredTwice,
   CalledBeforeFuture,
   CalledInClass,
+  GenericVersions,
   TrailingReturn,
   UnnamedParameter,
   NotCoroutine,

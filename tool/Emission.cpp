@@ -142,7 +142,7 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   if (F.Specialization && !F.ClassName.empty())  // a member of a class template's specialization, or a member template's
     OS << "template <>\nstruct " << F.ClassName << "::" << S << (F.MemberTemplate ? F.TemplateArgs : "") << " {\n";
   else if (F.Specialization)
-    OS << "template <>\nstruct " << S << F.TemplateArgs << " {\n";
+    OS << (F.GenericHead.empty() ? "template <>" : F.GenericHead) << "\nstruct " << S << F.TemplateArgs << " {\n";
   else
     OS << "struct " << Qualified << " {\n";
   for (const std::string &Alias : F.TemplateAliases)

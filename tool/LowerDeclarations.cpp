@@ -155,7 +155,7 @@ void Lowerer::lowerArrayVar(const VarDecl *VD) {
     emit(Placement + ";");
   }
   VarPath[VD] = Path;
-  if (T.isDestructedType() != QualType::DK_none)
+  if (destroys(T))
     construct(Path, "asyncc::detail::destroy_array(" + Path + ");");
 }
 

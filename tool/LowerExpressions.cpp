@@ -45,8 +45,33 @@ std::string Lowerer::futureType(const Expr *Operand) {
       std::string Name = Qualified.substr(0, Qualified.size() - Callee->getNameAsString().size()) + futureNameOf(*Callee);
       if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee))
         Name = typeName(Ctx.getRecordType(Method->getParent())) + "::" + futureNameOf(*Callee);
-      if (Callee->isFunctionTemplateSpecialization())
-        Name += spellTemplateArgs(Callee->getTemplateSpecializationArgs()->asArray(), Ctx);
+      if (Callee->isFunctionTemplateSpecialization()) {
+        llvm::ArrayRef<TemplateArgument> Args = Callee->getTemplateSpecializationArgs()->asArray();
+        SourceLocation Template = Callee->getPrimaryTemplate()->getBeginLoc();
+        // An argument the specialization cannot name (a lambda): what the
+        // function template returns for the emitted arguments.
+        if (!isa<CXXMethodDecl>(Callee) &&
+            llvm::any_of(Args, [&](const TemplateArgument &A) { return unnameableAt(A, Template, SM); })) {
+          // A lambda written as an argument is made by its factory, whose
+          // return type names it.
+          for (unsigned I = 0; I != Call->getNumArgs(); ++I) {
+            const auto *Lambda = dyn_cast<LambdaExpr>(Call->getArg(I)->IgnoreImplicit());
+            if (!Lambda || ClosureTypes.count(Lambda))
+              continue;
+            const ParmVarDecl *Param = I < Callee->getNumParams() ? Callee->getParamDecl(I) : nullptr;
+            std::optional<LambdaFactory> Factory =
+                lambdaFactory(Lambda, Param && !Param->getName().empty() ? Param->getNameAsString() : "lambda");
+            if (!Factory) {
+              report(Diag::UnnamedType, Lambda->getBeginLoc()) << "this lambda";
+              return "";
+            }
+            SourceRange Range = SM.getExpansionRange(Lambda->getSourceRange()).getAsRange();
+            Scratch.ReplaceText(Range.getBegin(), text(Range).size(), Factory->Make);
+          }
+          return callType(Call, Operand->getBeginLoc());
+        }
+        Name += spellTemplateArgs(Args, Ctx);
+      }
       return Name;
     }
   }
@@ -55,6 +80,17 @@ std::string Lowerer::futureType(const Expr *Operand) {
     return "";
   if (involvesAsync(T))
     return exprType(Operand, Operand->getBeginLoc());
+  // Called on an argument kept generic (a lambda given to a template): what
+  // it returns for its parameter, so that one struct serves them all.
+  if (const auto *Call = dyn_cast<CallExpr>(E); Call && !GenericArgs.empty()) {
+    const Expr *Object = nullptr;
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call); Op && Op->getOperator() == OO_Call)
+      Object = Op->getArg(0);
+    else if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Call))
+      Object = Member->getImplicitObjectArgument();
+    if (Object && genericName(Object->getType().getNonReferenceType()))
+      return callType(Call, Operand->getBeginLoc());
+  }
   // What a function template returns is spelled by what it denotes: its
   // sugar names the template's own parameters and aliases.
   if (const auto *Call = dyn_cast<CallExpr>(E); Call && Call->getDirectCallee() &&
@@ -143,7 +179,14 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
   if (Callee && Call->getNumArgs() == 1 &&
       (Callee->getQualifiedNameAsString() == "std::move" || Callee->getQualifiedNameAsString() == "std::forward"))
     return exprType(Call->getArg(0), Loc);
-  // What else calls: a function by its name, a callable object, a method.
+  return callType(Call, Loc);
+}
+
+// The type of Call as the emitted code spells it: decltype of the call made of
+// std::declval of the emitted types of its callee's object and arguments.
+std::string Lowerer::callType(const CallExpr *Call, SourceLocation Loc) {
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  // What calls: a function by its name, a callable object, a method.
   std::string Function;
   unsigned FirstArg = 0;
   const auto *Named = Call ? dyn_cast<DeclRefExpr>(Call->getCallee()->IgnoreImplicit()) : nullptr;
@@ -169,7 +212,11 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
     const Expr *Arg = Call->getArg(I);
     if (isa<CXXDefaultArgExpr>(Arg))
       break;
-    std::string Type = exprType(Arg, Loc);
+    std::string Type = closureType(Arg);
+    if (Type.empty() && !spellable(Arg->getType(), Arg->getBeginLoc(), "this argument"))
+      return "";
+    if (Type.empty())
+      Type = exprType(Arg, Loc);
     if (Type.empty())
       return "";
     const Expr *Written = Arg->IgnoreImplicit();
@@ -178,7 +225,7 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
     Args.push_back("std::declval<" + Type + (Written->isLValue() ? "&" : Written->isXValue() ? "&&" : "") + ">()");
   }
   std::string Decltype = "decltype(" + Function + "(" + llvm::join(Args, ", ") + "))";
-  return X->isGLValue() || Call->getCallReturnType(Ctx)->isReferenceType()
+  return Call->isGLValue() || Call->getCallReturnType(Ctx)->isReferenceType()
              ? "std::remove_reference_t<" + Decltype + ">"
              : Decltype;
 }
@@ -188,6 +235,7 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
 // what it names in a decltype. Empty if it has none (reported): a lambda
 // the frame does not keep.
 std::string Lowerer::declvalOf(const Expr *E, SourceLocation Loc) {
+  E = E->IgnoreImpCasts();  // as written: not made const for a const operator()
   QualType T = E->getType().getNonReferenceType();
   std::string Type = closureType(E);
   if (Type.empty() && involvesAsync(T))
@@ -344,7 +392,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     emit("if (!asyncc::detail::poll_into(&" + Ready + ", " + FuturePath +
          ", \037cx)) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
     futureReady();
-    if (ValueType.isDestructedType() != QualType::DK_none) {
+    if (destroys(ValueType)) {
       construct(Ready, ValueType);
       KeptReady.push_back(Ready);
     }
@@ -464,7 +512,7 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
       New = "::new (static_cast<void*>(&" + Slot + ")) " + declarable(Type) +
             originalText(SourceRange(initializerBegin(Written), Written->getEndLoc()));
     std::string Value;
-    if (T.isDestructedType() != QualType::DK_none) {
+    if (destroys(T)) {
       unsigned Before = CurrentLive;
       CurrentLive = addLiveNode(Slot, "std::destroy_at(&" + Slot + ");");
       Value = "asyncc::detail::made(" + New + ", \037live, \037Live::" + Out.Live[Before].Name + ", \037Live::" +
@@ -598,7 +646,7 @@ bool Lowerer::keepValue(const Hoist &H, const LayoutBuilder::Open &GroupHome, st
       if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(X))
         Made = MTE->getSubExpr();
       emit(placementNew(Slot, T, Type, Made, Source) + ";");
-      if (T.isDestructedType() != QualType::DK_none) {
+      if (destroys(T)) {
         construct(Slot, T);
         Kept.push_back(Slot);
       }

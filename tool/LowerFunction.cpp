@@ -70,7 +70,33 @@ std::string Lowerer::stmtText(const Stmt *S) {
   return T;
 }
 
+std::optional<std::string> Lowerer::genericName(QualType T) {
+  if (GenericArgs.empty())
+    return std::nullopt;
+  if (T->isReferenceType() || T->isPointerType()) {
+    std::optional<std::string> Pointee = genericName(T->getPointeeType());
+    if (!Pointee)
+      return std::nullopt;
+    return *Pointee + (T->isPointerType() ? "*" : T->isLValueReferenceType() ? "&" : "&&") +
+           (T.isConstQualified() ? " const" : "");
+  }
+  for (const auto &[Argument, Name] : GenericArgs)
+    if (Ctx.hasSameUnqualifiedType(T, Argument))
+      return (T.isConstQualified() ? "const " : "") + Name;
+  return std::nullopt;
+}
+
+// Whether a value of type T is destroyed: one with a destructor, and one of
+// a template parameter kept generic (GenericArgs), whose struct serves
+// arguments with a destructor too.
+bool Lowerer::destroys(QualType T) {
+  return T.isDestructedType() != QualType::DK_none ||
+         llvm::any_of(GenericArgs, [&](const auto &Arg) { return Ctx.hasSameUnqualifiedType(T, Arg.first); });
+}
+
 std::string Lowerer::typeName(QualType T) {
+  if (std::optional<std::string> Generic = genericName(T))
+    return *Generic;
   // Deduced types and member typedefs (std::vector<int>::iterator) are
   // spelled by what they denote: qualifying the sugar is not reliable.
   bool Canonical = T->getContainedDeducedType() != nullptr;
@@ -87,6 +113,8 @@ std::string Lowerer::typeName(QualType T) {
 }
 
 bool Lowerer::spellable(QualType T, SourceLocation Loc, StringRef What) {
+  if (genericName(T))
+    return true;
   const Type *Ty = T.getNonReferenceType()->getUnqualifiedDesugaredType();
   if (const auto *RD = Ty->getAsCXXRecordDecl()) {
     bool Hoisted = RD->isLocalClass() == &FD && !RD->isLambda() && !RD->getDeclName().isEmpty();
@@ -463,6 +491,10 @@ bool Lowerer::specialize() {
     Params = FD.getPrimaryTemplate()->getTemplateParameters();
     Args = FD.getTemplateSpecializationArgs();
   }
+  // Of a function template, the arguments its specializations cannot name
+  // (a lambda passed to it, a class declared after it) stay its parameters.
+  bool FunctionTemplate = !Method;
+  std::vector<std::string> GenericParams, SpecializedArgs;
   for (unsigned I = 0; I != Params->size(); ++I) {
     const NamedDecl *Param = Params->getParam(I);
     const TemplateArgument &Arg = Args->get(I);
@@ -470,6 +502,16 @@ bool Lowerer::specialize() {
       report(Diag::TemplateParameterPack, FD.getLocation());
       return false;
     }
+    if (FunctionTemplate && unnameableAt(Arg, FD.getPrimaryTemplate()->getBeginLoc(), SM)) {
+      const auto *TypeParam = cast<TemplateTypeParmDecl>(Param);
+      GenericArgs.push_back({Arg.getAsType().getCanonicalType(), Param->getNameAsString()});
+      GenericParams.push_back((TypeParam->wasDeclaredWithTypename() ? "typename " : "class ") +
+                              Param->getNameAsString());
+      SpecializedArgs.push_back(Param->getNameAsString());
+      continue;
+    }
+    std::string Spelled = spellTemplateArgs(llvm::ArrayRef<TemplateArgument>(Arg), Ctx);  // <int>
+    SpecializedArgs.push_back(Spelled.substr(1, Spelled.size() - 2));
     if (Arg.getKind() == TemplateArgument::Type) {
       std::string Type = Arg.getAsType().getCanonicalType().getAsString(Policy);
       Out.TemplateAliases.push_back("using " + Param->getNameAsString() + " = " + Type + ";");
@@ -485,6 +527,11 @@ bool Lowerer::specialize() {
   }
   Out.Specialization = true;
   Out.TemplateArgs = spellTemplateArgs(Args->asArray(), Ctx);
+  if (!GenericParams.empty()) {
+    Out.GenericHead = "template <" + llvm::join(GenericParams, ", ") + ">";
+    // Every argument a parameter: the template's own definition.
+    Out.TemplateArgs = GenericParams.size() == Params->size() ? "" : "<" + llvm::join(SpecializedArgs, ", ") + ">";
+  }
   return true;
 }
 
@@ -625,7 +672,7 @@ bool Lowerer::lowerParameters() {
     Param.IsRvalueReference = P->getType()->isRValueReferenceType();
     Param.IsClass = P->getType()->isRecordType();
     Param.Type = typeName(P->getType());
-    if (!Param.IsReference && P->getType().isDestructedType() != QualType::DK_none) {
+    if (!Param.IsReference && destroys(P->getType())) {
       Param.DestroyedOnCompletion = true;
       CurrentLive = addLiveNode("param_" + Param.Name, "std::destroy_at(&" + Param.Name + ");");
       Out.Live.back().Path = Param.Name;

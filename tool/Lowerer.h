@@ -235,6 +235,13 @@ private:
                            const clang::Expr *Made, const std::string &Source);
   std::string exprType(const clang::Expr *E, clang::SourceLocation Loc);
   std::string declvalOf(const clang::Expr *E, clang::SourceLocation Loc);
+  std::string callType(const clang::CallExpr *Call, clang::SourceLocation Loc);
+  // T spelled by the name of the template parameter it is the argument of,
+  // for the arguments of a specialization that C++ cannot name (GenericArgs):
+  // `F`, `const F&`, `F*`.
+  std::optional<std::string> genericName(clang::QualType T);
+  bool destroys(clang::QualType T);
+  std::vector<std::pair<clang::QualType, std::string>> GenericArgs;
   std::string futureType(const clang::Expr *Operand);
   // Emitted right after the resume label of the next full-expression's last
   // await (a declaration no jump may cross).

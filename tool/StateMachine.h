@@ -97,6 +97,11 @@ struct LoweredFunction {
   bool MemberTemplate = false;
   std::string TemplateArgs;                  // <int, 3>
   std::vector<std::string> TemplateAliases;  // using T = int;
+  // A specialization whose arguments C++ cannot name outside the function
+  // that made them (a lambda's closure, a local class) is a partial
+  // specialization, or the template's definition, on those parameters:
+  // `template <class F>`; the body spells those types by their names.
+  std::string GenericHead;
   // The function calls itself (through asyncc::boxed): its struct's poll
   // needs the function declared before the struct.
   bool Recursive = false;

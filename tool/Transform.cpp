@@ -24,6 +24,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <map>
 
 using namespace clang;
 
@@ -646,6 +647,32 @@ private:
     return Ok;
   }
 
+  // The specializations whose arguments C++ cannot name (lambdas passed to
+  // the template) are one struct per set of the other arguments: a partial
+  // specialization, or the template's definition. The lambdas' versions of
+  // one must be the same text; one is kept.
+  bool mergeGenericVersions(const FunctionTemplateDecl &Template, ASTContext &Ctx,
+                            std::vector<LoweredFunction> &Specializations) {
+    std::map<std::string, std::string> Texts;  // by head and arguments
+    std::vector<LoweredFunction> Kept;
+    for (LoweredFunction &F : Specializations) {
+      if (F.GenericHead.empty()) {
+        Kept.push_back(std::move(F));
+        continue;
+      }
+      std::string Text = emitFuture(F, Options.Emission);
+      auto [It, New] = Texts.try_emplace(F.GenericHead + F.TemplateArgs, Text);
+      if (!New && It->second != Text) {
+        report(Ctx, Diag::GenericVersions, Template.getLocation()) << Template.getNameAsString();
+        return false;
+      }
+      if (New)
+        Kept.push_back(std::move(F));
+    }
+    Specializations = std::move(Kept);
+    return true;
+  }
+
   // An ASYNC function template: the struct template, declared; its explicit
   // specialization for each instantiation this file uses, each lowered like
   // a function; then the function template that makes the future.
@@ -653,7 +680,7 @@ private:
     TemplateWrapper W = wrapperOf(*Template.getTemplatedDecl(), *Template.getTemplateParameters(), Ctx);
     std::vector<LoweredFunction> Specializations;
     bool Ok = lowerSpecializations(Template, Ctx, Specializations);
-    if (!Ok)
+    if (!Ok || !mergeGenericVersions(Template, Ctx, Specializations))
       return std::nullopt;
     std::string Text = emitFunctionTemplate(W, Specializations, Options.Emission);
     Out.Functions.insert(Out.Functions.end(), Specializations.begin(), Specializations.end());

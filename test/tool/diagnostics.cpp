@@ -201,3 +201,16 @@ ASYNC asyncc::Async<int> explicit_arguments() {
   co_return co_await answer_as<long>(1);
   // CHECK: diagnostics.cpp:[[@LINE-1]]:22: error: asyncc cannot spell the type of this value, which holds the future of an ASYNC function: it is made by a call through a pointer or a call with explicit template arguments; call a function with deduced arguments, or await the futures separately
 }
+
+template <class F>
+ASYNC asyncc::Async<int> copy_then_await(F make) {
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:26: error: asyncc makes one state machine of 'copy_then_await' for all the lambdas (and local classes) passed to it with the same other arguments, and two of them need different ones (their calls, captures or destructors differ); pass one of them as a named function object, or wrap them in std::function
+  int n = co_await One{};
+  F local = make;
+  co_return n + local();
+}
+int copies(std::string s) {
+  auto a = copy_then_await([] { return 1; });
+  auto b = copy_then_await([s] { return static_cast<int>(s.size()); });
+  return static_cast<int>(sizeof(a) + sizeof(b));
+}

@@ -26,7 +26,7 @@ ASYNC asyncc::Async<int> functor() {
   co_return co_await f();
 }
 // CHECK-LABEL: struct functor_future {
-// CHECK:       asyncc::detail::Lifetime<decltype(std::declval<const Fetcher&>()()), {{[0-9]+}}, {{[0-9]+}}>,  // await1
+// CHECK:       asyncc::detail::Lifetime<decltype(std::declval<Fetcher&>()()), {{[0-9]+}}, {{[0-9]+}}>,  // await1
 
 ASYNC asyncc::Async<int> method(Client& client) {
   int a = co_await client.get(1);
@@ -41,4 +41,4 @@ ASYNC asyncc::Async<int> kept_lambda() {
   co_return a + co_await make(2);
 }
 // CHECK-LABEL: struct kept_lambda_future {
-// CHECK:       asyncc::detail::Lifetime<decltype(std::declval<const decltype(kept_lambda_future_make_make())&>()(std::declval<int>())), {{[0-9]+}}, {{[0-9]+}}>,  // await1
+// CHECK:       asyncc::detail::Lifetime<decltype(std::declval<decltype(kept_lambda_future_make_make())&>()(std::declval<int>())), {{[0-9]+}}, {{[0-9]+}}>,  // await1

@@ -143,3 +143,32 @@ ASYNC asyncc::Async<long> read_later(const Reader& r) { co_return co_await r.rea
 // CHECK: struct read_later_future {
 // CHECK: asyncc::detail::Lifetime<Reader::read_future<long>, {{[0-9]+}}, {{[0-9]+}}>,  // await1
 // CHECK: asyncc::detail::Lifetime<Reader::read_future<long>, {{[0-9]+}}, {{[0-9]+}}>,  // await2
+
+// Lambdas passed to a function template: C++ cannot name their types where
+// the specializations are, so the struct stays a template on them (its
+// definition, or a partial specialization on the other arguments), and a
+// lambda written as an argument is made by a factory that names its type.
+template <class F>
+ASYNC asyncc::Async<int> call_twice(F make) {
+  int a = co_await make();
+  co_return a + co_await make();
+}
+template <class T, class Callback>
+ASYNC asyncc::Async<T> visit(T value, Callback on_value) {
+  co_await Ready<int>{0};
+  on_value(value);
+  co_return value;
+}
+ASYNC asyncc::Async<long> lambdas_given(int k) {
+  int seen = co_await call_twice([] { return Ready<int>{1}; });
+  co_return co_await visit(2L, [&seen, k](long v) { seen += static_cast<int>(v) + k; }) + seen;
+}
+// CHECK-LABEL: // ASYNC call_twice, transform_templates.cpp:{{[0-9]+}}, as a state machine (asyncc)
+// CHECK-NEXT:  template <class F>
+// CHECK-NEXT:  struct call_twice_future {
+// CHECK:       union { F make; };  // destroyed on completion
+// CHECK:       asyncc::detail::Lifetime<decltype(std::declval<F&>()()), {{[0-9]+}}, {{[0-9]+}}>,  // await1
+// CHECK:       template <class Callback>
+// CHECK-NEXT:  struct visit_future<long, Callback> {
+// CHECK:       inline auto lambdas_given_future_make_on_value_2(int& seen, int k) {
+// CHECK:       decltype(visit(std::declval<long>(), std::declval<decltype(lambdas_given_future_make_on_value_2(std::declval<int&>(), std::declval<int>()))>()))(visit(2L, lambdas_given_future_make_on_value_2(seen.value, k)))

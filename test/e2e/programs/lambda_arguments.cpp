@@ -1,0 +1,72 @@
+// Lambdas passed to ASYNC function templates, as Tokio-style code passes
+// closures: `retry([&] { return fetch(id); }, 3)`, a callback called between
+// awaits, lambdas capturing a string and a traced object by value (one
+// struct serves them all: each is destroyed with the future), a template
+// with a second parameter of a type C++ can name, and a function object
+// declared after the template. The struct cannot name those types where it
+// is defined, so it stays a template on them.
+#include <asyncc/asyncc.hpp>
+
+#include "e2e_support.hpp"
+
+#include <cstdio>
+#include <string>
+#include <utility>
+
+using e2e::PendingFor;
+using e2e::Traced;
+
+ASYNC asyncc::Async<int> fetch(int id) {
+  Traced request("fetch " + std::to_string(id));
+  co_await PendingFor<int>(1, 0);
+  co_return id * 10;
+}
+
+template <class F>
+ASYNC asyncc::Async<int> retry(F make, int attempts) {
+  int last = 0;
+  for (int i = 0; i < attempts; ++i) {
+    last = co_await make();
+    if (last > 25) break;
+  }
+  co_return last;
+}
+
+template <class T, class Callback>
+ASYNC asyncc::Async<T> each(T first, T last, Callback on_item) {
+  T sum{};
+  for (T i = first; i != last; ++i) {
+    co_await PendingFor<int>(1, 0);
+    on_item(i);
+    sum += i;
+  }
+  co_return sum;
+}
+
+struct FetchFive {
+  auto operator()() const { return fetch(5); }
+};
+
+ASYNC asyncc::Async<std::string> labelled(std::string label) {
+  int seen = 0;
+  long total = co_await each(1L, 4L, [&seen](long i) { seen += static_cast<int>(i); });
+  int again = co_await each(0, 2, [&label](int i) { label += std::to_string(i); });
+  co_return label + " " + std::to_string(seen) + " " + std::to_string(total + again);
+}
+
+int main() {
+  int id = 2;
+  std::printf("retry %d\n", e2e::run_to_completion("retry", retry([&id] { return fetch(id); }, 3)));
+  id = 3;
+  std::printf("retry %d\n", e2e::run_to_completion("retry", retry([&id] { return fetch(id++); }, 3)));
+  std::printf("retry %d\n", e2e::run_to_completion("retry", retry(FetchFive{}, 2)));
+  std::string name = "abcd";
+  std::printf("retry %d\n", e2e::run_to_completion("retry", retry([name] { return fetch(static_cast<int>(name.size())); }, 2)));
+  std::printf("retry %d\n",
+              e2e::run_to_completion("retry", retry([t = Traced("captured", 6)] { return fetch(t.value()); }, 1)));
+  std::printf("labelled %s\n", e2e::run_to_completion("labelled", labelled("items")).c_str());
+  e2e::drop_after_each_poll("retry", [] { return retry([] { return fetch(1); }, 2); }, 3);
+  e2e::drop_after_each_poll("retry", [] { return retry([t = Traced("kept", 7)] { return fetch(t.value()); }, 2); }, 3);
+  e2e::drop_after_each_poll("labelled", [] { return labelled("x"); }, 4);
+  std::printf("live Traced: %d\n", Traced::live_count());
+}
