@@ -29,7 +29,9 @@ awaited calls, futures held in variables and given to join, select, ASYNC
 lambdas (kept in a variable, generic, called where written, in a plain
 lambda), default
 arguments that make temporaries for reference parameters (a string from a
-literal, a traced object), of an awaited call and of one given to join.
+literal, a traced object), of an awaited call and of one given to join,
+references bound to a part of a temporary, futures made by lambdas kept in
+variables, lambdas given to an ASYNC function template.
 """
 import random
 import sys
@@ -108,6 +110,12 @@ ASYNC asyncc::Async<int> labelled(int pending, int value, const std::string& lab
   co_await leaf(pending, 0);
   std::printf("labelled %%s %%s\n", label.c_str(), tag.name.c_str());
   co_return value;
+}
+// A function template given lambdas: its future stays a template on them.
+template <class F>
+ASYNC asyncc::Async<int> twice(F make) {
+  int first = co_await make();
+  co_return first + co_await make();
 }
 inline int show(const char* what, int v) {
   std::printf("%%s %%d\n", what, v);
@@ -320,6 +328,24 @@ class Function:
                 self.depth -= 1
                 self.emit("}")
             elif choice < 0.76:
+                # A reference bound to a part of a temporary, kept across awaits.
+                name = "%d_%d" % (self.index, self.values)
+                self.values += 1
+                self.emit("const int& part%s = Two{acc %% 5, %s}.second;" % (name, self.awaitable()))
+                self.emit("acc += part%s * 2 - %s;" % (name, self.awaitable()))
+            elif choice < 0.84:
+                # Futures made by lambdas: one kept in a variable, awaited
+                # twice; lambdas given to a function template.
+                name = "%d_%d" % (self.index, self.values)
+                self.values += 1
+                callees = self.gen.functions[: self.index]
+                made = "leaf(%d, k + acc %% 3)" % self.rng.randint(0, 2)
+                if callees and not self.gen.methods:
+                    made = "%s(k)" % self.rng.choice(callees).name
+                self.emit("auto make%s = [&acc](int k) { return %s; };" % (name, made))
+                self.emit("acc += co_await make%s(%d) - co_await make%s(acc %% 4);" % (name, self.rng.randint(0, 9), name))
+                self.emit("acc += co_await twice([&acc] { return leaf(%d, acc %% 6); });" % self.rng.randint(0, 2))
+            elif choice < 0.88:
                 # A switch whose condition variable is initialized by an await.
                 self.emit("switch (int sw = %s %% 3) {" % self.awaitable())
                 self.emit("  case 0: acc += sw + %s; break;" % self.awaitable())
