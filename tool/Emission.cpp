@@ -140,7 +140,8 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   if (F.Recursive && F.ClassName.empty() && !F.Specialization)
     OS << "struct " << F.FutureName << ";\ninline " << F.FutureName << ' ' << F.WrapperHead << ";\n";
   if (F.Specialization && !F.ClassName.empty())  // a member of a class template's specialization, or a member template's
-    OS << "template <>\nstruct " << F.ClassName << "::" << S << (F.MemberTemplate ? F.TemplateArgs : "") << " {\n";
+    OS << (F.GenericHead.empty() ? "template <>" : F.GenericHead) << "\nstruct " << F.ClassName << "::" << S
+       << (F.MemberTemplate ? F.TemplateArgs : "") << " {\n";
   else if (F.Specialization)
     OS << (F.GenericHead.empty() ? "template <>" : F.GenericHead) << "\nstruct " << S << F.TemplateArgs << " {\n";
   else

@@ -50,8 +50,7 @@ std::string Lowerer::futureType(const Expr *Operand) {
         SourceLocation Template = Callee->getPrimaryTemplate()->getBeginLoc();
         // An argument the specialization cannot name (a lambda): what the
         // function template returns for the emitted arguments.
-        if (!isa<CXXMethodDecl>(Callee) &&
-            llvm::any_of(Args, [&](const TemplateArgument &A) { return unnameableAt(A, Template, SM); })) {
+        if (llvm::any_of(Args, [&](const TemplateArgument &A) { return unnameableAt(A, Template, SM); })) {
           // A lambda written as an argument is made by its factory, whose
           // return type names it.
           for (unsigned I = 0; I != Call->getNumArgs(); ++I) {

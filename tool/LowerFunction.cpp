@@ -493,7 +493,7 @@ bool Lowerer::specialize() {
   }
   // Of a function template, the arguments its specializations cannot name
   // (a lambda passed to it, a class declared after it) stay its parameters.
-  bool FunctionTemplate = !Method;
+  bool FunctionTemplate = !Method || Out.MemberTemplate;
   std::vector<std::string> GenericParams, SpecializedArgs;
   for (unsigned I = 0; I != Params->size(); ++I) {
     const NamedDecl *Param = Params->getParam(I);

@@ -615,7 +615,7 @@ private:
     W.ClassName = Class->getNameAsString();
     W.MemberTemplate = true;
     std::vector<LoweredFunction> Specializations;
-    bool Ok = lowerSpecializations(Template, Ctx, Specializations);
+    bool Ok = lowerSpecializations(Template, Ctx, Specializations) && mergeGenericVersions(Template, Ctx, Specializations);
     SourceLocation AfterClass = Lexer::findLocationAfterToken(SM.getExpansionLoc(Class->getEndLoc()), tok::semi, SM,
                                                               Ctx.getLangOpts(), false);
     if (!Ok || AfterClass.isInvalid())
