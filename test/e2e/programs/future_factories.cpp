@@ -1,9 +1,9 @@
 // Futures made by something other than an ASYNC function's name: a lambda
 // kept in a variable (`auto make = [](int v) { return fetch(v); };`), a
-// functor whose operator() returns auto, a function template's `F f` called
-// as `f()` (retry, as Tokio's examples write it), a non-ASYNC method that
-// returns an ASYNC method's future, and such a future given to join. Each
-// awaited type is the generated future the callable returns.
+// functor whose operator() returns auto, a non-ASYNC method that returns an
+// ASYNC method's future, and such a future given to join (a template's `F f`
+// called as `f()` is in lambda_arguments). Each awaited type is the
+// generated future the callable returns.
 #include <asyncc/asyncc.hpp>
 
 #include "e2e_support.hpp"
@@ -25,16 +25,6 @@ struct Fetcher {
   int id;
   auto operator()() const { return fetch(id); }
 };
-
-template <class F>
-ASYNC asyncc::Async<int> retry(F make, int attempts) {
-  int last = 0;
-  for (int i = 0; i < attempts; ++i) {
-    last = co_await make();
-    if (last > 25) break;
-  }
-  co_return last;
-}
 
 class Client {
  public:
@@ -73,10 +63,8 @@ ASYNC asyncc::Async<std::string> methods(Client& client) {
 int main() {
   std::printf("lambdas %d\n", e2e::run_to_completion("lambdas", lambdas()));
   std::printf("functors %d\n", e2e::run_to_completion("functors", functors()));
-  std::printf("retry %d\n", e2e::run_to_completion("retry", retry(Fetcher{2}, 3)));
   Client client;
   std::printf("methods %s\n", e2e::run_to_completion("methods", methods(client)).c_str());
   e2e::drop_after_each_poll("lambdas", [] { return lambdas(); }, 3);
-  e2e::drop_after_each_poll("retry", [] { return retry(Fetcher{1}, 2); }, 3);
   std::printf("live Traced: %d\n", Traced::live_count());
 }
