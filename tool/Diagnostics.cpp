@@ -54,7 +54,7 @@ constexpr DiagInfo Table[] = {
      "call '%0' from an ASYNC method or from a function defined after the class"},
     {Diag::GenericVersions, DiagnosticsEngine::Error,
      "asyncc makes one state machine of '%0' for all the lambdas (and local classes) passed to it with the same "
-     "other arguments, and two of them need different ones (their calls, captures or destructors differ)",
+     "other arguments, and two of them need different ones (their calls return values of different types)",
      "pass one of them as a named function object, or wrap them in std::function"},
     {Diag::TrailingReturn, DiagnosticsEngine::Error,
      "asyncc does not support a trailing return type on an ASYNC function", "write asyncc::Async<T> before the name"},

@@ -13,7 +13,10 @@ using namespace clang;
 
 namespace asyncc::tool {
 
-FrameAnalysis::FrameAnalysis(const CompoundStmt *Body) : Body(Body) { findFrameVars(Body); }
+FrameAnalysis::FrameAnalysis(const CompoundStmt *Body, std::function<bool(QualType)> Destroyed)
+    : Body(Body), Destroyed(std::move(Destroyed)) {
+  findFrameVars(Body);
+}
 
 void FrameAnalysis::findFrameVars(const Stmt *S) {
   if (!S)
@@ -22,7 +25,7 @@ void FrameAnalysis::findFrameVars(const Stmt *S) {
     if (const auto *DS = dyn_cast_or_null<DeclStmt>(Decls))
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage())
-          if (Await || (Return && VD->getType().isDestructedType() != QualType::DK_none))
+          if (Await || (Return && Destroyed(VD->getType())))
             FrameVars.insert(VD);
   };
   auto scopeHas = [&](const Stmt *X, bool &Await, bool &Return) {
@@ -46,7 +49,7 @@ void FrameAnalysis::findFrameVars(const Stmt *S) {
       if (const auto *DS = dyn_cast<DeclStmt>(Begin[I]))
         for (const Decl *D : DS->decls())
           if (const auto *VD = dyn_cast<VarDecl>(D);
-              VD && FrameVars.count(VD) && VD->getType().isDestructedType() != QualType::DK_none)
+              VD && FrameVars.count(VD) && Destroyed(VD->getType()))
             AfterFrameDestructor = true;
     }
   } else if (const auto *FS = dyn_cast<ForStmt>(S)) {

@@ -11,14 +11,17 @@
 #include "clang/AST/Stmt.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <functional>
+
 #include <vector>
 
 namespace asyncc::tool {
 
 class FrameAnalysis {
 public:
-  // Body: the function's own block.
-  explicit FrameAnalysis(const clang::CompoundStmt *Body);
+  // Body: the function's own block. Destroyed: whether a value of a type
+  // is destroyed (a generic struct destroys its parameters' types).
+  FrameAnalysis(const clang::CompoundStmt *Body, std::function<bool(clang::QualType)> Destroyed);
 
   // A variable is stored in the frame when its scope, from its declaration
   // to the end of its block, contains a suspension point; so is one with a
@@ -38,6 +41,7 @@ private:
   void findFrameVars(const clang::Stmt *S);
 
   const clang::CompoundStmt *Body;
+  std::function<bool(clang::QualType)> Destroyed;
   llvm::DenseSet<const clang::VarDecl *> FrameVars;
 };
 

@@ -709,7 +709,7 @@ std::optional<LoweredFunction> Lowerer::run() {
     report(Diag::FunctionTryBlock, FD.getLocation());
     return std::nullopt;
   }
-  Frame.emplace(UserBody);
+  Frame.emplace(UserBody, [this](QualType T) { return destroys(T); });
   // Names of the generated struct the function writes itself, unqualified,
   // would mean ours in poll: ours get another.
   llvm::StringSet<> Unqualified;

@@ -117,7 +117,7 @@ private:
   // -- live set
   // A value of type T was made at Path: a node when it has a destructor.
   void construct(const std::string &Path, clang::QualType T) {
-    if (T.isDestructedType() != clang::QualType::DK_none)
+    if (destroys(T))
       construct(Path, "std::destroy_at(&" + Path + ");");
   }
   void construct(const std::string &Path, const std::string &Destroy);

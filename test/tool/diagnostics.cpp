@@ -202,15 +202,19 @@ ASYNC asyncc::Async<int> explicit_arguments() {
   // CHECK: diagnostics.cpp:[[@LINE-1]]:22: error: asyncc cannot spell the type of this value, which holds the future of an ASYNC function: it is made by a call through a pointer or a call with explicit template arguments; call a function with deduced arguments, or await the futures separately
 }
 
+struct Text {
+  using Output = std::string;
+  asyncc::Poll<std::string> poll(asyncc::Context&) { return asyncc::Poll<std::string>::ready("text"); }
+};
 template <class F>
-ASYNC asyncc::Async<int> copy_then_await(F make) {
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:26: error: asyncc makes one state machine of 'copy_then_await' for all the lambdas (and local classes) passed to it with the same other arguments, and two of them need different ones (their calls, captures or destructors differ); pass one of them as a named function object, or wrap them in std::function
-  int n = co_await One{};
-  F local = make;
-  co_return n + local();
+ASYNC asyncc::Async<int> size_of_result(F make) {
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:26: error: asyncc makes one state machine of 'size_of_result' for all the lambdas (and local classes) passed to it with the same other arguments, and two of them need different ones (their calls return values of different types); pass one of them as a named function object, or wrap them in std::function
+  auto value = co_await make();
+  co_await One{};
+  co_return static_cast<int>(sizeof(value));
 }
-int copies(std::string s) {
-  auto a = copy_then_await([] { return 1; });
-  auto b = copy_then_await([s] { return static_cast<int>(s.size()); });
+int sizes() {
+  auto a = size_of_result([] { return One{}; });
+  auto b = size_of_result([] { return Text{}; });
   return static_cast<int>(sizeof(a) + sizeof(b));
 }

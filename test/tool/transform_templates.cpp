@@ -9,6 +9,8 @@
 
 #include <asyncc/async.hpp>
 
+#include <string>
+
 template <class T>
 struct Ready {
   using Output = T;
@@ -172,3 +174,19 @@ ASYNC asyncc::Async<long> lambdas_given(int k) {
 // CHECK-NEXT:  struct visit_future<long, Callback> {
 // CHECK:       inline auto lambdas_given_future_make_on_value_2(int& seen, int k) {
 // CHECK:       decltype(visit(std::declval<long>(), std::declval<decltype(lambdas_given_future_make_on_value_2(std::declval<int&>(), std::declval<int>()))>()))(visit(2L, lambdas_given_future_make_on_value_2(seen.value, k)))
+
+// A local copy of a lambda given to the template is a frame value whether or
+// not the lambda has a destructor: one struct serves both.
+template <class F>
+ASYNC asyncc::Async<int> copy_then_call(F make) {
+  int n = co_await Ready<int>{1};
+  F local = make;
+  co_return n + local();
+}
+int copies(std::string s) {
+  auto a = copy_then_call([] { return 1; });
+  auto b = copy_then_call([s] { return static_cast<int>(s.size()); });
+  return static_cast<int>(sizeof(a) + sizeof(b));
+}
+// CHECK-LABEL: struct copy_then_call_future {
+// CHECK:       asyncc::detail::Lifetime<F, {{[0-9]+}}, {{[0-9]+}}>,  // local
