@@ -178,20 +178,24 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
   if (Callee && Call->getNumArgs() == 1 &&
       (Callee->getQualifiedNameAsString() == "std::move" || Callee->getQualifiedNameAsString() == "std::forward"))
     return exprType(Call->getArg(0), Loc);
+  if (!Call) {
+    report(Diag::FutureType, Loc);
+    return "";
+  }
   return callType(Call, Loc);
 }
 
 // The type of Call as the emitted code spells it: decltype of the call made of
 // std::declval of the emitted types of its callee's object and arguments.
 std::string Lowerer::callType(const CallExpr *Call, SourceLocation Loc) {
-  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  const FunctionDecl *Callee = Call->getDirectCallee();
   // What calls: a function by its name, a callable object, a method.
   std::string Function;
   unsigned FirstArg = 0;
-  const auto *Named = Call ? dyn_cast<DeclRefExpr>(Call->getCallee()->IgnoreImplicit()) : nullptr;
-  const auto *Operator = dyn_cast_or_null<CXXOperatorCallExpr>(Call);
-  const auto *Member = Call && isa<CXXMemberCallExpr>(Call) ? dyn_cast<MemberExpr>(Call->getCallee()->IgnoreParens())
-                                                            : nullptr;
+  const auto *Named = dyn_cast<DeclRefExpr>(Call->getCallee()->IgnoreImplicit());
+  const auto *Operator = dyn_cast<CXXOperatorCallExpr>(Call);
+  const auto *Member =
+      isa<CXXMemberCallExpr>(Call) ? dyn_cast<MemberExpr>(Call->getCallee()->IgnoreParens()) : nullptr;
   if (Named && !Named->hasExplicitTemplateArgs() && Callee && !isa<CXXMethodDecl>(Callee)) {
     Function = qualifiedName(*Callee);
   } else if (Operator && Operator->getOperator() == OO_Call) {

@@ -76,22 +76,13 @@ std::string sourceText(SourceLocation B, SourceLocation E, const ASTContext &Ctx
       .str();
 }
 
-// FD's name and parameter list as written, without default arguments: a
-// definition outside the class may not repeat them.
-std::string declaratorWithoutDefaults(const FunctionDecl &FD, const ASTContext &Ctx) {
-  const SourceManager &SM = Ctx.getSourceManager();
-  const LangOptions &Lang = Ctx.getLangOpts();
-  std::string Text;
-  SourceLocation From = SM.getExpansionLoc(FD.getLocation());
-  for (const ParmVarDecl *P : FD.parameters()) {
-    if (!P->hasDefaultArg())
-      continue;
-    SourceRange Default = SM.getExpansionRange(P->getDefaultArgRange()).getAsRange();
-    StringRef Before = Lexer::getSourceText(CharSourceRange::getCharRange(From, Default.getBegin()), SM, Lang);
-    Text += Before.rtrim().drop_back().rtrim().str();  // the '=' and the spaces around it
-    From = Lexer::getLocForEndOfToken(Default.getEnd(), 0, SM, Lang);
-  }
-  return Text + sourceText(From, FD.getFunctionTypeLoc().getRParenLoc(), Ctx);
+// F's name and parameters as written, without default arguments: a
+// definition apart from its declaration may not repeat them.
+std::string declaratorWithoutDefaults(const FunctionDecl &F, const ASTContext &Ctx) {
+  std::vector<std::string> Parameters;
+  for (const ParmVarDecl *P : F.parameters())
+    Parameters.push_back(sourceText(P->getBeginLoc(), P->getLocation(), Ctx));
+  return F.getNameAsString() + "(" + llvm::join(Parameters, ", ") + ")";
 }
 
 // What the wrapper of a template, defined after the specializations, needs
@@ -101,15 +92,14 @@ TemplateWrapper wrapperOf(const FunctionDecl &F, const TemplateParameterList &Pa
   W.Name = F.getNameAsString();
   W.Head = sourceText(Params.getTemplateLoc(), Params.getRAngleLoc(), Ctx);
   W.Declarator = sourceText(F.getLocation(), F.getFunctionTypeLoc().getRParenLoc(), Ctx);
-  std::vector<std::string> Parameters, Arguments, Names;
+  std::vector<std::string> Arguments, Names;
   for (const ParmVarDecl *P : F.parameters()) {
-    Parameters.push_back(sourceText(P->getBeginLoc(), P->getLocation(), Ctx));
     Arguments.push_back(P->getType()->isReferenceType() ? P->getNameAsString()
                                                           : "std::move(" + P->getNameAsString() + ")");
   }
   for (const NamedDecl *P : Params)
     Names.push_back(P->getNameAsString());
-  W.Parameters = W.Name + "(" + llvm::join(Parameters, ", ") + ")";
+  W.Parameters = declaratorWithoutDefaults(F, Ctx);
   W.Arguments = llvm::join(Arguments, ", ");
   W.TemplateArgs = "<" + llvm::join(Names, ", ") + ">";
   W.Future = futureNameOf(F);
@@ -402,16 +392,13 @@ public:
       addWithNestedLambdas(std::move(*F));
     }
     // Those that need others first, after them.
-    std::stable_sort(AtClassEnds.begin(), AtClassEnds.end(), [](const AtClassEnd &A, const AtClassEnd &B) {
-      return std::tie(A.Offset, A.Depth) < std::tie(B.Offset, B.Depth);
-    });
-    for (const AtClassEnd &S : AtClassEnds)
-      Edits.push_back({S.Offset, S.Offset, withLineEndings(S.Text, CRLF)});
-    std::stable_sort(AfterClasses.begin(), AfterClasses.end(), [](const AtClassEnd &A, const AtClassEnd &B) {
-      return std::tie(A.Offset, A.Depth) < std::tie(B.Offset, B.Depth);
-    });
-    for (const AtClassEnd &S : AfterClasses)
-      Edits.push_back({S.Offset, S.Offset, withLineEndings(S.Text, CRLF)});
+    for (std::vector<AtClassEnd> *Structs : {&AtClassEnds, &AfterClasses}) {
+      std::stable_sort(Structs->begin(), Structs->end(), [](const AtClassEnd &A, const AtClassEnd &B) {
+        return std::tie(A.Offset, A.Depth) < std::tie(B.Offset, B.Depth);
+      });
+      for (const AtClassEnd &S : *Structs)
+        Edits.push_back({S.Offset, S.Offset, withLineEndings(S.Text, CRLF)});
+    }
     if (!Ok || EarlyCalls.Failed || Ctx.getDiagnostics().hasErrorOccurred())
       return;
     // Stable: several insertions at one place keep their order.
