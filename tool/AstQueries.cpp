@@ -25,6 +25,22 @@ std::string lambdaSignature(const LambdaExpr &LE, const ASTContext &Ctx) {
   return Lexer::getSourceText(Written, SM, Ctx.getLangOpts()).str() + (Call.isConst() ? "" : " mutable");
 }
 
+std::string lambdaIntroducer(const LambdaExpr &LE, const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceRange Range = SM.getExpansionRange(LE.getIntroducerRange()).getAsRange();
+  std::string Text =
+      Lexer::getSourceText(CharSourceRange::getTokenRange(Range), SM, Ctx.getLangOpts()).str();
+  // `[=, this]` is C++20; in C++17 `[=]` captures `this` alone.
+  if (LE.getCaptureDefault() == LCD_ByCopy)
+    for (const LambdaCapture &C : LE.explicit_captures())
+      if (C.getCaptureKind() == LCK_This) {
+        size_t At = SM.getFileOffset(SM.getExpansionLoc(C.getLocation())) - SM.getFileOffset(Range.getBegin());
+        if (size_t Comma = Text.rfind(',', At); Comma != std::string::npos)
+          Text.erase(Comma, At + 4 - Comma);
+      }
+  return Text;
+}
+
 bool namesNothing(const Expr *E) {
   bool Named = false;
   forEachStmt(E, [&](const Stmt *S) {

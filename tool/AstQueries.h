@@ -17,6 +17,8 @@
 
 namespace asyncc::tool {
 
+// The lambda's introducer as written, in C++17 (`[=, this]` becomes `[=]`).
+std::string lambdaIntroducer(const clang::LambdaExpr &LE, const clang::ASTContext &Ctx);
 // A lambda's parameter list as written, then ` mutable` if its call
 // operator is not const: what its lowered head keeps after the captures.
 std::string lambdaSignature(const clang::LambdaExpr &LE, const clang::ASTContext &Ctx);

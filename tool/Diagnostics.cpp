@@ -76,8 +76,9 @@ constexpr DiagInfo Table[] = {
      "asyncc supports an ASYNC lambda in a template whose parameters are named types or integers, not packs, of a "
      "template that is not partially specialized",
      "make the lambda an ASYNC function template"},
-    {Diag::LambdaCapturesThis, DiagnosticsEngine::Error,
-     "asyncc supports ASYNC lambdas that do not capture 'this' nor take '...'", "pass the object as a parameter"},
+    {Diag::LambdaWithoutExpression, DiagnosticsEngine::Error,
+     "asyncc transforms an ASYNC lambda where its expression stands, which it cannot find for this call operator",
+     "make it an ASYNC function"},
     {Diag::DeclarationWithoutBody, DiagnosticsEngine::Error,
      "ASYNC on a declaration without a body: asyncc transforms definitions", "define '%0' in this file"},
     {Diag::AsyncWithoutAnnotation, DiagnosticsEngine::Warning,

@@ -27,7 +27,7 @@ enum class Diag {
   LambdaInAsync,
   GenericLambda,
   TemplatedLambda,
-  LambdaCapturesThis,
+  LambdaWithoutExpression,
   DeclarationWithoutBody,
   AsyncWithoutAnnotation,
   SystemHeaderAwait,

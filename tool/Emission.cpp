@@ -274,7 +274,8 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   OS << "\n";
 
   if (HasSelf)
-    OS << "  " << F.SelfType << "* \037self;  // the object the method was called on\n";
+    OS << "  " << F.SelfType << "* \037self;  // "
+       << (F.IsLambda ? "the lambda's `this`" : "the object the method was called on") << "\n";
   for (const Parameter &P : F.Params) {
     if (P.DestroyedOnCompletion)
       OS << "  union { " << P.Type << ' ' << P.Name << "; };  // destroyed on completion\n";

@@ -473,6 +473,18 @@ bool futureDefinedBefore(const FunctionDecl &Callee, const FunctionDecl &User) {
     return {futureHome(F).getLocation(), 0};
   };
   auto [CalleeAt, CalleeRank] = place(Callee);
+  // A lambda's struct stands in its body: in a method defined in a class
+  // (a complete-class context), every struct the class declares is there.
+  if (const auto *CalleeMethod = dyn_cast<CXXMethodDecl>(&Callee);
+      CalleeMethod && !afterClassDepth(Callee) && !loweredWith(User, User.getASTContext())) {
+    const FunctionDecl *Outer = &User;
+    while (Outer && lambdaOf(*Outer, User.getASTContext()))
+      Outer = enclosingFunction(*Outer);
+    if (const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Outer); Method && Outer != &User &&
+                                                                     !Method->isOutOfLine() &&
+                                                                     CalleeMethod->getParent()->Encloses(Method))
+      return true;
+  }
   auto [UserAt, UserRank] = place(User);
   const SourceManager &SM = User.getASTContext().getSourceManager();
   return CalleeAt == UserAt ? CalleeRank < UserRank : SM.isBeforeInTranslationUnit(CalleeAt, UserAt);

@@ -348,9 +348,17 @@ bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
   llvm::DenseMap<const ValueDecl *, FieldDecl *> Fields;
   FieldDecl *This = nullptr;
   Closure->getCaptureFields(Fields, This);
-  if (!LE || This || Call.isVariadic()) {
-    report(Diag::LambdaCapturesThis, Call.getLocation());
+  if (!LE) {
+    report(Diag::LambdaWithoutExpression, Call.getLocation());
     return false;
+  }
+  // A lambda capturing `this` (or `*this`) is as a method: the future's
+  // `self` is the lambda's `this`, the object or the closure's copy of it.
+  if (This) {
+    QualType Object = This->getType()->isPointerType() ? This->getType()->getPointeeType() : This->getType();
+    if (!This->getType()->isPointerType() && Call.isConst())
+      Object.addConst();
+    Out.SelfType = typeName(Object);
   }
   std::vector<std::pair<unsigned, const ValueDecl *>> Captures;
   for (const auto &[Var, Field] : Fields)
@@ -385,7 +393,7 @@ bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
   }
   Out.Name = Name;
   Out.FutureName = Name + "_future";
-  Out.LambdaIntroducer = originalText(LE->getIntroducerRange());
+  Out.LambdaIntroducer = lambdaIntroducer(*LE, Ctx);
   Out.LambdaSignature = lambdaSignature(*LE, Ctx);
   return !Call.getPrimaryTemplate() || genericCondition(Call);
 }

@@ -491,8 +491,7 @@ private:
   bool transformLambda(const LambdaExpr &Lambda, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
     const SourceManager &SM = Ctx.getSourceManager();
     LoweredLambda Lowered;
-    Lowered.Head = sourceText(Lambda.getIntroducerRange().getBegin(), Lambda.getIntroducerRange().getEnd(), Ctx) +
-                   lambdaSignature(Lambda, Ctx);
+    Lowered.Head = lambdaIntroducer(Lambda, Ctx) + lambdaSignature(Lambda, Ctx);
     bool InTemplate = Lambda.getLambdaClass()->isDependentContext();
     for (const LambdaExpr *Instance : InTemplate ? instancesOf(Lambda, Ctx) : std::vector<const LambdaExpr *>{&Lambda}) {
       std::string InstanceCondition;

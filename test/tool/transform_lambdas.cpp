@@ -120,6 +120,35 @@ int use_scaled_sum() {
 // CHECK: template <>
 // CHECK-NEXT: struct scaled_future<long> {
 
+// One capturing `this` (or `*this`) is as a method: its future's `self` is
+// the lambda's `this`, which the body's members are reached through. It may
+// await a method of its class declared after it, as the method holding it
+// may call one. `[=, this]` is C++20: it becomes `[=]`.
+class Room {
+ public:
+  auto reader() const {
+    return [=, this]() ASYNC -> asyncc::Async<int> { co_return size_ + co_await this->count(); };
+  }
+  auto copy() {
+    return [*this]() ASYNC -> asyncc::Async<int> { co_return size_ + co_await Value{0}; };
+  }
+  ASYNC asyncc::Async<int> count() const { co_return size_ + co_await Value{0}; }
+
+ private:
+  int size_ = 2;
+};
+int use_room() { return sizeof(Room{}.reader()()) + sizeof(Room{}.copy()()); }
+// CHECK: return [=]() {
+// CHECK-NEXT: // ASYNC lambda
+// CHECK-NEXT: struct lambda_future {
+// CHECK: explicit lambda_future(const Room* self) : self(self) {}
+// CHECK: tmp1.value = self->size_;
+// CHECK: ::new (static_cast<void*>(&await1.value)) Room::count_future(self->count());
+// CHECK: const Room* self;  // the lambda's `this`
+// CHECK: return lambda_future(this);
+// CHECK: return [*this]() {
+// CHECK: explicit lambda_future(const Room* self) : self(self) {}
+
 // In a plain lambda of an ASYNC function, or deeper in plain lambdas, an
 // ASYNC lambda is lowered with the function too: its text in the plain
 // lambda's is its lowering (in poll, or in the factory of a plain lambda
