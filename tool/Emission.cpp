@@ -315,7 +315,7 @@ static void emitWrapperText(llvm::raw_string_ostream &OS, const LoweredFunction 
     OS << ' ' << F.TrailingQualifiers;
   if (!F.IsLambda)
     OS << " {\n  return ";
-  OS << S << '(' << (HasSelf ? "this" : "");
+  OS << S << '(' << (!HasSelf ? "" : F.SelfCaptured ? "\037self" : "this");
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];
     OS << (I || HasSelf ? ", " : "") << passed(P, P.Name);

@@ -359,6 +359,7 @@ bool Lowerer::lowerLambdaHead(const CXXMethodDecl &Call) {
     if (!This->getType()->isPointerType() && Call.isConst())
       Object.addConst();
     Out.SelfType = typeName(Object);
+    Out.SelfCaptured = loweredWith(Call, Ctx) != nullptr;
   }
   std::vector<std::pair<unsigned, const ValueDecl *>> Captures;
   for (const auto &[Var, Field] : Fields)

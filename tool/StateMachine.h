@@ -67,6 +67,9 @@ struct LoweredFunction {
   // static method); defined outside the class body.
   std::string ClassName;
   std::string SelfType;
+  // An ASYNC lambda capturing `this` lowered with the function holding it:
+  // its capture is renamed `self` (`[self = self]`), which the wrapper passes.
+  bool SelfCaptured = false;
   bool IsStatic = false;
   bool OutOfLine = false;
   bool InlineSpecified = false;  // of an out-of-line definition

@@ -123,7 +123,8 @@ int use_scaled_sum() {
 // One capturing `this` (or `*this`) is as a method: its future's `self` is
 // the lambda's `this`, which the body's members are reached through. It may
 // await a method of its class declared after it, as the method holding it
-// may call one. `[=, this]` is C++20: it becomes `[=]`.
+// may call one. `[=, this]` is C++20: it becomes `[=]`. Lowered with an
+// ASYNC method, its `this` is the method's self, captured as `self`.
 class Room {
  public:
   auto reader() const {
@@ -133,6 +134,10 @@ class Room {
     return [*this]() ASYNC -> asyncc::Async<int> { co_return size_ + co_await Value{0}; };
   }
   ASYNC asyncc::Async<int> count() const { co_return size_ + co_await Value{0}; }
+  ASYNC asyncc::Async<int> blocking() {
+    int a = co_await Value{1};
+    co_return a + asyncc::block_on([this, a]() ASYNC -> asyncc::Async<int> { co_return size_ + a + co_await Value{0}; }());
+  }
 
  private:
   int size_ = 2;
@@ -148,6 +153,9 @@ int use_room() { return sizeof(Room{}.reader()()) + sizeof(Room{}.copy()()); }
 // CHECK: return lambda_future(this);
 // CHECK: return [*this]() {
 // CHECK: explicit lambda_future(const Room* self) : self(self) {}
+// CHECK: asyncc::block_on([self = self, a]() {
+// CHECK: explicit lambda_future(Room* self, const int& a) : self(self), a(a) {}
+// CHECK: return lambda_future(self, a);
 
 // In a plain lambda of an ASYNC function, or deeper in plain lambdas, an
 // ASYNC lambda is lowered with the function too: its text in the plain

@@ -73,6 +73,19 @@ class ChatRoom {
     };
   }
 
+  // Asio's listener: a coroutine spawning a task per connection, each a
+  // lambda capturing `this` (lowered with the method).
+  ASYNC asyncc::Async<int> accept(asyncc::LocalExecutor& executor, int connections) {
+    for (int i = 0; i < connections; ++i) {
+      std::string line = co_await next_line(i);
+      executor.spawn([this, line]() ASYNC -> asyncc::Async<void> {
+        co_await PendingFor<int>(1, 0);
+        deliver("accepted " + line);
+      });
+    }
+    co_return connections;
+  }
+
   ASYNC asyncc::Async<int> history_size() {
     co_await PendingFor<int>(1, 0);
     co_return static_cast<int>(history_.size());
@@ -111,6 +124,11 @@ int main() {
   {
     asyncc::LocalExecutor executor;
     room.start(executor, 2);
+    executor.run();
+  }
+  {
+    asyncc::LocalExecutor executor;
+    std::printf("accepted %d\n", executor.block_on(room.accept(executor, 2)));
     executor.run();
   }
   auto snapshot = room.snapshot();
