@@ -411,6 +411,52 @@ bool isMemberTemplateOf(const FunctionDecl &Callee, const CXXRecordDecl &Class) 
   return Method && Method->getParent() == &Class && Callee.isFunctionTemplateSpecialization() && isAsync(Callee);
 }
 
+// Whether the lambda uses `this` or names a member of Class (in lambdas
+// in it too).
+bool usesClass(const LambdaExpr &LE, const CXXRecordDecl &Class) {
+  bool Uses = llvm::any_of(LE.captures(), [](const LambdaCapture &C) { return C.capturesThis(); });
+  std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
+    if (!S || Uses)
+      return;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
+      const auto *Record = dyn_cast<CXXRecordDecl>(DRE->getDecl()->getDeclContext());
+      Uses |= Record && !Record->isLocalClass() && Class.Encloses(Record);
+    }
+    for (const Stmt *Child : S->children())
+      Visit(Child);
+  };
+  Visit(LE.getBody());
+  return Uses;
+}
+
+// Whether Body keeps a lambda that uses Class across an await: one that
+// initializes a variable of a block with an await after it, or stands in an
+// awaited expression. Its factory, which the frame names, must be a member.
+bool keepsLambdaUsingClass(const Stmt *Body, const CXXRecordDecl &Class) {
+  bool Keeps = false;
+  forEachStmt(Body, [&](const Stmt *S) {
+    if (const auto *Await = dyn_cast<CoawaitExpr>(S))
+      forEachStmt(Await->getOperand(), [&](const Stmt *X) {
+        if (const auto *LE = dyn_cast<LambdaExpr>(X))
+          Keeps |= usesClass(*LE, Class);
+      });
+    const auto *Block = dyn_cast<CompoundStmt>(S);
+    if (!Block)
+      return;
+    bool Declared = false;
+    for (const Stmt *Child : Block->body()) {
+      if (Declared && containsAwait(Child))
+        Keeps = true;
+      if (const auto *DS = dyn_cast<DeclStmt>(Child))
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D))
+            if (const auto *LE = dyn_cast_or_null<LambdaExpr>(strip(VD->getInit())))
+              Declared |= usesClass(*LE, Class);
+    }
+  });
+  return Keeps;
+}
+
 } // namespace
 
 std::optional<unsigned> afterClassDepth(const FunctionDecl &FD) {
@@ -426,6 +472,8 @@ std::optional<unsigned> afterClassDepth(const FunctionDecl &FD) {
   if (!Visiting.insert(&FD).second)
     return std::nullopt;
   std::optional<unsigned> Depth;
+  if (keepsLambdaUsingClass(FD.getBody(), Class))
+    Depth = 0;
   forEachStmt(FD.getBody(), [&](const Stmt *S) {
     const auto *Call = dyn_cast<CallExpr>(S);
     if (const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr; Callee && isMemberTemplateOf(*Callee, Class))

@@ -168,8 +168,9 @@ namespace {
 // is no member) and what is declared after Point.
 class LocalNames : public RecursiveASTVisitor<LocalNames> {
 public:
-  LocalNames(const FunctionDecl &Fn, const LambdaExpr &LE, const CXXRecordDecl *Class, SourceLocation Point)
-      : Fn(Fn), LE(LE), Class(Class), Point(Point), SM(Fn.getASTContext().getSourceManager()) {}
+  LocalNames(const FunctionDecl &Fn, const LambdaExpr &LE, const CXXRecordDecl *Class, SourceLocation Point,
+             bool Member)
+      : Fn(Fn), LE(LE), Class(Class), Point(Point), Member(Member), SM(Fn.getASTContext().getSourceManager()) {}
   bool Found = false;
 
   bool VisitDeclRefExpr(DeclRefExpr *DRE) {
@@ -195,7 +196,7 @@ public:
     return true;
   }
   bool VisitCXXThisExpr(CXXThisExpr *) {
-    Found = true;
+    Found |= !Member;
     return true;
   }
 
@@ -238,6 +239,7 @@ private:
   const LambdaExpr &LE;
   const CXXRecordDecl *Class;
   SourceLocation Point;
+  bool Member;  // the factory is a static member of the method's class: `this` is its parameter
   const SourceManager &SM;
 };
 
@@ -251,28 +253,40 @@ private:
 // lowered); a function template's specialization's factory names the
 // template's parameters as its struct does (`using T = int;`). A method's
 // factories go before its class (at namespace scope), so its lambda may
-// name nothing of the class. Methods of templates and ASYNC lambdas (whose
-// struct is local to a lambda) are not lowered so: nothing, and the
-// variable is refused as one of a type that cannot be named.
+// name nothing of the class; but those of a method whose struct follows
+// the class (afterClassDepth) are static members defined there, which may
+// use all of it, `this` being their parameter `self`. Methods of templates
+// and ASYNC lambdas (whose struct is local to a lambda) are not lowered so:
+// nothing, and the variable is refused as one of a type that cannot be
+// named.
 std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *LE, const std::string &Name) {
   const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
-  const CXXRecordDecl *Class = Method ? outermostClass(*Method) : nullptr;
+  bool Member = Method && afterClassDepth(FD);
+  const CXXRecordDecl *Class = Method && !Member ? outermostClass(*Method) : nullptr;
   // A specialization of a class template at namespace scope: its member
   // struct, and the factory before it, follow the class.
   if (const auto *Spec = Method ? dyn_cast<ClassTemplateSpecializationDecl>(Method->getParent()) : nullptr;
       Spec && Spec->getDeclContext()->isFileContext())
     Class = Spec;
-  if (FD.getDescribedFunctionTemplate() || Out.IsLambda || (Method && !Class))
+  if (FD.getDescribedFunctionTemplate() || Out.IsLambda || (Method && !Class && !Member))
     return std::nullopt;
-  LocalNames Names(FD, *LE, Class, Class ? SM.getExpansionLoc(Class->getBeginLoc()) : SourceLocation());
+  LocalNames Names(FD, *LE, Class, Class ? SM.getExpansionLoc(Class->getBeginLoc()) : SourceLocation(), Member);
   Names.TraverseStmt(LE->getBody());
   for (const ParmVarDecl *P : LE->getCallOperator()->parameters())
     if (const TypeSourceInfo *TSI = P->getTypeSourceInfo())
       Names.TraverseTypeLoc(TSI->getTypeLoc());
   if (Names.Found)
     return std::nullopt;
-  std::vector<std::string> Params, Declvals, Captures, Args;
+  std::vector<std::string> Params, Declvals, Captures, Args, ParamTypes;
   for (const auto &[C, CaptureInit] : llvm::zip(LE->captures(), LE->capture_inits())) {
+    if (C.capturesThis() && Member && C.getCaptureKind() == LCK_This && !Out.SelfType.empty()) {
+      Params.push_back(Out.SelfType + "* \037self");
+      ParamTypes.push_back(Out.SelfType + "*");
+      Declvals.push_back("std::declval<" + Out.SelfType + "*>()");
+      Captures.push_back("\037self");
+      Args.push_back("\037self");
+      continue;
+    }
     if (!C.capturesVariable() || C.isPackExpansion())
       return std::nullopt;
     const ValueDecl *Captured = C.getCapturedVar();
@@ -300,6 +314,7 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
     if (Type.find(Out.FutureName + "::") != std::string::npos || Type.find("(lambda") != std::string::npos)
       return std::nullopt;
     Params.push_back(Type + (ByCopy ? " " : "& ") + Name);
+    ParamTypes.push_back(Type + (ByCopy ? "" : "&"));
     Declvals.push_back("std::declval<" + Type + (ByCopy ? "" : "&") + ">()");
     Captures.push_back(ByCopy ? Name + " = std::move(" + Name + ")" : "&" + Name);
     Args.push_back(Arg);
@@ -316,8 +331,11 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
   } else {
     // The lambda's text after its captures, as written but for the ASYNC
     // lambdas in it, lowered with this function (their marks).
-    if (RenamedLambdas.insert(LE).second)
+    if (RenamedLambdas.insert(LE).second) {
       placeLambdasIn(LE);
+      if (Member)
+        renameThisIn(LE->getBody());
+    }
     SourceLocation AfterIntroducer =
         Lexer::getLocForEndOfToken(SM.getExpansionLoc(LE->getIntroducerRange().getEnd()), 0, SM, Ctx.getLangOpts());
     Lambda = Introducer + text(SourceRange(AfterIntroducer, SM.getExpansionLoc(LE->getEndLoc())));
@@ -326,7 +344,7 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
   // a specialization's after its template arguments.
   // (A class template's arguments are in its name.)
   std::string Factory;
-  for (char C : (Method ? Out.ClassName + "_" : "") + Out.FutureName +
+  for (char C : (Method && !Member ? Out.ClassName + "_" : "") + Out.FutureName +
                     (Method && !Out.MemberTemplate ? "" : Out.TemplateArgs)) {
     char Part = isAlphanumeric(C) ? C : '_';
     if (Part != '_' || (!Factory.empty() && Factory.back() != '_'))
@@ -349,8 +367,11 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
   if (!Out.LambdaFactories.empty())
     Factory += "_" + std::to_string(Out.LambdaFactories.size() + 1);
   Out.LambdaFactories.push_back("// The lambda " + Name + " of " + Out.Name +
-                                ", made where the frame can name its type.\ninline auto " + Factory + "(" +
-                                llvm::join(Params, ", ") + ") {\n" + Aliases + "  return " + Lambda + ";\n}");
+                                ", made where the frame can name its type.\ninline auto " +
+                                (Member ? Out.ClassName + "::" : "") + Factory + "(" + llvm::join(Params, ", ") +
+                                ") {\n" + Aliases + "  return " + Lambda + ";\n}");
+  if (Member)
+    Out.LambdaFactoryDeclarations.push_back("static auto " + Factory + "(" + llvm::join(ParamTypes, ", ") + ");");
   std::string Type = "decltype(" + Factory + "(" + llvm::join(Declvals, ", ") + "))";
   ClosureTypes[LE] = Type;
   return LambdaFactory{Type, Factory + "(" + llvm::join(Args, ", ") + ")"};

@@ -197,19 +197,19 @@ void Lowerer::renameCaptures(const LambdaExpr *LE) {
       Scratch.InsertTextAfterToken(SM.getExpansionLoc(LE->getCaptureDefaultLoc()),
                                    std::string(", ") + (ByCopy ? "" : "&") + Name + " = " + Path);
   }
-  if (!CapturesThis)
+  if (CapturesThis)
+    renameThisIn(LE->getBody());
+}
+
+// The body's `this`; a nested lambda's `[this]` becomes `[self]`, a copy
+// of the enclosing one's.
+void Lowerer::renameThisIn(const Stmt *S) {
+  if (!S)
     return;
-  // The body's `this`; a nested lambda's `[this]` becomes `[self]`, a copy
-  // of this lambda's.
-  std::function<void(const Stmt *)> Visit = [&](const Stmt *X) {
-    if (!X)
-      return;
-    if (const auto *This = dyn_cast<CXXThisExpr>(X))
-      renameThis(This);
-    for (const Stmt *Child : X->children())
-      Visit(Child);
-  };
-  Visit(LE->getBody());
+  if (const auto *This = dyn_cast<CXXThisExpr>(S))
+    renameThis(This);
+  for (const Stmt *Child : S->children())
+    renameThisIn(Child);
 }
 
 void Lowerer::renameIn(const Stmt *S) {

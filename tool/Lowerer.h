@@ -56,6 +56,9 @@ private:
   // frame, and `this` by the future's `self`.
   void renameIn(const clang::Stmt *S);
   void renameThis(const clang::CXXThisExpr *This);
+  // Every `this` under S, in lambdas too, as renameThis: a lambda's `[this]`
+  // becomes `[self]`, a copy of the pointer.
+  void renameThisIn(const clang::Stmt *S);
   void renameCaptures(const clang::LambdaExpr *LE);
   bool lowerLambdaVar(const clang::VarDecl *VD, const clang::LambdaExpr *LE);
   // A lambda kept in the frame is made by a function emitted before the

@@ -124,6 +124,9 @@ struct LoweredFunction {
   // Lambdas kept in the frame: each is made by a function defined before
   // the struct, whose return type names the closure's type there.
   std::vector<std::string> LambdaFactories;
+  // A method whose struct follows its class (afterClassDepth): its factories
+  // are static members, declared in the class (`static auto f(...);`).
+  std::vector<std::string> LambdaFactoryDeclarations;
   // ASYNC lambdas of the body, lowered with it.
   std::vector<LoweredLambda> NestedLambdas;
 

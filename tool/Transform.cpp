@@ -439,6 +439,12 @@ private:
       return false;
     std::string Declaration = emitOutOfLineDeclaration(F, leadingAttributes(Method)) + " " + F.WrapperHead +
                               (F.TrailingQualifiers.empty() ? "" : " " + F.TrailingQualifiers) + ";";
+    // Its lambdas' factories, defined with the struct, are private members.
+    if (!F.LambdaFactoryDeclarations.empty()) {
+      std::string Access = getAccessSpelling(Method.getAccess()).str();
+      std::string Factories = llvm::join(F.LambdaFactoryDeclarations, "\n") + "\n";
+      Declaration = (Access == "private" ? Factories : "private:\n" + Factories + Access + ":\n") + Declaration;
+    }
     Edits.push_back({SM.getFileOffset(textBegin(Method)), SM.getFileOffset(SM.getExpansionLoc(bodyEnd(Method))) + 1,
                      withLineEndings(Declaration, CRLF)});
     F.OutOfLine = true;

@@ -360,6 +360,23 @@ class Function:
                 # A member of the object the methods run on.
                 self.emit("counter += acc %% %d;" % self.rng.randint(2, 9))
                 self.emit('show("counter", counter);')
+            elif choice < 0.4 and self.gen.methods:
+                # Lambdas using `this`, kept across awaits: a callback, an
+                # ASYNC one awaited twice, one awaited where it is written.
+                name = "%d_%d" % (self.index, self.values)
+                self.values += 1
+                self.emit("{")
+                self.depth += 1
+                self.emit("auto bump%s = [&](int k) { counter += k + acc %% 3; return counter %% 7; };" % name)
+                self.emit("acc += bump%s(%d) + %s;" % (name, self.rng.randint(0, 9), self.awaitable()))
+                self.emit("auto step%s = [this](int k) ASYNC -> asyncc::Async<int> { counter += k; co_return counter %% 5 + co_await leaf(%d, k); };" % (
+                    name, self.rng.randint(0, 2)))
+                self.emit("acc += co_await step%s(%d) - bump%s(acc %% 4) + co_await step%s(acc %% 3);" % (
+                    name, self.rng.randint(0, 9), name, name))
+                self.emit("acc += co_await [this, &acc]() ASYNC -> asyncc::Async<int> { counter -= acc %% 2; co_return counter %% 4 + co_await leaf(%d, 2); }();" % (
+                    self.rng.randint(0, 2)))
+                self.depth -= 1
+                self.emit("}")
             elif choice < 0.5:
                 # A structured binding kept across later awaits.
                 name = "%d_%d" % (self.index, self.values)

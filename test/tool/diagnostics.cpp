@@ -125,12 +125,15 @@ struct Holder {
     // CHECK: diagnostics.cpp:[[@LINE-1]]:17: error: a lambda that captures '*this' or an array of the async frame by copy is not supported
     co_return get() + before;
   }
-  ASYNC asyncc::Async<int> lambda_across_await() {
-    auto get = [&] { return kept; };
-    // CHECK: diagnostics.cpp:[[@LINE-1]]:10: error: this variable has a type that cannot be named outside the function (a lambda
-    co_await One{};
-    co_return get();
-  }
+  struct Nested {
+    int kept = 2;
+    ASYNC asyncc::Async<int> lambda_across_await() {
+      auto get = [&] { return kept; };
+      // CHECK: diagnostics.cpp:[[@LINE-1]]:12: error: this variable has a type that cannot be named outside the function (a lambda
+      co_await One{};
+      co_return get();
+    }
+  };
 };
 
 ASYNC asyncc::Async<int> jump_across(int n) {

@@ -103,6 +103,33 @@ struct Counter {
 };
 int use_counter() { return sizeof(Counter{1}.total(2)); }
 
+// One that uses `this` or a member, kept across an await, is made by a
+// private static member defined after the class, with the method's struct.
+// CHECK: class Session {
+// CHECK: private:
+// CHECK-NEXT: static auto read_future_make_on_line(Session*);
+// CHECK-NEXT: public:
+// CHECK-NEXT: struct read_future;
+// CHECK-NEXT: read_future read();
+// CHECK: inline auto Session::read_future_make_on_line(Session* self) {
+// CHECK-NEXT: return [self](int v) { self->total_ += v * kScale; };
+// CHECK: struct Session::read_future {
+// CHECK: ::new (static_cast<void*>(&on_line.value)) decltype(read_future_make_on_line(std::declval<Session*>()))(read_future_make_on_line(self));
+class Session {
+ public:
+  ASYNC asyncc::Async<int> read() {
+    auto on_line = [&](int v) { total_ += v * kScale; };
+    on_line(co_await Value{1});
+    on_line(co_await Value{2});
+    co_return total_;
+  }
+
+ private:
+  static constexpr int kScale = 10;
+  int total_ = 0;
+};
+int use_session() { return sizeof(Session{}.read()); }
+
 template <class T>
 ASYNC asyncc::Async<T> scaled(T a) {
   auto scale = [](auto v) ASYNC -> asyncc::Async<T> { co_return static_cast<T>(v * 2) + co_await Value{0}; };
