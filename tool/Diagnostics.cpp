@@ -28,10 +28,12 @@ constexpr DiagInfo Table[] = {
     {Diag::TemplateParameterPack, DiagnosticsEngine::Error,
      "asyncc supports ASYNC function templates whose parameters are named, and not packs", ""},
     {Diag::UnsupportedMethod, DiagnosticsEngine::Error,
-     "asyncc supports ASYNC methods that are not virtual, of a named class that is not local to a function (an "
-     "override would have to return its own future's type)",
-     "make the virtual method return asyncc::Boxed<T> made by asyncc::boxed() from a non-virtual ASYNC method, or "
-     "call a free ASYNC function from this one"},
+     "asyncc supports ASYNC methods of a named class that is not local to a function",
+     "move the class out of the function, or call a free ASYNC function from this one"},
+    {Diag::VirtualMethod, DiagnosticsEngine::Error,
+     "asyncc supports a virtual ASYNC method defined in its class, of a class that is not a template",
+     "define it in the class, or make it return asyncc::Boxed<T> made by asyncc::boxed() from a non-virtual ASYNC "
+     "method"},
     {Diag::ClassTemplateMethodOutOfLine, DiagnosticsEngine::Error,
      "asyncc transforms an ASYNC method of a class template defined outside the class only when the class, in "
      "the same file, declares it once, and the definition has one template head",

@@ -299,6 +299,8 @@ static void emitWrapperText(llvm::raw_string_ostream &OS, const LoweredFunction 
     OS << "inline " << S << ' ';
   else if (F.OutOfLine)
     OS << (F.InlineSpecified ? "inline " : "") << Qualified << ' ' << F.ClassName << "::";
+  else if (!F.VirtualReturn.empty())
+    OS << (F.VirtualWritten ? "virtual " : "") << F.VirtualReturn << ' ';
   else
     OS << (F.IsStatic ? "static " : "") << S << ' ';
   if (F.IsLambda) {
@@ -315,12 +317,14 @@ static void emitWrapperText(llvm::raw_string_ostream &OS, const LoweredFunction 
     OS << ' ' << F.TrailingQualifiers;
   if (!F.IsLambda)
     OS << " {\n  return ";
+  if (!F.VirtualReturn.empty())
+    OS << F.VirtualReturn << '(';
   OS << S << '(' << (!HasSelf ? "" : F.SelfCaptured ? "\037self" : "this");
   for (size_t I = 0; I != F.Params.size(); ++I) {
     const Parameter &P = F.Params[I];
     OS << (I || HasSelf ? ", " : "") << passed(P, P.Name);
   }
-  OS << ");";
+  OS << (F.VirtualReturn.empty() ? ");" : "));");
   if (!F.IsLambda)  // a lambda's head and braces are emitLambda's
     OS << "\n}";
 }

@@ -33,6 +33,9 @@ std::string Lowerer::futureType(const Expr *Operand) {
                                                  << FixItHint::CreateInsertion(End, ")");
         return "";
       }
+      // A virtual one returns its future boxed, as declared.
+      if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee); Method && Method->isVirtual())
+        return typeName(Callee->getReturnType());
       // Its struct defined earlier, here or in an included header (which
       // asyncc transforms too): at its definition, or at its first
       // declaration when it can go there. It is then complete where ours is.
@@ -167,6 +170,11 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
   const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
   if (Callee && isAsync(*Callee))
     return futureType(X);
+  // A function declared to return asyncc::Async<T> (a virtual one, say)
+  // returns it, boxed: the type it declares.
+  if (Callee && !Callee->isTemplateInstantiation() && !Callee->getReturnType()->getContainedDeducedType() &&
+      !Callee->getReturnType()->isDependentType() && involvesAsync(Callee->getReturnType()))
+    return typeName(Callee->getReturnType().getNonReferenceType().getUnqualifiedType());
   if (const auto *Ref = dyn_cast<DeclRefExpr>(X))
     if (auto It = VarType.find(Ref->getDecl()); It != VarType.end())
       return It->second;

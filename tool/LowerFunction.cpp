@@ -137,6 +137,12 @@ void Lowerer::renameThis(const CXXThisExpr *This) {
     Scratch.ReplaceText(Loc, 4, "\037self");
     return;
   }
+  // `Base::member`: self->Base::member (the object converted to the base).
+  DynTypedNodeList Parents = Ctx.getParents(*This);
+  while (!Parents.empty() && Parents[0].get<ImplicitCastExpr>())
+    Parents = Ctx.getParents(Parents[0]);
+  if (const auto *Member = Parents.empty() ? nullptr : Parents[0].get<MemberExpr>(); Member && Member->hasQualifier())
+    Loc = SM.getExpansionLoc(Member->getBeginLoc());
   unsigned Length = Lexer::MeasureTokenLength(Loc, SM, Ctx.getLangOpts());
   Scratch.ReplaceText(Loc, Length,
                       "\037self->" + Lexer::getSourceText(CharSourceRange::getCharRange(Loc, Loc.getLocWithOffset(Length)),
@@ -600,10 +606,19 @@ bool Lowerer::lowerSignature() {
     if (!lowerLambdaHead(*MD))
       return false;
   } else if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD)) {
-    if (MD->isVirtual() || MD->getParent()->isLocalClass() ||
-        MD->getParent()->isLambda() || MD->getParent()->getDeclName().isEmpty()) {
+    if (MD->getParent()->isLocalClass() || MD->getParent()->isLambda() || MD->getParent()->getDeclName().isEmpty()) {
       report(Diag::UnsupportedMethod, FD.getLocation());
       return false;
+    }
+    // Each override's future has its own type: a virtual method returns it
+    // boxed, as the asyncc::Async<T> it is declared to return.
+    if (MD->isVirtual()) {
+      if (MD->isOutOfLine() || MD->getDescribedFunctionTemplate() || OfClassTemplate) {
+        report(Diag::VirtualMethod, FD.getLocation());
+        return false;
+      }
+      Out.VirtualReturn = originalText(FD.getReturnTypeSourceRange());
+      Out.VirtualWritten = MD->isVirtualAsWritten();
     }
     Out.ClassName = typeName(Ctx.getRecordType(MD->getParent()));
     Out.IsStatic = MD->isStatic();

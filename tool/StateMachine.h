@@ -71,6 +71,10 @@ struct LoweredFunction {
   // its capture is renamed `self` (`[self = self]`), which the wrapper passes.
   bool SelfCaptured = false;
   bool IsStatic = false;
+  // A virtual method returns its future boxed, as the type it is declared
+  // to return (`asyncc::Async<int>`); `virtual` is kept when written.
+  std::string VirtualReturn;
+  bool VirtualWritten = false;
   bool OutOfLine = false;
   bool InlineSpecified = false;  // of an out-of-line definition
   std::string TrailingQualifiers;  // after the parameters: `const`, `noexcept`

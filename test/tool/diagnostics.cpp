@@ -184,10 +184,11 @@ ASYNC asyncc::Async<int> static_lambda() {
 
 struct Shape {
   virtual ~Shape() = default;
-  virtual ASYNC asyncc::Async<int> area() { co_return co_await One{}; }
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:36: error: asyncc supports ASYNC methods that are not virtual, of a named class that is not local to a function (an override would have to return its own future's type)
-  // CHECK-SAME: ; make the virtual method return asyncc::Boxed<T> made by asyncc::boxed() from a non-virtual ASYNC method
+  virtual asyncc::Async<int> area();
 };
+ASYNC asyncc::Async<int> Shape::area() { co_return co_await One{}; }
+// CHECK: diagnostics.cpp:[[@LINE-1]]:33: error: asyncc supports a virtual ASYNC method defined in its class, of a class that is not a template
+// CHECK-SAME: ; define it in the class, or make it return asyncc::Boxed<T> made by asyncc::boxed() from a non-virtual ASYNC method
 
 std::pair<int, int> make_span();
 ASYNC asyncc::Async<int> part_of_either(bool first) {

@@ -148,3 +148,33 @@ ASYNC asyncc::Async<int> unbox() {
 // CHECK:        struct Box<int>::get_future_2 {
 // CHECK:        typename Box<T>::get_future_2 Box<T>::get() && {
 // CHECK-NEXT:     return get_future_2(this);
+
+// A virtual ASYNC method returns its future boxed, as the asyncc::Async<T>
+// it is declared to return: each override's future has its own type. An
+// await of one, or of any function declared to return asyncc::Async<T>,
+// keeps that type in the frame. `Base::member` through the implicit `this`
+// is `self->Base::member`.
+class Shape {
+ public:
+  virtual ~Shape() = default;
+  virtual asyncc::Async<int> area() const = 0;
+  virtual ASYNC asyncc::Async<int> sides() const { co_return co_await Value{0}; }
+};
+class Square final : public Shape {
+ public:
+  ASYNC asyncc::Async<int> area() const override { co_return side_ * side_ + co_await Shape::sides(); }
+
+ private:
+  int side_ = 2;
+};
+ASYNC asyncc::Async<int> total(const Shape& shape) { co_return co_await shape.area() + co_await shape.sides(); }
+// CHECK-LABEL: class Shape {
+// CHECK:        struct sides_future {
+// CHECK:        virtual asyncc::Async<int> sides() const {
+// CHECK-NEXT:     return asyncc::Async<int>(sides_future(this));
+// CHECK-LABEL: class Square final : public Shape {
+// CHECK:        ::new (static_cast<void*>(&await1.value)) asyncc::Async<int>(self->Shape::sides());
+// CHECK:        asyncc::Async<int> area() const override {
+// CHECK-NEXT:     return asyncc::Async<int>(area_future(this));
+// CHECK:        struct total_future {
+// CHECK:        asyncc::detail::Lifetime<asyncc::Async<int>, 1, 3>,

@@ -5,6 +5,7 @@
 // coroutine driven by poll(Context&), so the same source runs as it is.
 #pragma once
 
+#include <asyncc/boxed.hpp>
 #include <asyncc/future.hpp>
 #include <asyncc/state_machine.hpp>
 
@@ -29,9 +30,28 @@
 
 namespace asyncc {
 
+#if defined(__cpp_impl_coroutine)
+
 template <class T>
 class Async;
 
+#else
+
+// Transformed (C++17), an ASYNC function returns its own state machine, but
+// each override of a virtual ASYNC method has its own: the method returns it
+// boxed, as the Async<T> it is declared to return (one allocation per call,
+// as Rust's #[async_trait]). Any future of T converts to it, as a coroutine's
+// `return f();` would need.
+template <class T>
+class Async : public Boxed<T> {
+ public:
+  template <class F, class = std::enable_if_t<is_future_v<std::decay_t<F>> &&
+                                              !std::is_base_of_v<Boxed<T>, std::decay_t<F>> &&
+                                              std::is_same_v<output_of<std::decay_t<F>>, T>>>
+  Async(F&& future) : Boxed<T>(std::forward<F>(future)) {}  // NOLINT: implicit, as a conversion
+};
+
+#endif
 
 #if defined(__cpp_impl_coroutine)
 
@@ -167,6 +187,12 @@ class [[nodiscard]] Async {
     }
   };
 
+  // Any other future of T converts to Async<T>: a coroutine awaiting it
+  // (transformed, the same conversion boxes it).
+  template <class F, class = std::enable_if_t<is_future_v<std::decay_t<F>> && !std::is_same_v<std::decay_t<F>, Async> &&
+                                              std::is_same_v<output_of<std::decay_t<F>>, T>>>
+  Async(F&& future) : Async(awaiting(std::decay_t<F>(std::forward<F>(future)))) {}  // NOLINT: implicit, as a conversion
+
   Async(Async&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)), polled_(other.polled_) {
     if (polled_) detail::contract_violation("an async function's future was moved after its first poll (it is pinned)");
   }
@@ -201,6 +227,14 @@ class [[nodiscard]] Async {
 
  private:
   explicit Async(std::coroutine_handle<promise_type> h) noexcept : handle_(h) {}
+
+  template <class F>
+  static Async awaiting(F future) {
+    if constexpr (std::is_void_v<T>)
+      co_await std::move(future);
+    else
+      co_return co_await std::move(future);
+  }
 
   std::coroutine_handle<promise_type> handle_;
   bool polled_ = false;
