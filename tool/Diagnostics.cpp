@@ -31,9 +31,10 @@ constexpr DiagInfo Table[] = {
      "asyncc supports ASYNC methods of a named class that is not local to a function",
      "move the class out of the function, or call a free ASYNC function from this one"},
     {Diag::VirtualMethod, DiagnosticsEngine::Error,
-     "asyncc supports a virtual ASYNC method defined in its class, of a class that is not a template",
-     "define it in the class, or make it return asyncc::Boxed<T> made by asyncc::boxed() from a non-virtual ASYNC "
-     "method"},
+     "asyncc supports a virtual ASYNC method defined in its class, of a class that is not a template, whose "
+     "future is defined there (not one that awaits a member template of the class or keeps a lambda using it)",
+     "define a virtual method that returns a non-virtual ASYNC method's future as asyncc::Async<T>, after the "
+     "class"},
     {Diag::ClassTemplateMethodOutOfLine, DiagnosticsEngine::Error,
      "asyncc transforms an ASYNC method of a class template defined outside the class only when the class, in "
      "the same file, declares it once, and the definition has one template head",

@@ -83,8 +83,9 @@ std::optional<unsigned> classEndDepth(const clang::FunctionDecl &FD);
 // defined after them, outside the class, and the method is declared in the
 // class and defined after the struct. So is one that keeps a lambda using
 // `this` or a member across an await: its frame names the lambda's type by
-// a factory defined after the class, a static member that may use all of it. The depth orders those structs there,
-// as classEndDepth's. None for any other function.
+// a factory defined after the class, a static member that may use all of
+// it. The depth orders those structs there, as classEndDepth's. None for
+// any other function.
 std::optional<unsigned> afterClassDepth(const clang::FunctionDecl &FD);
 
 // Whether the struct of Callee's future is defined before the struct of

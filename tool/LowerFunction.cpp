@@ -613,7 +613,7 @@ bool Lowerer::lowerSignature() {
     // Each override's future has its own type: a virtual method returns it
     // boxed, as the asyncc::Async<T> it is declared to return.
     if (MD->isVirtual()) {
-      if (MD->isOutOfLine() || MD->getDescribedFunctionTemplate() || OfClassTemplate) {
+      if (MD->isOutOfLine() || MD->getDescribedFunctionTemplate() || OfClassTemplate || afterClassDepth(FD)) {
         report(Diag::VirtualMethod, FD.getLocation());
         return false;
       }

@@ -187,8 +187,17 @@ struct Shape {
   virtual asyncc::Async<int> area();
 };
 ASYNC asyncc::Async<int> Shape::area() { co_return co_await One{}; }
-// CHECK: diagnostics.cpp:[[@LINE-1]]:33: error: asyncc supports a virtual ASYNC method defined in its class, of a class that is not a template
-// CHECK-SAME: ; define it in the class, or make it return asyncc::Boxed<T> made by asyncc::boxed() from a non-virtual ASYNC method
+// CHECK: diagnostics.cpp:[[@LINE-1]]:33: error: asyncc supports a virtual ASYNC method defined in its class, of a class that is not a template, whose future is defined there
+// CHECK-SAME: ; define a virtual method that returns a non-virtual ASYNC method's future as asyncc::Async<T>, after the class
+struct Square : Shape {
+  int side = 2;
+  ASYNC asyncc::Async<int> area() override {
+    auto get = [&] { return side; };
+    // CHECK: diagnostics.cpp:[[@LINE-2]]:28: error: asyncc supports a virtual ASYNC method defined in its class
+    co_await One{};
+    co_return get();
+  }
+};
 
 std::pair<int, int> make_span();
 ASYNC asyncc::Async<int> part_of_either(bool first) {
