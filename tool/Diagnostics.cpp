@@ -30,6 +30,10 @@ constexpr DiagInfo Table[] = {
     {Diag::UnsupportedMethod, DiagnosticsEngine::Error,
      "asyncc supports ASYNC methods of a named class that is not local to a function",
      "move the class out of the function, or call a free ASYNC function from this one"},
+    {Diag::HoldsOwnClass, DiagnosticsEngine::Error,
+     "this ASYNC method holds a value of '%0', which its future, a member struct, may keep; there '%0' is not "
+     "complete, and asyncc defines the struct after the class only for a class at namespace scope",
+     "hold it through a pointer (std::unique_ptr), or make this a free ASYNC function"},
     {Diag::VirtualMethod, DiagnosticsEngine::Error,
      "asyncc supports a virtual ASYNC method defined in its class, of a class that is not a template, whose "
      "future is defined there (not one that awaits a member template of the class or keeps a lambda using it)",

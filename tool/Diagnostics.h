@@ -14,6 +14,7 @@ enum class Diag {
   TemplateParameterKind,
   TemplateParameterPack,
   UnsupportedMethod,
+  HoldsOwnClass,
   VirtualMethod,
   ClassTemplateMethodOutOfLine,
   OutOfLineMethodClass,

@@ -457,7 +457,41 @@ bool keepsLambdaUsingClass(const Stmt *Body, const CXXRecordDecl &Class) {
   return Keeps;
 }
 
+// Whether a value of type T holds a Class, which must then be complete:
+// itself, an array of it, a specialization of a template on it.
+bool holdsByValue(QualType T, const CXXRecordDecl &Class) {
+  T = T.getNonReferenceType();
+  while (const ArrayType *A = T->getAsArrayTypeUnsafe())
+    T = A->getElementType();
+  const auto *Record = T->getAsCXXRecordDecl();
+  if (!Record)
+    return false;
+  if (Record->getCanonicalDecl() == Class.getCanonicalDecl())
+    return true;
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
+    for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray())
+      if (Arg.getKind() == TemplateArgument::Type && holdsByValue(Arg.getAsType(), Class))
+        return true;
+  return false;
+}
+
 } // namespace
+
+bool holdsClassByValue(const FunctionDecl &FD, const CXXRecordDecl &Class) {
+  for (const ParmVarDecl *P : FD.parameters())
+    if (!P->getType()->isReferenceType() && holdsByValue(P->getType(), Class))
+      return true;
+  bool Holds = false;
+  forEachStmt(FD.getBody(), [&](const Stmt *S) {
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && !VD->getType()->isReferenceType())
+          Holds |= holdsByValue(VD->getType(), Class);
+    if (const auto *Temporary = dyn_cast<MaterializeTemporaryExpr>(S))
+      Holds |= holdsByValue(Temporary->getType(), Class);
+  });
+  return Holds;
+}
 
 std::optional<unsigned> afterClassDepth(const FunctionDecl &FD) {
   const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
@@ -472,7 +506,7 @@ std::optional<unsigned> afterClassDepth(const FunctionDecl &FD) {
   if (!Visiting.insert(&FD).second)
     return std::nullopt;
   std::optional<unsigned> Depth;
-  if (keepsLambdaUsingClass(FD.getBody(), Class))
+  if (keepsLambdaUsingClass(FD.getBody(), Class) || holdsClassByValue(FD, Class))
     Depth = 0;
   forEachStmt(FD.getBody(), [&](const Stmt *S) {
     const auto *Call = dyn_cast<CallExpr>(S);

@@ -84,9 +84,15 @@ std::optional<unsigned> classEndDepth(const clang::FunctionDecl &FD);
 // class and defined after the struct. So is one that keeps a lambda using
 // `this` or a member across an await: its frame names the lambda's type by
 // a factory defined after the class, a static member that may use all of
-// it. The depth orders those structs there, as classEndDepth's. None for
-// any other function.
+// it. So is one that holds a value of its class (a local, a parameter, a
+// temporary), which its struct may keep: the class is complete only after
+// its end. The depth orders those structs there, as classEndDepth's. None
+// for any other function.
 std::optional<unsigned> afterClassDepth(const clang::FunctionDecl &FD);
+
+// Whether FD holds a value of Class: a parameter by value, a local, a
+// temporary, of Class or of a type holding one (an array, std::optional).
+bool holdsClassByValue(const clang::FunctionDecl &FD, const clang::CXXRecordDecl &Class);
 
 // Whether the struct of Callee's future is defined before the struct of
 // User's: at its home, at the end of its class (classEndDepth), or after

@@ -117,7 +117,9 @@ bool Lowerer::spellable(QualType T, SourceLocation Loc, StringRef What) {
     return true;
   const Type *Ty = T.getNonReferenceType()->getUnqualifiedDesugaredType();
   if (const auto *RD = Ty->getAsCXXRecordDecl()) {
-    bool Hoisted = RD->isLocalClass() == &FD && !RD->isLambda() && !RD->getDeclName().isEmpty();
+    // A local class of the function (hoisted into its struct), or the one
+    // the method belongs to (its struct is a member).
+    bool Hoisted = (RD->isLocalClass() == &FD || RD->Encloses(&FD)) && !RD->isLambda() && !RD->getDeclName().isEmpty();
     if (!Hoisted && (RD->isLambda() || RD->getDeclName().isEmpty() || RD->isLocalClass())) {
       report(Diag::UnnamedType, Loc) << What;
       return false;
@@ -606,10 +608,19 @@ bool Lowerer::lowerSignature() {
     if (!lowerLambdaHead(*MD))
       return false;
   } else if (const auto *MD = dyn_cast<CXXMethodDecl>(&FD)) {
-    if (MD->getParent()->isLocalClass() || MD->getParent()->isLambda() || MD->getParent()->getDeclName().isEmpty()) {
+    if (MD->getParent()->isLambda() || MD->getParent()->getDeclName().isEmpty()) {
       report(Diag::UnsupportedMethod, FD.getLocation());
       return false;
     }
+    // Its struct is a member of the class, incomplete there: one holding a
+    // value of the class follows the class, which only a class at namespace
+    // scope allows (afterClassDepth); a template's follows it anyway.
+    if (!OfClassTemplate && !afterClassDepth(FD))
+      for (const DeclContext *DC = MD->getParent(); isa<CXXRecordDecl>(DC); DC = DC->getParent())
+        if (holdsClassByValue(FD, *cast<CXXRecordDecl>(DC))) {
+          report(Diag::HoldsOwnClass, FD.getLocation()) << cast<CXXRecordDecl>(DC)->getNameAsString();
+          return false;
+        }
     // Each override's future has its own type: a virtual method returns it
     // boxed, as the asyncc::Async<T> it is declared to return.
     if (MD->isVirtual()) {

@@ -189,6 +189,15 @@ struct Shape {
 ASYNC asyncc::Async<int> Shape::area() { co_return co_await One{}; }
 // CHECK: diagnostics.cpp:[[@LINE-1]]:33: error: asyncc supports a virtual ASYNC method defined in its class, of a class that is not a template, whose future is defined there
 // CHECK-SAME: ; define a virtual method that returns a non-virtual ASYNC method's future as asyncc::Async<T>, after the class
+int local_job() {
+  struct Job {
+    int id;
+    static ASYNC asyncc::Async<int> copy_of(Job job) { co_return job.id + co_await One{}; }
+    // CHECK: diagnostics.cpp:[[@LINE-1]]:37: error: this ASYNC method holds a value of 'Job', which its future, a member struct, may keep; there 'Job' is not complete
+    // CHECK-SAME: ; hold it through a pointer (std::unique_ptr), or make this a free ASYNC function
+  };
+  return 0;
+}
 struct Square : Shape {
   int side = 2;
   ASYNC asyncc::Async<int> area() override {

@@ -178,3 +178,19 @@ ASYNC asyncc::Async<int> total(const Shape& shape) { co_return co_await shape.ar
 // CHECK-NEXT:     return asyncc::Async<int>(area_future(this));
 // CHECK:        struct total_future {
 // CHECK:        asyncc::detail::Lifetime<asyncc::Async<int>, 1, 3>,
+
+// A method holding a value of its own class (a local, a parameter by value)
+// has its struct after the class, where the class is complete.
+struct Job {
+  int id;
+  ASYNC asyncc::Async<int> run() const { co_return id + co_await Value{1}; }
+  static ASYNC asyncc::Async<int> copy_and_run(Job job) {
+    Job twin = job;
+    co_return co_await twin.run() + co_await job.run();
+  }
+};
+// CHECK-LABEL: struct Job {
+// CHECK:        struct copy_and_run_future;
+// CHECK-NEXT:   static copy_and_run_future copy_and_run(Job job);
+// CHECK:        struct Job::copy_and_run_future {
+// CHECK:        inline Job::copy_and_run_future Job::copy_and_run(Job job) {
