@@ -545,6 +545,11 @@ std::optional<unsigned> classEndDepth(const FunctionDecl &FD) {
   return Cycle ? std::nullopt : Depth;
 }
 
+bool returnsOwnFuture(const FunctionDecl &FD) {
+  const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
+  return isAsync(FD) && !(Method && Method->isVirtual());
+}
+
 bool futureDefinedBefore(const FunctionDecl &Callee, const FunctionDecl &User) {
   // After those at the end of the class, those that follow it.
   auto place = [](const FunctionDecl &F) -> std::pair<SourceLocation, unsigned> {

@@ -94,6 +94,11 @@ std::optional<unsigned> afterClassDepth(const clang::FunctionDecl &FD);
 // temporary, of Class or of a type holding one (an array, std::optional).
 bool holdsClassByValue(const clang::FunctionDecl &FD, const clang::CXXRecordDecl &Class);
 
+// Whether a call of FD returns its own future's struct: an ASYNC function's,
+// but for a virtual method, which returns it boxed, as the asyncc::Async<T>
+// it declares (a call of one is as a call of any function declared so).
+bool returnsOwnFuture(const clang::FunctionDecl &FD);
+
 // Whether the struct of Callee's future is defined before the struct of
 // User's: at its home, at the end of its class (classEndDepth), or after
 // the class (afterClassDepth).

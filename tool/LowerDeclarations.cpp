@@ -279,7 +279,7 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
     return std::nullopt;
   std::vector<std::string> Params, Declvals, Captures, Args, ParamTypes;
   for (const auto &[C, CaptureInit] : llvm::zip(LE->captures(), LE->capture_inits())) {
-    if (C.capturesThis() && Member && C.getCaptureKind() == LCK_This && !Out.SelfType.empty()) {
+    if (C.getCaptureKind() == LCK_This && Member && !Out.SelfType.empty()) {
       Params.push_back(Out.SelfType + "* \037self");
       ParamTypes.push_back(Out.SelfType + "*");
       Declvals.push_back("std::declval<" + Out.SelfType + "*>()");

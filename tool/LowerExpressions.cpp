@@ -24,7 +24,7 @@ std::string Lowerer::futureType(const Expr *Operand) {
     const FunctionDecl *Callee = Call->getDirectCallee();
     if (Callee && isAsync(*Callee) && lambdaOf(*Callee, Ctx))
       return lambdaFutureType(Call);
-    if (Callee && isAsync(*Callee)) {
+    if (Callee && returnsOwnFuture(*Callee)) {
       if (Callee->getCanonicalDecl() == FD.getCanonicalDecl()) {
         // The fix: the recursive future goes to the heap, behind a pointer.
         SourceRange R = SM.getExpansionRange(Operand->getSourceRange()).getAsRange();
@@ -33,9 +33,6 @@ std::string Lowerer::futureType(const Expr *Operand) {
                                                  << FixItHint::CreateInsertion(End, ")");
         return "";
       }
-      // A virtual one returns its future boxed, as declared.
-      if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee); Method && Method->isVirtual())
-        return typeName(Callee->getReturnType());
       // Its struct defined earlier, here or in an included header (which
       // asyncc transforms too): at its definition, or at its first
       // declaration when it can go there. It is then complete where ours is.
@@ -168,10 +165,10 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
   const Expr *X = strip(E);
   const auto *Call = dyn_cast<CallExpr>(X);
   const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
-  if (Callee && isAsync(*Callee))
+  if (Callee && returnsOwnFuture(*Callee))
     return futureType(X);
-  // A function declared to return asyncc::Async<T> (a virtual one, say)
-  // returns it, boxed: the type it declares.
+  // A function declared to return asyncc::Async<T> (a virtual ASYNC method
+  // too) returns it, boxed: the type it declares.
   if (Callee && !Callee->isTemplateInstantiation() && !Callee->getReturnType()->getContainedDeducedType() &&
       !Callee->getReturnType()->isDependentType() && involvesAsync(Callee->getReturnType()))
     return typeName(Callee->getReturnType().getNonReferenceType().getUnqualifiedType());
@@ -587,7 +584,7 @@ bool Lowerer::constructFutureDirectly(const Expr *Operand, const Expr *Argument)
   const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
   const auto *MemberCall = dyn_cast<CXXMemberCallExpr>(Call);
   // Only asyncc's own futures can be made from the objects in place.
-  if (!Callee || !isAsync(*Callee) || Callee->isVariadic() ||
+  if (!Callee || !returnsOwnFuture(*Callee) || Callee->isVariadic() ||
       llvm::any_of(Call->arguments(), [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); })) {
     report(Diag::ArgumentDestructor, Argument->getExprLoc());
     return false;

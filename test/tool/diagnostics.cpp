@@ -198,6 +198,16 @@ int local_job() {
   };
   return 0;
 }
+struct Connection {
+  int fd;
+  ~Connection() {}
+};
+struct Handler {
+  virtual ~Handler() = default;
+  virtual ASYNC asyncc::Async<int> handle(Connection c) { co_return c.fd + co_await One{}; }
+};
+ASYNC asyncc::Async<int> serve_one(Handler& h) { co_return co_await h.handle(Connection{4}); }
+// CHECK: diagnostics.cpp:[[@LINE-1]]:{{[0-9]+}}: error: this argument's destructor would run before the await ends
 struct Square : Shape {
   int side = 2;
   ASYNC asyncc::Async<int> area() override {
