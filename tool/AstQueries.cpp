@@ -6,6 +6,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -73,6 +74,21 @@ void forEachStmt(const Stmt *S, const std::function<void(const Stmt *)> &Fn) {
     forEachStmt(Child, Fn);
 }
 
+bool within(const Stmt *X, const Stmt *S) {
+  bool Found = false;
+  forEachStmt(S, [&](const Stmt *Y) { Found |= Y == X; });
+  return Found;
+}
+
+bool leavesByGoto(const Stmt *S) {
+  bool Leaves = false;
+  forEachStmt(S, [&](const Stmt *X) {
+    if (const auto *GS = dyn_cast<GotoStmt>(X))
+      Leaves |= !within(GS->getLabel()->getStmt(), S);
+  });
+  return Leaves;
+}
+
 SmallVector<const Stmt *, 4> inEvaluationOrder(const Stmt *S) {
   SmallVector<const Stmt *, 4> Children(S->children().begin(), S->children().end());
   if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp())
@@ -87,6 +103,8 @@ bool isShortCircuit(const Stmt *S) {
     return containsAwait(BO->getRHS());
   if (const auto *CO = dyn_cast<ConditionalOperator>(S))
     return containsAwait(CO->getTrueExpr()) || containsAwait(CO->getFalseExpr());
+  if (const auto *BCO = dyn_cast<BinaryConditionalOperator>(S))  // GNU `a ?: b`
+    return containsAwait(BCO->getFalseExpr());
   return false;
 }
 
@@ -106,17 +124,23 @@ void collectAwaits(const Stmt *S, std::vector<const Expr *> &Awaits) {
     collectAwaits(C, Awaits);
 }
 
-bool casesAreDirect(const SwitchStmt *SW) {
-  const auto *Body = dyn_cast<CompoundStmt>(SW->getBody());
-  if (!Body)
-    return false;
-  unsigned Direct = 0, All = 0;
-  for (const Stmt *Child : Body->body())
-    for (const auto *SC = dyn_cast<SwitchCase>(Child); SC; SC = dyn_cast<SwitchCase>(SC->getSubStmt()))
-      ++Direct;
+bool enteredAsWritten(const Stmt *S) {
+  if (const auto *While = dyn_cast<WhileStmt>(S))
+    return !containsAwait(While->getCond());
+  if (const auto *Do = dyn_cast<DoStmt>(S))
+    return !containsAwait(Do->getCond());
+  if (const auto *For = dyn_cast<ForStmt>(S))
+    return !containsAwait(For->getCond()) && !containsAwait(For->getInc());
+  return isa<CompoundStmt>(S) || isa<LabelStmt>(S) || isa<SwitchCase>(S) || isa<IfStmt>(S);
+}
+
+bool casesEnterable(const SwitchStmt *SW) {
+  ParentMap Parents(const_cast<Stmt *>(SW->getBody()));
   for (const SwitchCase *SC = SW->getSwitchCaseList(); SC; SC = SC->getNextSwitchCase())
-    ++All;
-  return Direct == All;
+    for (const Stmt *X = Parents.getParent(SC); X; X = Parents.getParent(X))
+      if (!enteredAsWritten(X))
+        return false;
+  return true;
 }
 
 namespace {

@@ -43,6 +43,16 @@ template <class T> bool contains(const clang::Stmt *S) {
   return Found;
 }
 inline bool containsAwait(const clang::Stmt *S) { return contains<clang::CoawaitExpr>(S); }
+// S without the labels before it (`retry: Conn c = ...;`).
+inline const clang::Stmt *unlabeled(const clang::Stmt *S) {
+  while (const auto *LS = llvm::dyn_cast_or_null<clang::LabelStmt>(S))
+    S = LS->getSubStmt();
+  return S;
+}
+// Whether X is S or a statement under it.
+bool within(const clang::Stmt *X, const clang::Stmt *S);
+// Whether S has a goto to a label outside S.
+bool leavesByGoto(const clang::Stmt *S);
 
 // E without implicit nodes and parentheses.
 inline const clang::Expr *strip(const clang::Expr *E) { return E ? E->IgnoreImplicit()->IgnoreParens() : nullptr; }
@@ -61,9 +71,15 @@ inline bool isSuspending(const clang::Stmt *S) { return llvm::isa<clang::Coawait
 // operand's awaits come before it; a short-circuit's own are not listed.
 void collectAwaits(const clang::Stmt *S, std::vector<const clang::Expr *> &Awaits);
 
-// Whether every case label of SW is a direct member of its block (or
-// labels a label that is).
-bool casesAreDirect(const clang::SwitchStmt *SW);
+// Whether a jump into S (to a label in a block, a branch or a loop's body)
+// keeps its meaning once S is lowered: blocks, labels, ifs and loops whose
+// condition does not await (not lowered with a flag or a condition in the
+// frame) are lowered as written.
+bool enteredAsWritten(const clang::Stmt *S);
+
+// Whether every case label of SW stands in statements entered as written
+// (Duff's device: in a do-while inside the switch).
+bool casesEnterable(const clang::SwitchStmt *SW);
 
 // Whether S has a `break` (a `continue`) that leaves S itself, for the
 // innermost enclosing loop or switch (loop).

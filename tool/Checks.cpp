@@ -43,7 +43,7 @@ void checkCoYield(const Stmt *S, CheckContext &C) {
 void checkGoto(const Stmt *S, CheckContext &C) {
   if (isa<IndirectGotoStmt>(S))
     C.report(Diag::ComputedGoto, S->getBeginLoc());
-  else if (const auto *GS = dyn_cast<GotoStmt>(S); GS && !C.Frame.jumpStaysClear(GS))
+  else if (const auto *GS = dyn_cast<GotoStmt>(S); GS && !C.Frame.jumpIsLowerable(GS))
     C.report(Diag::GotoAcrossFrame, S->getBeginLoc());
 }
 
@@ -51,14 +51,12 @@ void checkSwitch(const Stmt *S, CheckContext &C) {
   const auto *SW = dyn_cast<SwitchStmt>(S);
   if (!SW)
     return;
-  if ((containsAwait(SW->getBody()) || contains<CoreturnStmt>(SW->getBody())) && !casesAreDirect(SW))
+  if ((containsAwait(SW->getBody()) || contains<CoreturnStmt>(SW->getBody())) && !casesEnterable(SW))
     C.report(Diag::NestedCase, SW->getBeginLoc());
 }
 
 void checkAwaitingExpressions(const Stmt *S, CheckContext &C) {
-  if (const auto *BCO = dyn_cast<BinaryConditionalOperator>(S); BCO && containsAwait(BCO))
-    C.report(Diag::GnuConditional, BCO->getBeginLoc());
-  else if (isa<StmtExpr>(S) && containsAwait(S))
+  if (isa<StmtExpr>(S) && containsAwait(S))
     C.report(Diag::StatementExpression, S->getBeginLoc());
   else if (const auto *CA = dyn_cast<CoawaitExpr>(S); CA && CA->getBeginLoc().isMacroID())
     C.report(Diag::AwaitInMacro, CA->getBeginLoc());

@@ -108,17 +108,13 @@ constexpr DiagInfo Table[] = {
      "use a channel or a stream to produce several values"},
     {Diag::ComputedGoto, DiagnosticsEngine::Error, "a computed 'goto' is not supported in an ASYNC function", ""},
     {Diag::GotoAcrossFrame, DiagnosticsEngine::Error,
-     "this 'goto' jumps across a 'co_await' or a variable stored in the async frame, which asyncc does not support",
-     "use a loop with 'break' or 'continue'"},
+     "this 'goto' enters a 'switch', or a loop whose condition awaits, across a 'co_await' or a variable stored in "
+     "the async frame, which asyncc does not support",
+     "jump to a label outside that statement"},
     {Diag::NestedCase, DiagnosticsEngine::Error,
-     "a 'case' label nested inside another statement of the switch (as in Duff's device) is not supported with "
-     "'co_await' or 'co_return' in the switch",
-     "put every label directly in the switch's block"},
-    {Diag::RangeForReturnOnly, DiagnosticsEngine::Error,
-     "this range-based 'for' cannot contain 'co_return' in asyncc v1 unless its body also awaits",
-     "iterate with an index"},
-    {Diag::GnuConditional, DiagnosticsEngine::Error, "'co_await' under the GNU 'a ?: b' operator is not supported",
-     "write 'a ? a : b' with 'a' in a local"},
+     "a 'case' label inside a loop whose condition awaits is not supported with 'co_await' or 'co_return' in the "
+     "switch",
+     "await in the loop's body, or put the label outside the loop"},
     {Diag::StatementExpression, DiagnosticsEngine::Error,
      "'co_await' inside a statement expression is not supported", ""},
     {Diag::NotAVariable, DiagnosticsEngine::Error, "asyncc v1 supports only variable declarations here", ""},

@@ -40,8 +40,6 @@ enum class Diag {
   ComputedGoto,
   GotoAcrossFrame,
   NestedCase,
-  RangeForReturnOnly,
-  GnuConditional,
   StatementExpression,
   NotAVariable,
   IfConstexprCondition,

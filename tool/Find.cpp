@@ -447,7 +447,7 @@ bool keepsLambdaUsingClass(const Stmt *Body, const CXXRecordDecl &Class) {
     for (const Stmt *Child : Block->body()) {
       if (Declared && containsAwait(Child))
         Keeps = true;
-      if (const auto *DS = dyn_cast<DeclStmt>(Child))
+      if (const auto *DS = dyn_cast<DeclStmt>(unlabeled(Child)))
         for (const Decl *D : DS->decls())
           if (const auto *VD = dyn_cast<VarDecl>(D))
             if (const auto *LE = dyn_cast_or_null<LambdaExpr>(strip(VD->getInit())))

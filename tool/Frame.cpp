@@ -16,13 +16,28 @@ namespace asyncc::tool {
 FrameAnalysis::FrameAnalysis(const CompoundStmt *Body, std::function<bool(QualType)> Destroyed)
     : Body(Body), Destroyed(std::move(Destroyed)) {
   findFrameVars(Body);
+  while (keepWhatJumpsLeave()) {
+  }
+}
+
+bool FrameAnalysis::destroysAtScopeEnd(const VarDecl *VD) const {
+  if (Destroyed(VD->getType()))
+    return true;
+  // A reference bound to a temporary extends it to the end of the scope.
+  const Expr *Init = VD->getInit();
+  if (!VD->getType()->isReferenceType() || !Init)
+    return false;
+  if (const auto *Cleanups = dyn_cast<ExprWithCleanups>(Init))
+    Init = Cleanups->getSubExpr();
+  const auto *Temporary = dyn_cast<MaterializeTemporaryExpr>(Init->IgnoreParenImpCasts());
+  return Temporary && Destroyed(Temporary->getType());
 }
 
 void FrameAnalysis::findFrameVars(const Stmt *S) {
   if (!S)
     return;
   auto markDeclaredIn = [&](const Stmt *Decls, bool Await, bool Return) {
-    if (const auto *DS = dyn_cast_or_null<DeclStmt>(Decls))
+    if (const auto *DS = dyn_cast_or_null<DeclStmt>(unlabeled(Decls)))
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage())
           if (Await || (Return && Destroyed(VD->getType())))
@@ -46,7 +61,7 @@ void FrameAnalysis::findFrameVars(const Stmt *S) {
       for (unsigned J = I + 1; J != N; ++J)
         scopeHas(Begin[J], Await, Return);
       markDeclaredIn(Begin[I], Await, Return || AfterFrameDestructor);
-      if (const auto *DS = dyn_cast<DeclStmt>(Begin[I]))
+      if (const auto *DS = dyn_cast<DeclStmt>(unlabeled(Begin[I])))
         for (const Decl *D : DS->decls())
           if (const auto *VD = dyn_cast<VarDecl>(D);
               VD && FrameVars.count(VD) && Destroyed(VD->getType()))
@@ -77,11 +92,132 @@ void FrameAnalysis::findFrameVars(const Stmt *S) {
     scopeHas(WS->getCond(), Await, Return);
     scopeHas(WS->getBody(), Await, Return);
     markDeclaredIn(WS->getConditionVariableDeclStmt(), Await, Return);
+  } else if (const auto *RF = dyn_cast<CXXForRangeStmt>(S)) {
+    // A range-based for that is lowered keeps its range, iterators and
+    // loop variable in the frame.
+    if (lowersRangeFor(RF))
+      FrameVars.insert(RF->getLoopVariable());
   }
   if (isa<LambdaExpr>(S))
     return;
   for (const Stmt *Child : S->children())
     findFrameVars(Child);
+}
+
+bool FrameAnalysis::enteredByGoto(const Stmt *S) const {
+  if (!contains<LabelStmt>(S))
+    return false;
+  bool Entered = false;
+  forEachStmt(Body, [&](const Stmt *X) {
+    if (const auto *GS = dyn_cast<GotoStmt>(X))
+      Entered |= within(GS->getLabel()->getStmt(), S) && !within(GS, S);
+  });
+  return Entered;
+}
+
+bool FrameAnalysis::lowersRangeFor(const CXXForRangeStmt *RF) const {
+  return containsAwait(RF->getBody()) || contains<CoreturnStmt>(RF->getBody()) || leavesByGoto(RF->getBody());
+}
+
+namespace {
+
+// The statement a break, continue or goto leaves up to: the loop or switch
+// it ends, or the innermost statement holding the goto's label.
+const Stmt *jumpTarget(const Stmt *Jump, const ParentMap &PM) {
+  if (const auto *GS = dyn_cast<GotoStmt>(Jump)) {
+    const LabelStmt *Label = GS->getLabel()->getStmt();
+    llvm::DenseSet<const Stmt *> AboveLabel;
+    for (const Stmt *X = Label; X; X = PM.getParent(X))
+      AboveLabel.insert(X);
+    for (const Stmt *X = PM.getParent(Jump); X; X = PM.getParent(X))
+      if (AboveLabel.count(X))
+        return X;
+    return nullptr;
+  }
+  bool Continue = isa<ContinueStmt>(Jump);
+  for (const Stmt *X = PM.getParent(Jump); X; X = PM.getParent(X))
+    if (isa<ForStmt>(X) || isa<WhileStmt>(X) || isa<DoStmt>(X) || isa<CXXForRangeStmt>(X) ||
+        (!Continue && isa<SwitchStmt>(X)))
+      return X;
+  return nullptr;
+}
+
+} // namespace
+
+// A jump destroys what it leaves the scope of: the frame's values by
+// statements before it, poll's locals after, as it happens. Locals with a
+// destructor declared after such a frame value must then be in the frame
+// too, to be destroyed before it.
+bool FrameAnalysis::keepWhatJumpsLeave() {
+  ParentMap PM(const_cast<CompoundStmt *>(Body));
+  bool Changed = false;
+  forEachStmt(Body, [&](const Stmt *Jump) {
+    if (!isa<BreakStmt>(Jump) && !isa<ContinueStmt>(Jump) && !isa<GotoStmt>(Jump))
+      return;
+    const Stmt *Target = jumpTarget(Jump, PM);
+    if (!Target)
+      return;
+    std::vector<const Stmt *> Path;  // from the target down to the jump
+    for (const Stmt *X = Jump; X && X != Target; X = PM.getParent(X))
+      Path.insert(Path.begin(), X);
+    Path.insert(Path.begin(), Target);
+    // What the jump destroys, in the order it was made; a null entry
+    // stands for a lowered range-based for's range and iterators.
+    std::vector<const VarDecl *> Left;
+    auto declared = [&](const Stmt *Decls) {
+      if (const auto *DS = dyn_cast_or_null<DeclStmt>(unlabeled(Decls)))
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->hasLocalStorage())
+            Left.push_back(VD);
+    };
+    for (size_t I = 0; I + 1 < Path.size(); ++I) {
+      const Stmt *Scope = Path[I], *Inner = Path[I + 1];
+      bool Own = Scope == Target;
+      if (const auto *CS = dyn_cast<CompoundStmt>(Scope)) {
+        // A goto back to a label of this block destroys what was declared
+        // from the label on; one forward, nothing here.
+        bool From = !Own;
+        for (const Stmt *Child : CS->body()) {
+          if (Child == Inner)
+            break;
+          if (!From)  // only a goto targets a block
+            From = within(cast<GotoStmt>(Jump)->getLabel()->getStmt(), Child);
+          if (From)
+            declared(Child);
+        }
+      } else if (const auto *FS = dyn_cast<ForStmt>(Scope); FS && !Own) {
+        declared(FS->getInit());
+        declared(FS->getConditionVariableDeclStmt());
+      } else if (const auto *IS = dyn_cast<IfStmt>(Scope); IS && !Own) {
+        declared(IS->getInit());
+        declared(IS->getConditionVariableDeclStmt());
+      } else if (const auto *SW = dyn_cast<SwitchStmt>(Scope); SW && !Own) {
+        declared(SW->getInit());
+        declared(SW->getConditionVariableDeclStmt());
+      } else if (const auto *WS = dyn_cast<WhileStmt>(Scope); WS && !Own) {
+        declared(WS->getConditionVariableDeclStmt());
+      } else if (const auto *RF = dyn_cast<CXXForRangeStmt>(Scope); RF && lowersRangeFor(RF)) {
+        if (!Own)
+          Left.push_back(nullptr);
+        if (Inner == RF->getBody())
+          Left.push_back(RF->getLoopVariable());
+      }
+    }
+    bool AfterFrameDestructor = false;
+    for (const VarDecl *VD : Left) {
+      if (!VD) {
+        AfterFrameDestructor = true;
+        continue;
+      }
+      if (!destroysAtScopeEnd(VD))
+        continue;
+      if (FrameVars.count(VD))
+        AfterFrameDestructor = true;
+      else if (AfterFrameDestructor)
+        Changed |= FrameVars.insert(VD).second;
+    }
+  });
+  return Changed;
 }
 
 bool FrameAnalysis::hasFrameStorage(const Stmt *S) const {
@@ -97,7 +233,7 @@ bool FrameAnalysis::hasFrameStorage(const Stmt *S) const {
   return Found;
 }
 
-bool FrameAnalysis::jumpStaysClear(const GotoStmt *GS) const {
+bool FrameAnalysis::jumpIsLowerable(const GotoStmt *GS) const {
   const LabelStmt *Label = GS->getLabel()->getStmt();
   if (!Label)
     return false;
@@ -114,6 +250,13 @@ bool FrameAnalysis::jumpStaysClear(const GotoStmt *GS) const {
     ++Common;
   if (Common == 0)
     return false;
+  // Out of any statements, and into blocks, branches and the bodies of
+  // loops kept as they are: the lowering destroys what the goto leaves, as
+  // for a break. (C++ forbids jumping past a declaration that constructs.)
+  if (llvm::all_of(llvm::ArrayRef(A).drop_front(Common), enteredAsWritten))
+    return true;
+  // Into a switch, or a loop lowered with a flag or a condition in the
+  // frame: nothing in the frame may lie between.
   const Stmt *Ancestor = A[Common - 1];
   const auto *CS = dyn_cast<CompoundStmt>(Ancestor);
   if (!CS || Common >= A.size() || Common >= B.size())

@@ -31,14 +31,24 @@ public:
   bool isFrameVar(const clang::VarDecl *VD) const { return FrameVars.count(VD) != 0; }
   // Whether S puts anything in the frame: an await or a frame variable.
   bool hasFrameStorage(const clang::Stmt *S) const;
-  // Whether the statements a goto jumps over (from the label to the goto,
-  // in the innermost block holding both) put nothing in the frame: then
-  // the jump neither crosses a suspension point nor leaves a frame
-  // variable's scope.
-  bool jumpStaysClear(const clang::GotoStmt *GS) const;
+  // Whether a goto can be lowered: it enters nothing but blocks (it leaves
+  // anything, destroying what it leaves), or the statements it jumps over
+  // (from the label to the goto, in the innermost block holding both) put
+  // nothing in the frame.
+  bool jumpIsLowerable(const clang::GotoStmt *GS) const;
+
+  // Whether a goto outside S jumps to a label in S.
+  bool enteredByGoto(const clang::Stmt *S) const;
+  // Whether a range-based for is lowered (its body awaits, returns or
+  // leaves by goto): its range, iterators and loop variable are in the frame.
+  bool lowersRangeFor(const clang::CXXForRangeStmt *RF) const;
 
 private:
   void findFrameVars(const clang::Stmt *S);
+  bool keepWhatJumpsLeave();
+  // Whether leaving VD's scope runs a destructor: its own, or that of the
+  // temporary a reference extends.
+  bool destroysAtScopeEnd(const clang::VarDecl *VD) const;
 
   const clang::CompoundStmt *Body;
   std::function<bool(clang::QualType)> Destroyed;

@@ -683,7 +683,7 @@ std::string Lowerer::placementNew(const std::string &Slot, QualType T, const std
   return "::new (static_cast<void*>(&" + Slot + ")) " + declarable(Type) + Init;
 }
 
-// `a && b`, `a || b` or `c ? x : y` with awaits where C++ may skip them:
+// `a && b`, `a || b`, `c ? x : y` or `a ?: b` with awaits where C++ may skip them:
 // an if/else of their own full-expressions, whose value goes to a slot of
 // the group (GroupHome). Returns the expression that reads the value.
 std::optional<std::string> Lowerer::lowerShortCircuit(const Expr *E, const LayoutBuilder::Open &GroupHome,
@@ -706,13 +706,47 @@ std::optional<std::string> Lowerer::lowerShortCircuit(const Expr *E, const Layou
     close();
     return Slot;
   }
-  const auto *CO = cast<ConditionalOperator>(E);
+  const auto *CO = dyn_cast<ConditionalOperator>(E);
+  const auto *GnuCO = dyn_cast<BinaryConditionalOperator>(E);
   QualType T = E->getType();
   if (!spellable(T, E->getBeginLoc(), "the value of this '?:'"))
     return std::nullopt;
   std::string Cond = Layout.addSlotTo(GroupHome, Temp + "_cond", "bool", "condition of " + Flat);
-  if (!emitWithValue(CO->getCond(), toBool(Cond)))
+  // `a ?: b` evaluates a once: kept (a glvalue by address, a prvalue made
+  // in the frame to the end of the full-expression), tested, and the value
+  // when it is true.
+  std::string Common;
+  if (GnuCO) {
+    const Expr *A = GnuCO->getCommon();
+    // A class prvalue is a temporary (materialized), which the value is
+    // moved from.
+    const auto *Temporary = dyn_cast<MaterializeTemporaryExpr>(A);
+    if (Temporary)
+      A = Temporary->getSubExpr();
+    QualType AT = A->getType();
+    if (!spellable(AT, A->getBeginLoc(), "the value of this '?:'"))
+      return std::nullopt;
+    std::string AType = typeName(AT.getUnqualifiedType());
+    bool Address = A->isGLValue();
+    std::string Slot = Layout.addSlotTo(GroupHome, Temp + "_common", Address ? typeName(AT) + "*" : AType,
+                                        "value of " + oneLine(originalText(A->getSourceRange())));
+    if (!emitWithValue(A, [&](const std::string &Value) {
+          if (Address)
+            return Slot + " = std::addressof(" + Value + ");";
+          if (AT->isRecordType())
+            return placementNew(Slot, AT, AType, A, Value) + ";";
+          return Slot + " = " + Value + ";";
+        }))
+      return std::nullopt;
+    if (!Address && AT->isRecordType()) {
+      construct(Slot, AT);
+      Kept.push_back(Slot);
+    }
+    emit(Cond + " = static_cast<bool>(" + (Address ? "*" + Slot : Slot) + ");");
+    Common = Address ? "(*" + Slot + ")" : Temporary ? "std::move(" + Slot + ")" : Slot;
+  } else if (!emitWithValue(CO->getCond(), toBool(Cond))) {
     return std::nullopt;
+  }
   // A glvalue is kept as a pointer; a prvalue is made in the slot.
   bool Glvalue = E->isGLValue();
   bool Object = !Glvalue && T->isRecordType();
@@ -727,12 +761,14 @@ std::optional<std::string> Lowerer::lowerShortCircuit(const Expr *E, const Layou
   };
   open(PollNode::If, "if (" + Cond + ")");
   openBlock();
-  if (!emitWithValue(CO->getTrueExpr(), make))
+  if (GnuCO)
+    emit(make(Common));
+  else if (!emitWithValue(CO->getTrueExpr(), make))
     return std::nullopt;
   closeBlock();
   elseBranch();
   openBlock();
-  if (!emitWithValue(CO->getFalseExpr(), make))
+  if (!emitWithValue(GnuCO ? GnuCO->getFalseExpr() : CO->getFalseExpr(), make))
     return std::nullopt;
   closeBlock();
   close();

@@ -770,6 +770,8 @@ std::optional<LoweredFunction> Lowerer::run() {
     return std::nullopt;
   OpenNodes.emplace_back().K = PollNode::Block;  // the top: where poll's dispatch leads
   lowerCompound(UserBody, /*Braces=*/false);
+  if (!Failed)
+    resolveGotos(OpenNodes.front());
   if (Failed)
     return std::nullopt;
   // Falling off the end of an Async<void> function.
@@ -777,6 +779,8 @@ std::optional<LoweredFunction> Lowerer::run() {
     CurrentLive = Out.StartLive;
     emitFinish(/*Guarded=*/false);
     add(PollNode::Return, "return \037unwind.leave(asyncc::Poll<void>::ready());");
+  } else if (UserBody->body_empty() || !isa<CoreturnStmt>(UserBody->body_back())) {
+    emit("asyncc::detail::flowed_off_end(\"" + Out.Name + "\");");
   }
   Out.Body = std::move(OpenNodes.front());
   Out.FrameEnd = Layout.finish();

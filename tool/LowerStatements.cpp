@@ -23,7 +23,7 @@ bool Lowerer::needsLowering(const Stmt *S) {
   bool Breaks = !BreakLive.empty() && BreakLive.back() != CurrentLive;
   bool Continues = !ContinueLive.empty() && ContinueLive.back() != CurrentLive;
   Escapes Jumps = escapesOf(S);
-  return (Breaks && Jumps.Breaks) || (Continues && Jumps.Continues);
+  return (Breaks && Jumps.Breaks) || (Continues && Jumps.Continues) || leavesByGoto(S) || Frame->enteredByGoto(S);
 }
 
 void Lowerer::lowerSubStmt(const Stmt *S) {
@@ -59,7 +59,7 @@ void Lowerer::lowerCompound(const CompoundStmt *CS, bool Braces) {
   }
   // After a co_return, break or continue, the end of the block is not reached.
   const Stmt *Last = CS->body_empty() ? nullptr : CS->body_back();
-  if (Last && (isa<CoreturnStmt>(Last) || isa<BreakStmt>(Last) || isa<ContinueStmt>(Last)))
+  if (Last && (isa<CoreturnStmt>(Last) || isa<BreakStmt>(Last) || isa<ContinueStmt>(Last) || isa<GotoStmt>(Last)))
     CurrentLive = LiveAtEntry;
   else
     destroyDownTo(LiveAtEntry);
@@ -363,6 +363,7 @@ void Lowerer::lowerStmt(const Stmt *S) {
   }
   SourceLine = SM.getExpansionLineNumber(S->getBeginLoc());
   if (!needsLowering(S)) {
+    recordLabels(S);
     if (!isa<NullStmt>(S))
       emitStatement(S, stmtText(S));
     return;
@@ -411,8 +412,15 @@ void Lowerer::lowerStmt(const Stmt *S) {
   } else if (const auto *FS = dyn_cast<ForStmt>(S)) {
     lowerFor(FS);
   } else if (const auto *LS = dyn_cast<LabelStmt>(S)) {
+    LabelLive[LS->getDecl()] = CurrentLive;
     add(PollNode::Label, std::string(LS->getName()) + ":");
     lowerStmt(LS->getSubStmt());
+  } else if (const auto *GS = dyn_cast<GotoStmt>(S)) {
+    PollNode &N = add(PollNode::Goto, "goto " + GS->getLabel()->getName().str() + ";");
+    N.Tail = GS->getLabel()->getName().str();
+    N.State = Gotos.size();
+    N.FallsThrough = false;
+    Gotos.push_back({GS, CurrentLive});
   } else if (const auto *SW = dyn_cast<SwitchStmt>(S)) {
     lowerSwitch(SW);
   } else if (const auto *SC = dyn_cast<SwitchCase>(S)) {
@@ -428,10 +436,6 @@ void Lowerer::lowerStmt(const Stmt *S) {
   } else if (const auto *TS = dyn_cast<CXXTryStmt>(S)) {
     lowerTry(TS);
   } else if (const auto *RF = dyn_cast<CXXForRangeStmt>(S)) {
-    if (!containsAwait(RF->getBody())) {
-      report(Diag::RangeForReturnOnly, RF->getBeginLoc());
-      return;
-    }
     lowerRangeFor(RF);
   } else if (isa<BreakStmt>(S) || isa<ContinueStmt>(S)) {
     unsigned Saved = CurrentLive;
@@ -573,6 +577,41 @@ void Lowerer::lowerFor(const ForStmt *FS) {
   }
   destroyDownTo(LiveAtEntry);
   closeBlock();
+}
+
+// The labels of a statement kept as its text: the live set there is the
+// statement's.
+void Lowerer::recordLabels(const Stmt *S) {
+  forEachStmt(S, [&](const Stmt *X) {
+    if (const auto *LS = dyn_cast<LabelStmt>(X))
+      LabelLive[LS->getDecl()] = CurrentLive;
+  });
+}
+
+// C++ forbids a jump past a declaration that constructs, so a label's live
+// set is its goto's or one under it: the goto destroys what lies between.
+void Lowerer::resolveGotos(PollNode &N) {
+  for (PollNode &Child : N.Children)
+    resolveGotos(Child);
+  if (N.K != PollNode::Goto)
+    return;
+  const PendingGoto &G = Gotos[N.State];
+  auto Label = LabelLive.find(G.Goto->getLabel());
+  if (Label == LabelLive.end()) {
+    report(Diag::GotoAcrossFrame, G.Goto->getBeginLoc());
+    return;
+  }
+  std::string Text;
+  unsigned At = G.Live;
+  for (; At != Label->second && At != 0; At = Out.Live[At].Parent)
+    Text += Out.Live[At].Destroy + "\n";
+  if (At != Label->second) {
+    report(Diag::GotoAcrossFrame, G.Goto->getBeginLoc());
+    return;
+  }
+  if (G.Live != Label->second)
+    Text += "\037live = \037Live::" + Out.Live[Label->second].Name + ";\n";
+  N.Text = Text + N.Text;
 }
 
 } // namespace asyncc::tool

@@ -180,6 +180,16 @@ private:
     std::vector<std::pair<std::string, std::string>> Targets;  // state, label inside
   };
   std::vector<TryScope> Tries;
+  // A goto destroys what was made since its label's live set: a forward
+  // one's is known once the function is lowered (resolveGotos).
+  llvm::DenseMap<const clang::LabelDecl *, unsigned> LabelLive;
+  struct PendingGoto {
+    const clang::GotoStmt *Goto;
+    unsigned Live;
+  };
+  std::vector<PendingGoto> Gotos;
+  void recordLabels(const clang::Stmt *S);
+  void resolveGotos(PollNode &N);
   unsigned TryCount = 0;
 
   // -- declarations (LowerDeclarations.cpp)

@@ -48,6 +48,13 @@ public:
     case PollNode::Label:
       text(N.Text, N.Outdent ? Depth - 1 : Depth, N.Line);
       return;
+    case PollNode::Goto: {
+      llvm::SmallVector<llvm::StringRef, 4> Parts;
+      llvm::StringRef(N.Text).split(Parts, '\n');
+      for (llvm::StringRef Part : Parts)
+        text(Part.str(), Depth, N.Line);
+      return;
+    }
     case PollNode::Await:
       text("\037state_ = \037State::Await" + std::to_string(N.State) + ";", Depth, N.Line);
       text(N.Text + ":", Depth - 1, N.Line);  // the resume label
@@ -106,6 +113,15 @@ public:
   };
   std::vector<Node> Nodes;
   std::map<unsigned, int> ResumeAt;  // state -> where its resumption goes on
+  std::map<std::string, int> Labels;  // the input's labels, and the tool's
+  std::vector<std::pair<int, std::string>> Gotos;
+
+  // A goto's edge, once its label is known.
+  void resolveGotos() {
+    for (const auto &[Id, Label] : Gotos)
+      if (auto It = Labels.find(Label); It != Labels.end())
+        edge(Id, It->second);
+  }
 
   int add() {
     Nodes.emplace_back();
@@ -156,6 +172,13 @@ public:
     case PollNode::Dispatch: {
       int Id = add();
       edge(Id, Next);
+      if (N.K == PollNode::Label)
+        Labels[llvm::StringRef(N.Text).drop_back().str()] = Id;
+      return Id;
+    }
+    case PollNode::Goto: {
+      int Id = add();
+      Gotos.push_back({Id, N.Tail});
       return Id;
     }
     case PollNode::Await: {
@@ -263,6 +286,7 @@ std::map<std::string, std::vector<std::string>> transitionsOf(const PollNode &Bo
                                                               const std::vector<std::string> &StateNames) {
   FlowGraph G;
   int Entry = G.build(Body, -1, -1, -1, nullptr);
+  G.resolveGotos();
   std::map<std::string, std::vector<std::string>> Out;
   Out["Start"] = G.reached(Entry, StateNames);
   for (const auto &[State, At] : G.ResumeAt)

@@ -11,7 +11,9 @@ Constructs: nested blocks, if/else, for, while and do-while loops (some
 with co_await in their conditions) with break and continue, switch (cases
 falling through, conditions awaited), try/catch (handlers that rethrow),
 &&, || and ?: whose skipped operands await, methods of an object with state,
-structured bindings, goto that jumps over no await, recursion through
+structured bindings, goto that jumps over no await, goto back across an
+await (a retry) and forward out of blocks between awaits, GNU `a ?: b`
+whose b awaits, range-based for whose body returns without awaiting, recursion through
 asyncc::boxed, static locals, early co_return, locals of a traced type, awaits of leaf futures
 that stay pending k times, awaits of other generated async functions,
 several awaits in one expression, nested awaits, variables read before an
@@ -200,6 +202,9 @@ class Function:
             if self.rng.random() < 0.5:
                 return "(acc %% 3 == %d %s %s ? 1 : 0)" % (self.rng.randint(0, 2), self.rng.choice(["&&", "||"]),
                                                           self.awaitable() + " > %d" % k)
+            if self.rng.random() < 0.5:
+                # GNU `a ?: b`: a evaluated once.
+                return "(show(\"gnu\", acc %% 3) ?: %s)" % self.awaitable()
             return "(acc %% 2 == %d ? %s : %s)" % (self.rng.randint(0, 1), self.awaitable(), self.awaitable())
         if r < 0.88:
             # A call evaluated before an await of the same expression.
@@ -383,13 +388,47 @@ class Function:
                 self.values += 1
                 self.emit("auto [p%s, q%s] = Two{acc %% 7, %s};" % (name, name, self.awaitable()))
                 self.emit("acc += p%s * 2 - q%s;" % (name, name))
-            elif choice < 0.62:
+            elif choice < 0.54:
                 # A goto that jumps over no await.
                 label = "skip%d_%d" % (self.index, self.values)
                 self.values += 1
                 self.emit("if (acc %% 3 == 0) goto %s;" % label)
                 self.emit('show("not skipped", acc);')
                 self.emit("%s:;" % label)
+            elif choice < 0.58:
+                # A retry: a goto back across an await and a traced local.
+                name = "%d_%d" % (self.index, self.values)
+                self.values += 1
+                self.emit("{")
+                self.depth += 1
+                self.emit("int tries%s = 0;" % name)
+                self.emit("retry%s:" % name)
+                self.emit('Traced attempt%s("%s_try%d");' % (name, self.name, self.traced))
+                self.traced += 1
+                self.emit("acc += %s;" % self.awaitable())
+                self.emit("if (++tries%s < 3 && acc %% 2 == 0) goto retry%s;" % (name, name))
+                self.depth -= 1
+                self.emit("}")
+            elif choice < 0.62:
+                # A goto forward out of two blocks, from between awaits.
+                name = "%d_%d" % (self.index, self.values)
+                self.values += 1
+                self.emit("{")
+                self.depth += 1
+                self.emit('Traced outer%s("%s_outer%d");' % (name, self.name, self.traced))
+                self.emit("{")
+                self.depth += 1
+                self.emit('Traced inner%s("%s_inner%d");' % (name, self.name, self.traced))
+                self.traced += 1
+                self.emit("acc += %s;" % self.awaitable())
+                self.emit("if (acc %% 3 == 0) goto out%s;" % name)
+                self.emit("acc += %s;" % self.awaitable())
+                self.depth -= 1
+                self.emit("}")
+                self.emit('show("not left", acc);')
+                self.depth -= 1
+                self.emit("}")
+                self.emit("out%s:;" % name)
             elif choice < 0.7 and self.depth == 0 and not self.recursed:
                 # Recursion through asyncc::boxed, on a smaller seed.
                 self.recursed = True
@@ -514,6 +553,14 @@ class Function:
                 self.emit("int a%s[2] = {acc %% 4, %d};" % (var, self.rng.randint(0, 5)))
                 self.emit("for (int %s : a%s) {" % (var, var))
             self.depth += 1
+            if self.rng.random() < 0.25:
+                # A body that returns without awaiting.
+                self.emit('Traced probe%s("%s_probe%d");' % (var, self.name, self.traced))
+                self.traced += 1
+                self.emit("if (acc %% 5 == %s) co_return acc + %s;" % (var, var))
+                self.depth -= 1
+                self.emit("}")
+                return
             self.emit("acc += %s + %s;" % (var, self.awaitable()))
             self.depth -= 1
             self.in_loop += 1

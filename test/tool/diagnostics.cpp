@@ -47,22 +47,16 @@ ASYNC asyncc::Async<int> later(int id) {
   co_return after.value + id + co_await One{};
 }
 
-ASYNC asyncc::Async<int> nested_case(int x) {
+ASYNC asyncc::Async<int> case_in_awaiting_loop(int x) {
   switch (x) {
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a 'case' label nested inside another statement of the switch (as in Duff's device) is not supported
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:3: error: a 'case' label inside a loop whose condition awaits is not supported with 'co_await' or 'co_return' in the switch; await in the loop's body, or put the label outside the loop
   case 1:
-    if (x > 0) {
+    while (co_await One{} > x) {
     case 2:
-      co_return co_await One{};
+      ++x;
     }
   }
-  co_return 0;
-}
-
-ASYNC asyncc::Async<int> gnu_conditional(int b) {
-  int r = b ?: co_await One{};
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:11: error: 'co_await' under the GNU 'a ?: b' operator is not supported
-  co_return r;
+  co_return x;
 }
 
 ASYNC asyncc::Async<int> order() {
@@ -136,11 +130,14 @@ struct Holder {
   };
 };
 
-ASYNC asyncc::Async<int> jump_across(int n) {
-again:
-  n -= co_await One{};
-  if (n > 0) goto again;
-  // CHECK: diagnostics.cpp:[[@LINE-1]]:14: error: this 'goto' jumps across a 'co_await' or a variable stored in the async frame
+ASYNC asyncc::Async<int> jump_into_loop(int n) {
+  if (n > 5) goto inside;
+  // CHECK: diagnostics.cpp:[[@LINE-1]]:14: error: this 'goto' enters a 'switch', or a loop whose condition awaits, across a 'co_await' or a variable stored in the async frame, which asyncc does not support; jump to a label outside that statement
+  while (co_await One{} < n) {
+    n -= co_await One{};
+  inside:
+    --n;
+  }
   co_return n;
 }
 

@@ -84,3 +84,27 @@ ASYNC asyncc::Async<int> guarded(int x) {
 // CHECK-NEXT: {
 // CHECK-NEXT: drop(live, Live::kept);
 // CHECK-NEXT: live = Live::kept;
+
+// Duff's device: the case labels stay inside the do-while, where the switch
+// jumps; a resumption jumps to its label inside the loop.
+ASYNC asyncc::Async<int> duff(int count) {
+  int n = (count + 1) / 2, sent = 0;
+  switch (count % 2) {
+  case 0:
+    do {
+      sent += co_await Value{1};
+    case 1:
+      sent += co_await Value{2};
+    } while (--n > 0);
+  }
+  co_return sent;
+}
+// CHECK-LABEL: struct duff_future {
+// CHECK: case State::Await2: live = Live::await2; goto resume2;
+// CHECK: switch (count % 2)
+// CHECK: case 0:
+// CHECK-NEXT: do
+// CHECK: resume1:
+// CHECK: case 1:
+// CHECK: resume2:
+// CHECK: while (--n.value > 0);

@@ -109,6 +109,14 @@ T implicitly(U&& value) {
   std::abort();
 }
 
+// Flowing off the end of an async function whose output is not void is
+// undefined in a C++20 coroutine: the state machine stops there.
+[[noreturn]] inline void flowed_off_end(const char* function) noexcept {
+  std::fprintf(stderr, "asyncc: async function '%s' flowed off its end without co_return\n", function);
+  std::fflush(stderr);
+  std::abort();
+}
+
 }  // namespace detail
 
 }  // namespace asyncc
