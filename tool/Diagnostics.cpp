@@ -141,8 +141,8 @@ constexpr DiagInfo Table[] = {
      "get<i> with a constant index returns",
      "declare a variable and use std::get or an index"},
     {Diag::LambdaCapturesFrame, DiagnosticsEngine::Error,
-     "a lambda that captures '*this' or an array of the async frame by copy is not supported by asyncc",
-     "capture a copy made in a local variable first"},
+     "a lambda that captures an array of the async frame by copy is not supported by asyncc",
+     "capture a std::array copy of it in a local variable first"},
     {Diag::AsyncVariable, DiagnosticsEngine::Error,
      "asyncc keeps an Async<T> in the frame only when it is initialized: its type is that of the future it is "
      "made from",

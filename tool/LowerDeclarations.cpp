@@ -279,11 +279,11 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
     return std::nullopt;
   std::vector<std::string> Params, Declvals, Captures, Args, ParamTypes;
   for (const auto &[C, CaptureInit] : llvm::zip(LE->captures(), LE->capture_inits())) {
-    if (C.getCaptureKind() == LCK_This && Member && !Out.SelfType.empty()) {
+    if (C.capturesThis() && Member && !Out.SelfType.empty()) {
       Params.push_back(Out.SelfType + "* \037self");
       ParamTypes.push_back(Out.SelfType + "*");
       Declvals.push_back("std::declval<" + Out.SelfType + "*>()");
-      Captures.push_back("\037self");
+      Captures.push_back(C.getCaptureKind() == LCK_StarThis ? "\037self = asyncc::detail::copy_of(*\037self)" : "\037self");
       Args.push_back("\037self");
       continue;
     }

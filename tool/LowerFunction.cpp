@@ -173,9 +173,16 @@ void Lowerer::renameCaptures(const LambdaExpr *LE) {
   for (const LambdaCapture &C : LE->captures()) {
     if (C.capturesThis()) {
       CapturesThis = true;
-      if (C.getCaptureKind() == LCK_StarThis) {
-        report(Diag::LambdaCapturesFrame, C.getLocation());
-        return;
+      if (C.getCaptureKind() == LCK_StarThis) {  // always explicit
+        SourceLocation Star = SM.getExpansionLoc(C.getLocation());
+        StringRef Rest = SM.getCharacterData(Star);
+        size_t Length = Rest.find("this");
+        if (!Rest.starts_with("*") || Length == StringRef::npos) {
+          report(Diag::LambdaCapturesFrame, C.getLocation());
+          return;
+        }
+        Scratch.ReplaceText(Star, static_cast<unsigned>(Length + 4), "\037self = asyncc::detail::copy_of(*\037self)");
+        continue;
       }
       if (C.isExplicit())
         Scratch.ReplaceText(SM.getExpansionLoc(C.getLocation()), 4, "\037self = \037self");

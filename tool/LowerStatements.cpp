@@ -414,7 +414,10 @@ void Lowerer::lowerStmt(const Stmt *S) {
   } else if (const auto *LS = dyn_cast<LabelStmt>(S)) {
     LabelLive[LS->getDecl()] = CurrentLive;
     add(PollNode::Label, std::string(LS->getName()) + ":");
-    lowerStmt(LS->getSubStmt());
+    if (isa<NullStmt>(LS->getSubStmt()))
+      emit(";");  // a label needs a statement (`done:;` at the end of a block)
+    else
+      lowerStmt(LS->getSubStmt());
   } else if (const auto *GS = dyn_cast<GotoStmt>(S)) {
     PollNode &N = add(PollNode::Goto, "goto " + GS->getLabel()->getName().str() + ";");
     N.Tail = GS->getLabel()->getName().str();

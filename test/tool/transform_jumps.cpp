@@ -84,3 +84,19 @@ ASYNC asyncc::Async<int> loops_forever(int n) {
 }
 // CHECK-LABEL: struct loops_forever_future {
 // CHECK:        asyncc::detail::flowed_off_end("loops_forever");
+
+// A label at the end of a block keeps its empty statement.
+ASYNC asyncc::Async<int> leave_early(int n) {
+  {
+    std::string held = "h";
+    if (co_await Value{n} > 1) goto done;
+    n += co_await Value{1};
+  done:;
+  }
+  co_return n;
+}
+// CHECK-LABEL: struct leave_early_future {
+// CHECK: goto done;
+// CHECK: done:
+// CHECK-NEXT: ;
+// CHECK-NEXT: std::destroy_at(&held.value);

@@ -205,6 +205,22 @@ ASYNC asyncc::Async<int> spawner() {
 // CHECK-NEXT: // ASYNC lambda
 // CHECK-NEXT: struct lambda_future {
 
+// A plain lambda capturing `*this` in a method captures a copy of the object
+// as self, reached as `this` was; kept across an await, its factory takes
+// the object's address.
+struct Snapshot {
+  int kept = 1;
+  ASYNC asyncc::Async<int> copies() {
+    auto now = [*this] { return kept; };
+    int later = co_await Value{2};
+    co_return now() + [*this] { return this->kept; }() + later;
+  }
+};
+// CHECK: static auto copies_future_make_now(Snapshot*);
+// CHECK: inline auto Snapshot::copies_future_make_now(Snapshot* self) {
+// CHECK-NEXT: return [self = asyncc::detail::copy_of(*self)] { return self->kept; };
+// CHECK: [self = asyncc::detail::copy_of(*self)] { return self->kept; }()
+
 #ifdef INSIDE
 ASYNC asyncc::Async<int> deeper() {
   struct Local {

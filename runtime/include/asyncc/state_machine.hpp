@@ -109,6 +109,24 @@ T implicitly(U&& value) {
   std::abort();
 }
 
+// What a lambda's `[*this]` in a lowered method captures: a copy of the
+// object, reached as the lambda's `this` was (`self->member`, `*self`, or
+// the pointer itself). Const unless the lambda is mutable, as `this` is.
+template <class T>
+struct ThisCopy {
+  T object;
+  T* operator->() noexcept { return std::addressof(object); }
+  const T* operator->() const noexcept { return std::addressof(object); }
+  T& operator*() noexcept { return object; }
+  const T& operator*() const noexcept { return object; }
+  operator T*() noexcept { return std::addressof(object); }
+  operator const T*() const noexcept { return std::addressof(object); }
+};
+template <class T>
+ThisCopy<T> copy_of(const T& object) {
+  return ThisCopy<T>{object};
+}
+
 // Flowing off the end of an async function whose output is not void is
 // undefined in a C++20 coroutine: the state machine stops there.
 [[noreturn]] inline void flowed_off_end(const char* function) noexcept {
