@@ -18,12 +18,35 @@ using namespace clang;
 
 namespace asyncc::tool {
 
+std::string lambdaParameterName(const LambdaExpr &LE, unsigned I, const ASTContext &Ctx) {
+  const ParmVarDecl *P = LE.getCallOperator()->getParamDecl(I);
+  if (!P->getName().empty())
+    return P->getNameAsString();
+  const SourceManager &SM = Ctx.getSourceManager();
+  StringRef Text = Lexer::getSourceText(
+      CharSourceRange::getTokenRange(SM.getExpansionRange(LE.getSourceRange()).getAsRange()), SM, Ctx.getLangOpts());
+  std::string Name = "unnamed" + std::to_string(I + 1);
+  while (Text.contains(Name))
+    Name += "_";
+  return Name;
+}
+
 std::string lambdaSignature(const LambdaExpr &LE, const ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   const CXXMethodDecl &Call = *LE.getCallOperator();
   SourceRange Params(Call.getFunctionTypeLoc().getLParenLoc(), Call.getFunctionTypeLoc().getRParenLoc());
   CharSourceRange Written = CharSourceRange::getTokenRange(SM.getExpansionRange(Params).getAsRange());
-  return Lexer::getSourceText(Written, SM, Ctx.getLangOpts()).str() + (Call.isConst() ? "" : " mutable");
+  std::string Text = Lexer::getSourceText(Written, SM, Ctx.getLangOpts()).str();
+  unsigned Begin = SM.getFileOffset(Written.getBegin());
+  // Unnamed parameters, last first so that offsets hold.
+  for (unsigned I = Call.getNumParams(); I-- > 0;) {
+    const ParmVarDecl *P = Call.getParamDecl(I);
+    if (!P->getName().empty() || P->isParameterPack())
+      continue;
+    SourceLocation End = Lexer::getLocForEndOfToken(SM.getExpansionLoc(P->getEndLoc()), 0, SM, Ctx.getLangOpts());
+    Text.insert(SM.getFileOffset(End) - Begin, " " + lambdaParameterName(LE, I, Ctx));
+  }
+  return Text + (Call.isConst() ? "" : " mutable");
 }
 
 std::string lambdaIntroducer(const LambdaExpr &LE, const ASTContext &Ctx) {

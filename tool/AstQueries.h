@@ -21,7 +21,13 @@ namespace asyncc::tool {
 std::string lambdaIntroducer(const clang::LambdaExpr &LE, const clang::ASTContext &Ctx);
 // A lambda's parameter list as written, then ` mutable` if its call
 // operator is not const: what its lowered head keeps after the captures.
+// An unnamed parameter gets its lambdaParameterName: the version of a
+// generic lambda is chosen by its type, and its future keeps one whose
+// destructor shows.
 std::string lambdaSignature(const clang::LambdaExpr &LE, const clang::ASTContext &Ctx);
+// The name of the I-th parameter of a lambda: its own, or for an unnamed
+// one a name its text does not use (`unnamed1`).
+std::string lambdaParameterName(const clang::LambdaExpr &LE, unsigned I, const clang::ASTContext &Ctx);
 
 // Whether E names nothing, so that its text means the same anywhere: only
 // literals, operators on them, braced lists and implicit conversions (a

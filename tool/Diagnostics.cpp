@@ -76,9 +76,9 @@ constexpr DiagInfo Table[] = {
      "an ASYNC lambda inside a lambda or a local class of an ASYNC function is not supported by asyncc",
      "write it directly in the ASYNC function's body, or outside the function"},
     {Diag::GenericLambda, DiagnosticsEngine::Error,
-     "asyncc supports a generic ASYNC lambda whose 'auto' parameters are named and not packs, without a template "
-     "parameter list of its own (C++20: the output is C++17)",
-     "name each 'auto' parameter, or write the lambda's parameters with their types"},
+     "asyncc supports a generic ASYNC lambda whose 'auto' parameters are not packs, without a template parameter "
+     "list of its own (C++20: the output is C++17)",
+     "write the lambda's parameters with their types, or make it an ASYNC function template"},
     {Diag::TemplatedLambda, DiagnosticsEngine::Error,
      "asyncc supports an ASYNC lambda in a template whose parameters are named types or integers, not packs, of a "
      "template that is not partially specialized",

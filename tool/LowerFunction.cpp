@@ -429,12 +429,12 @@ bool Lowerer::genericCondition(const CXXMethodDecl &Call) {
     const ParmVarDecl *P = Pattern->getParamDecl(I);
     if (!P->getType()->isDependentType())
       continue;
-    if (P->getName().empty() || P->isParameterPack()) {
+    if (P->isParameterPack()) {
       report(Diag::GenericLambda, P->getLocation());
       return false;
     }
-    Terms.push_back("std::is_same_v<decltype(" + P->getNameAsString() + "), " + typeName(Call.getParamDecl(I)->getType()) +
-                    ">");
+    Terms.push_back("std::is_same_v<decltype(" + lambdaParameterName(*LE, I, Ctx) + "), " +
+                    typeName(Call.getParamDecl(I)->getType()) + ">");
   }
   Out.LambdaCondition = llvm::join(Terms, " && ");
   return true;
@@ -696,20 +696,26 @@ bool Lowerer::lowerSignature() {
 // destroyed when the function completes, after its locals.
 bool Lowerer::lowerParameters() {
   for (const ParmVarDecl *P : FD.parameters()) {
-    if (P->getName().empty()) {
-      // Nothing reads it: only its destructor would be the coroutine's. (A
-      // recursive function's wrapper is declared again from its parameters.)
-      if ((!P->getType()->isReferenceType() && P->getType().isDestructedType() != QualType::DK_none) ||
-          Out.Recursive) {
+    std::string Name = P->getNameAsString();
+    if (Name.empty()) {
+      // Nothing reads it: only its destructor would be the coroutine's,
+      // which keeps it to the end. A lambda's gets the name its lowered
+      // head gives it. (A recursive function's wrapper is declared again
+      // from its parameters.)
+      const LambdaExpr *LE = Out.IsLambda ? lambdaOf(FD, Ctx) : nullptr;
+      bool Destroyed = !P->getType()->isReferenceType() && P->getType().isDestructedType() != QualType::DK_none;
+      if ((Destroyed && !LE) || Out.Recursive) {
         report(Diag::UnnamedParameter, P->getLocation());
         return false;
       }
-      continue;
+      if (!Destroyed)
+        continue;
+      Name = lambdaParameterName(*LE, P->getFunctionScopeIndex(), Ctx);
     }
     if (!spellable(P->getType(), P->getLocation(), "this parameter"))
       return false;
     Parameter Param;
-    Param.Name = P->getNameAsString();
+    Param.Name = Name;
     Param.IsReference = P->getType()->isReferenceType();
     Param.IsRvalueReference = P->getType()->isRValueReferenceType();
     Param.IsClass = P->getType()->isRecordType();

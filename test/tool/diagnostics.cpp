@@ -167,10 +167,10 @@ struct Outer {
 };
 ASYNC asyncc::Async<int> awaits_nested_member_template() { co_return co_await Outer::Inner().get(1); }
 
-auto unnamed_auto = [](auto, int y) ASYNC -> asyncc::Async<int> { co_return y + co_await One{}; };
-// CHECK: diagnostics.cpp:[[@LINE-1]]:28: error: asyncc supports a generic ASYNC lambda whose 'auto' parameters are named and not packs
-int use_unnamed_auto() {
-  auto f = unnamed_auto(1, 2);
+auto pack_auto = [](int y, auto... rest) ASYNC -> asyncc::Async<int> { co_return y + sizeof...(rest) + co_await One{}; };
+// CHECK: diagnostics.cpp:[[@LINE-1]]:36: error: asyncc supports a generic ASYNC lambda whose 'auto' parameters are not packs
+int use_pack_auto() {
+  auto f = pack_auto(1, 2);
   return sizeof(f);
 }
 

@@ -221,6 +221,17 @@ struct Snapshot {
 // CHECK-NEXT: return [self = asyncc::detail::copy_of(*self)] { return self->kept; };
 // CHECK: [self = asyncc::detail::copy_of(*self)] { return self->kept; }()
 
+// Unnamed parameters get names in the lowered head: a generic lambda's
+// version is chosen by their types, and one with a destructor is kept.
+auto ignores = [](auto, std::string) ASYNC -> asyncc::Async<int> { co_return co_await Value{1}; };
+inline int use_ignores() {
+  auto future = ignores(1, std::string("x"));
+  return sizeof(future);
+}
+// CHECK: auto ignores = [](auto unnamed1, std::string unnamed2) {
+// CHECK: if constexpr (std::is_same_v<decltype(unnamed1), int>) {
+// CHECK: return ignores_future(std::move(unnamed2));
+
 #ifdef INSIDE
 ASYNC asyncc::Async<int> deeper() {
   struct Local {
