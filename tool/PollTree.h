@@ -18,7 +18,8 @@ struct PollNode {
     Return,    // Text: the return of the ready result; the future is done
     Break,     // Text: "break;"
     Continue,  // Text: "continue;"
-    Goto,      // Text: the drops of what it leaves, then `goto L;`, one per line; Tail: L
+    Goto,      // Text: the drops of what it leaves, then `goto L;`, one per line; Tail: L;
+               // State: its index among the lowering's gotos until they are resolved
     If,        // Text: the head; Children: then, and else if any
     Loop,      // Text: the head; Children: the body; Tail: `while (c);` of a do loop
     Switch,    // Text: the head; Children: the body, whose Case nodes are its labels
