@@ -1,5 +1,6 @@
 #include "Frame.h"
 #include "AstQueries.h"
+#include "Find.h"
 
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
@@ -460,6 +461,30 @@ OperandTemporaries operandTemporaries(const Expr *Operand) {
   const Expr *Top = strip(Operand);  // the call or construction making the future
   // Parents of the node being visited, innermost last.
   std::vector<const Stmt *> Parents;
+  using Up = std::vector<const Stmt *>::const_reverse_iterator;
+  // What uses the value at It: the first parent that is not a conversion.
+  auto userOf = [&](Up It) {
+    while (It != Parents.rend() && (isa<CastExpr>(*It) || isa<ParenExpr>(*It) || isa<InitListExpr>(*It) ||
+                                     isa<CXXBindTemporaryExpr>(*It)))
+      ++It;
+    return It;
+  };
+  // Whether the call at It makes its future from argument objects in the
+  // frame: the call making the awaited future, or an ASYNC call whose
+  // future is itself kept (bound to a reference, or an argument of such a
+  // call).
+  std::function<bool(Up)> makesInPlace = [&](Up It) {
+    const auto *Call = dyn_cast<CallExpr>(*It);
+    if (!Call || isa<CXXOperatorCallExpr>(Call))
+      return false;
+    if (Call == Top)
+      return true;
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (!Callee || !returnsOwnFuture(*Callee))
+      return false;
+    Up User = userOf(std::next(It));
+    return User != Parents.rend() && (isa<MaterializeTemporaryExpr>(*User) || makesInPlace(User));
+  };
   std::function<void(const Stmt *)> visit = [&](const Stmt *X) {
     if (!X || isa<CoawaitExpr>(X) || isa<LambdaExpr>(X) || Out.Refused)
       return;  // a nested await's own temporaries are its business
@@ -521,17 +546,18 @@ OperandTemporaries operandTemporaries(const Expr *Operand) {
     }
     // The operand's own value is the future, stored in the frame.
     if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(X); BT && observableDestructor(BT->getType())) {
-      auto It = Parents.rbegin();
-      while (It != Parents.rend() && (isa<CastExpr>(*It) || isa<ParenExpr>(*It) || isa<InitListExpr>(*It) ||
-                                       isa<CXXBindTemporaryExpr>(*It)))
-        ++It;
-      // An argument of the call that makes the future lives to the end of
-      // the full-expression, made in the frame; one of another call dies
-      // with that call's statement.
-      if (It != Parents.rend() && *It == Top && isa<CallExpr>(Top) && !isa<CXXOperatorCallExpr>(Top))
+      auto It = userOf(Parents.rbegin());
+      // An argument of the call that makes the future, or of an ASYNC call
+      // whose future is kept, lives to the end of the full-expression, made
+      // in the frame; one of another call dies with that call's statement.
+      if (It != Parents.rend() && makesInPlace(It)) {
         Out.Kept.push_back(BT);
-      else if (It != Parents.rend() && !isa<MaterializeTemporaryExpr>(*It))
+        const auto *Call = cast<CallExpr>(*It);
+        if (llvm::none_of(Out.Calls, [&](const MadeInPlace &M) { return M.Call == Call; }))
+          Out.Calls.push_back({Call, BT});
+      } else if (It != Parents.rend() && !isa<MaterializeTemporaryExpr>(*It)) {
         Out.Refused = BT;
+      }
     }
   };
   visit(Top);

@@ -93,11 +93,14 @@ ValuesBeforeAwaits valuesBeforeAwaits(const clang::Expr *E);
 // one can see after its call returns (trivially destroyed, bound to an
 // argument of a call whose value can hold no address) is left out. So is
 // the array of a braced list that a standard container copies. Kept also
-// holds the argument objects of the call making the future whose class
-// has an observable destructor (a CXXBindTemporaryExpr, passed by value):
-// they too die at the end of the full-expression. Such an object passed to
-// any other call dies with the call's statement, not after the await:
-// Refused, as is a braced list's array that must outlive the call. A
+// holds the argument objects whose class has an observable destructor (a
+// CXXBindTemporaryExpr, passed by value) of the call making the future, or
+// of an ASYNC call whose future is kept too (`join(f(Traced{}), g())`):
+// they too die at the end of the full-expression, and each such call,
+// listed in MadeInPlace, makes its future from them in place. Such an
+// object passed to any other call dies with the call's statement, not
+// after the await: Refused, as is a braced list's array that must outlive
+// the call. A
 // default argument's temporary bound to a reference parameter is kept too
 // (its MaterializeTemporaryExpr, in the declaration's text), and listed in
 // Defaults, for the emitted call to pass it: of the call making the future,
@@ -108,8 +111,13 @@ struct KeptDefault {
   const clang::CXXDefaultArgExpr *Argument;
   const clang::Expr *Temporary;  // in Kept
 };
+struct MadeInPlace {
+  const clang::CallExpr *Call;
+  const clang::Expr *Argument;  // its first kept argument object
+};
 struct OperandTemporaries {
   std::vector<const clang::Expr *> Kept;
+  std::vector<MadeInPlace> Calls;
   std::vector<KeptDefault> Defaults;
   const clang::Expr *Refused = nullptr;
   Diag RefusedAs = Diag::TemporaryDestructor;

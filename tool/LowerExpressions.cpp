@@ -172,9 +172,17 @@ std::string Lowerer::exprType(const Expr *E, SourceLocation Loc) {
   if (Callee && !Callee->isTemplateInstantiation() && !Callee->getReturnType()->getContainedDeducedType() &&
       !Callee->getReturnType()->isDependentType() && involvesAsync(Callee->getReturnType()))
     return typeName(Callee->getReturnType().getNonReferenceType().getUnqualifiedType());
-  if (const auto *Ref = dyn_cast<DeclRefExpr>(X))
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(X)) {
     if (auto It = VarType.find(Ref->getDecl()); It != VarType.end())
       return It->second;
+    // A parameter keeps the type it is declared with (`asyncc::Async<int>
+    // inner`, which any future of int converts to), unless deduced.
+    if (const auto *Param = dyn_cast<ParmVarDecl>(Ref->getDecl())) {
+      const auto *Function = dyn_cast<FunctionDecl>(Param->getDeclContext());
+      if (Function && !Function->isTemplateInstantiation() && !Param->getType()->getContainedDeducedType())
+        return typeName(Param->getType().getNonReferenceType().getUnqualifiedType());
+    }
+  }
   // A copy or a move of one (`auto b = std::move(a)`) has its type.
   if (const auto *Construct = dyn_cast<CXXConstructExpr>(X);
       Construct && Construct->getNumArgs() == 1 &&
@@ -482,10 +490,10 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
   // Temps.Defaults are in the order of Kept, a call's together.
   size_t NextDefault = 0;
   std::vector<std::pair<const CXXDefaultArgExpr *, std::string>> DefaultsMade;  // of one call
-  // The call's own text first: its arguments' are replaced below.
-  auto Argument = llvm::find_if(Temps.Kept, [](const Expr *Temp) { return isa<CXXBindTemporaryExpr>(Temp); });
-  if (Argument != Temps.Kept.end() && !constructFutureDirectly(Operand, *Argument))
-    return false;
+  // The calls' own text first: their arguments' are replaced below.
+  for (const MadeInPlace &M : Temps.Calls)
+    if (!constructFutureDirectly(M.Call, M.Argument))
+      return false;
   for (const Expr *Temp : Temps.Kept) {
     const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Temp);
     const Expr *Made = MTE ? MTE->getSubExpr() : cast<CXXBindTemporaryExpr>(Temp)->getSubExpr();
@@ -570,16 +578,15 @@ bool Lowerer::passDefaults(const CallExpr *Call,
   return true;
 }
 
-// The call making the future, whose argument objects are made in the frame
+// A call making a future, whose argument objects are made in the frame
 // (keepTemporaries), calls the constructor of the function's struct: it
 // takes them by reference, as a coroutine's parameter copies are made from
 // its parameter objects. The function itself would take them by value, a
 // move more than native C++ makes. A method's object is the constructor's
 // first argument.
-bool Lowerer::constructFutureDirectly(const Expr *Operand, const Expr *Argument) {
+bool Lowerer::constructFutureDirectly(const CallExpr *Call, const Expr *Argument) {
   // Operator calls are left out by operandTemporaries: a method's call
   // here is a member call.
-  const auto *Call = cast<CallExpr>(strip(Operand));
   const FunctionDecl *Callee = Call->getDirectCallee();
   const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
   const auto *MemberCall = dyn_cast<CXXMemberCallExpr>(Call);
@@ -589,7 +596,7 @@ bool Lowerer::constructFutureDirectly(const Expr *Operand, const Expr *Argument)
     report(Diag::ArgumentDestructor, Argument->getExprLoc());
     return false;
   }
-  std::string FutureType = futureType(Operand);
+  std::string FutureType = futureType(Call);
   if (FutureType.empty())
     return false;
   SourceRange Range = SM.getExpansionRange(Call->getCallee()->IgnoreImpCasts()->getSourceRange()).getAsRange();
