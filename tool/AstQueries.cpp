@@ -31,6 +31,47 @@ std::string lambdaParameterName(const LambdaExpr &LE, unsigned I, const ASTConte
   return Name;
 }
 
+std::string parameterName(const ParmVarDecl &P, const ASTContext &Ctx) {
+  if (!P.getName().empty())
+    return P.getNameAsString();
+  const auto *F = dyn_cast<FunctionDecl>(P.getDeclContext());
+  if (!F || P.isParameterPack())
+    return "";
+  const SourceManager &SM = Ctx.getSourceManager();
+  StringRef Text = Lexer::getSourceText(
+      CharSourceRange::getTokenRange(SM.getExpansionRange(F->getSourceRange()).getAsRange()), SM, Ctx.getLangOpts());
+  std::string Name = "unnamed" + std::to_string(P.getFunctionScopeIndex() + 1);
+  while (Text.contains(Name))
+    Name += "_";
+  return Name;
+}
+
+// Where the name of an unnamed parameter goes: after its type.
+static SourceLocation afterType(const ParmVarDecl &P, const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceLocation TypeEnd = P.getTypeSourceInfo() ? P.getTypeSourceInfo()->getTypeLoc().getEndLoc() : P.getEndLoc();
+  return Lexer::getLocForEndOfToken(SM.getExpansionLoc(TypeEnd), 0, SM, Ctx.getLangOpts());
+}
+
+std::string withParameterNames(const FunctionDecl &F, SourceLocation Begin, SourceLocation End,
+                               const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  CharSourceRange Written = CharSourceRange::getTokenRange(SM.getExpansionLoc(Begin), SM.getExpansionLoc(End));
+  std::string Text = Lexer::getSourceText(Written, SM, Ctx.getLangOpts()).str();
+  unsigned From = SM.getFileOffset(Written.getBegin());
+  // Last first, so that offsets hold.
+  for (unsigned I = F.getNumParams(); I-- > 0;) {
+    const ParmVarDecl &P = *F.getParamDecl(I);
+    if (!P.getName().empty())
+      continue;
+    std::string Name = parameterName(P, Ctx);
+    unsigned At = SM.getFileOffset(afterType(P, Ctx));
+    if (!Name.empty() && At >= From && At - From <= Text.size())
+      Text.insert(At - From, " " + Name);
+  }
+  return Text;
+}
+
 std::string lambdaSignature(const LambdaExpr &LE, const ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   const CXXMethodDecl &Call = *LE.getCallOperator();
@@ -43,8 +84,7 @@ std::string lambdaSignature(const LambdaExpr &LE, const ASTContext &Ctx) {
     const ParmVarDecl *P = Call.getParamDecl(I);
     if (!P->getName().empty() || P->isParameterPack())
       continue;
-    SourceLocation End = Lexer::getLocForEndOfToken(SM.getExpansionLoc(P->getEndLoc()), 0, SM, Ctx.getLangOpts());
-    Text.insert(SM.getFileOffset(End) - Begin, " " + lambdaParameterName(LE, I, Ctx));
+    Text.insert(SM.getFileOffset(afterType(*P, Ctx)) - Begin, " " + lambdaParameterName(LE, I, Ctx));
   }
   return Text + (Call.isConst() ? "" : " mutable");
 }

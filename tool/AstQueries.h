@@ -29,6 +29,18 @@ std::string lambdaSignature(const clang::LambdaExpr &LE, const clang::ASTContext
 // one a name its text does not use (`unnamed1`).
 std::string lambdaParameterName(const clang::LambdaExpr &LE, unsigned I, const clang::ASTContext &Ctx);
 
+// The name a parameter of a function (not a lambda) has in the emitted
+// code: its own, or for an unnamed one a name the function's text does not
+// use (`unnamed1`). The future keeps it, as a coroutine copies every
+// parameter, and as Rust keeps a `_` one, to the end: its destructor, if
+// any, runs then.
+std::string parameterName(const clang::ParmVarDecl &P, const clang::ASTContext &Ctx);
+// The text of F's declaration from Begin to End (its declarator, or its
+// parameters without defaults), each unnamed parameter in it followed by
+// its parameterName.
+std::string withParameterNames(const clang::FunctionDecl &F, clang::SourceLocation Begin, clang::SourceLocation End,
+                               const clang::ASTContext &Ctx);
+
 // Whether E names nothing, so that its text means the same anywhere: only
 // literals, operators on them, braced lists and implicit conversions (a
 // default argument `= "info"` of a `const std::string&` parameter).

@@ -66,7 +66,8 @@ constexpr DiagInfo Table[] = {
     {Diag::TrailingReturn, DiagnosticsEngine::Error,
      "asyncc does not support a trailing return type on an ASYNC function", "write asyncc::Async<T> before the name"},
     {Diag::UnnamedParameter, DiagnosticsEngine::Error,
-     "an unnamed parameter with a destructor is not supported by asyncc: the coroutine keeps it until it completes",
+     "an unnamed parameter of an ASYNC function that calls itself is not supported by asyncc: its future keeps every "
+     "parameter by name",
      "give the parameter a name"},
     {Diag::NotCoroutine, DiagnosticsEngine::Error,
      "an ASYNC function must be a coroutine (use co_await or co_return)", ""},

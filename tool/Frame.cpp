@@ -551,7 +551,9 @@ OperandTemporaries operandTemporaries(const Expr *Operand) {
       // whose future is kept, lives to the end of the full-expression, made
       // in the frame; one of another call dies with that call's statement.
       if (It != Parents.rend() && makesInPlace(It)) {
-        Out.Kept.push_back(BT);
+        // `Token{}` of an aggregate: the cast's text names the class.
+        const auto *Cast = Parents.empty() ? nullptr : dyn_cast<CXXFunctionalCastExpr>(Parents.back());
+        Out.Kept.push_back(Cast ? static_cast<const Expr *>(Cast) : BT);
         const auto *Call = cast<CallExpr>(*It);
         if (llvm::none_of(Out.Calls, [&](const MadeInPlace &M) { return M.Call == Call; }))
           Out.Calls.push_back({Call, BT});

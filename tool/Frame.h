@@ -94,7 +94,8 @@ ValuesBeforeAwaits valuesBeforeAwaits(const clang::Expr *E);
 // argument of a call whose value can hold no address) is left out. So is
 // the array of a braced list that a standard container copies. Kept also
 // holds the argument objects whose class has an observable destructor (a
-// CXXBindTemporaryExpr, passed by value) of the call making the future, or
+// CXXBindTemporaryExpr, or the functional cast around one that makes an
+// aggregate, passed by value) of the call making the future, or
 // of an ASYNC call whose future is kept too (`join(f(Traced{}), g())`):
 // they too die at the end of the full-expression, and each such call,
 // listed in MadeInPlace, makes its future from them in place. Such an

@@ -491,12 +491,15 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
   size_t NextDefault = 0;
   std::vector<std::pair<const CXXDefaultArgExpr *, std::string>> DefaultsMade;  // of one call
   // The calls' own text first: their arguments' are replaced below.
-  for (const MadeInPlace &M : Temps.Calls)
-    if (!constructFutureDirectly(M.Call, M.Argument))
+  for (const MadeInPlace &M : Temps.Calls) {
+    bool DefaultsKept = llvm::any_of(Temps.Defaults, [&](const KeptDefault &D) { return D.Call == M.Call; });
+    if (!constructFutureDirectly(M.Call, M.Argument, !DefaultsKept))
       return false;
+  }
   for (const Expr *Temp : Temps.Kept) {
     const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Temp);
-    const Expr *Made = MTE ? MTE->getSubExpr() : cast<CXXBindTemporaryExpr>(Temp)->getSubExpr();
+    const auto *Bound = dyn_cast<CXXBindTemporaryExpr>(Temp);
+    const Expr *Made = MTE ? MTE->getSubExpr() : Bound ? Bound->getSubExpr() : Temp;
     QualType T = Temp->getType().getUnqualifiedType();
     SourceRange Range = SM.getExpansionRange(Temp->getSourceRange()).getAsRange();
     bool Default = NextDefault != Temps.Defaults.size() && Temps.Defaults[NextDefault].Temporary == Temp;
@@ -572,7 +575,7 @@ bool Lowerer::passDefaults(const CallExpr *Call,
       return false;
     }
     auto It = llvm::find_if(Made, [&](const auto &M) { return M.first == Default; });
-    Passed.push_back(It != Made.end() ? It->second : originalText(Default->getExpr()->getSourceRange()));
+    Passed.push_back(It != Made.end() ? It->second : originalText(defaultRange(Default->getExpr())));
   }
   Scratch.InsertText(Call->getRParenLoc(), (Written ? ", " : "") + llvm::join(Passed, ", "));
   return true;
@@ -583,44 +586,52 @@ bool Lowerer::passDefaults(const CallExpr *Call,
 // takes them by reference, as a coroutine's parameter copies are made from
 // its parameter objects. The function itself would take them by value, a
 // move more than native C++ makes. A method's object is the constructor's
-// first argument.
-bool Lowerer::constructFutureDirectly(const CallExpr *Call, const Expr *Argument) {
+// first argument, and the default arguments follow the written ones, each
+// as the declaration writes it (unless keepTemporaries passes them: one
+// of them is made in the frame).
+bool Lowerer::constructFutureDirectly(const CallExpr *Call, const Expr *Argument, bool PassDefaults) {
   // Operator calls are left out by operandTemporaries: a method's call
   // here is a member call.
   const FunctionDecl *Callee = Call->getDirectCallee();
   const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
   const auto *MemberCall = dyn_cast<CXXMemberCallExpr>(Call);
   // Only asyncc's own futures can be made from the objects in place.
-  if (!Callee || !returnsOwnFuture(*Callee) || Callee->isVariadic() ||
-      llvm::any_of(Call->arguments(), [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); })) {
+  if (!Callee || !returnsOwnFuture(*Callee) || Callee->isVariadic()) {
     report(Diag::ArgumentDestructor, Argument->getExprLoc());
     return false;
   }
+  if (PassDefaults && llvm::any_of(Call->arguments(), [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); }) &&
+      !passDefaults(Call, {}))
+    return false;
   std::string FutureType = futureType(Call);
   if (FutureType.empty())
     return false;
   SourceRange Range = SM.getExpansionRange(Call->getCallee()->IgnoreImpCasts()->getSourceRange()).getAsRange();
-  std::string Made = FutureType;
+  // A method's object goes first inside the parenthesis that follows the
+  // callee (before the argument object, at least one, written there).
+  std::string Self;
+  std::optional<Token> LParen;
   if (MemberCall && !Method->isStatic()) {
     const Expr *Object = MemberCall->getImplicitObjectArgument()->IgnoreImpCasts();
     const auto *Member = cast<MemberExpr>(MemberCall->getCallee()->IgnoreImpCasts());
     // A smart pointer's `->` is a call of its operator->, on the pointer.
     const auto *Arrow = dyn_cast<CXXOperatorCallExpr>(Object);
     std::string Written = text(SM.getExpansionRange((Arrow ? Arrow->getArg(0) : Object)->getSourceRange()).getAsRange());
-    std::string Self = isa<CXXThisExpr>(Object) && cast<CXXThisExpr>(Object)->isImplicit() ? "\037self"
-                       : !Member->isArrow()                ? "std::addressof(" + Written + ")"
-                       : Arrow                              ? "std::addressof(*" + Written + ")"
-                                                          : "(" + Written + ")";
-    // The object goes first inside the parenthesis that follows the callee.
-    std::optional<Token> LParen = Lexer::findNextToken(Range.getEnd(), SM, Ctx.getLangOpts());
+    Self = isa<CXXThisExpr>(Object) && cast<CXXThisExpr>(Object)->isImplicit() ? "\037self"
+           : !Member->isArrow()                                                 ? "std::addressof(" + Written + ")"
+           : Arrow                                                              ? "std::addressof(*" + Written + ")"
+                                                                                : "(" + Written + ")";
+    LParen = Lexer::findNextToken(Range.getEnd(), SM, Ctx.getLangOpts());
     if (!LParen || !LParen->is(tok::l_paren)) {
       report(Diag::ArgumentDestructor, Argument->getExprLoc());
       return false;
     }
-    Range.setEnd(LParen->getLocation());
-    Made += "(" + Self + ", ";
   }
-  Scratch.ReplaceText(Range.getBegin(), text(Range).size(), Made);
+  // The parenthesis is replaced with the callee, not inserted after: the
+  // text of the first argument stays its own.
+  Scratch.ReplaceText(Range.getBegin(), text(Range).size(), FutureType + (LParen ? "(" + Self + ", " : ""));
+  if (LParen)
+    Scratch.RemoveText(LParen->getLocation(), 1);
   return true;
 }
 

@@ -597,7 +597,7 @@ bool Lowerer::lowerSignature() {
   bool LambdaCall = Member && Member->getParent()->isLambda();
   bool MemberTemplate = Member && FD.isFunctionTemplateSpecialization() && !LambdaCall &&
                         !isa<ClassTemplateSpecializationDecl>(Member->getParent()) &&
-                        !Member->getParent()->isDependentContext() && !Member->isOutOfLine();
+                        !Member->getParent()->isDependentContext();
   if (FD.isTemplated() || (FD.isFunctionTemplateSpecialization() && Member && !MemberTemplate && !LambdaCall)) {
     report(LambdaCall ? Diag::GenericLambda : Diag::MemberTemplate, FD.getLocation());
     return false;
@@ -681,7 +681,7 @@ bool Lowerer::lowerSignature() {
             .trim()
             .str();
   // The wrapper keeps the declarator as written (default arguments too).
-  Out.WrapperHead = originalText(SourceRange(FD.getLocation(), FD.getFunctionTypeLoc().getRParenLoc()));
+  Out.WrapperHead = withParameterNames(FD, FD.getLocation(), FD.getFunctionTypeLoc().getRParenLoc(), Ctx);
   if (!Out.IsLambda)
     Out.LeadingAttributes = leadingAttributes(FD);
   forEachStmt(FD.getBody(), [&](const Stmt *X) {
@@ -699,18 +699,19 @@ bool Lowerer::lowerParameters() {
     std::string Name = P->getNameAsString();
     if (Name.empty()) {
       // Nothing reads it: only its destructor would be the coroutine's,
-      // which keeps it to the end. A lambda's gets the name its lowered
-      // head gives it. (A recursive function's wrapper is declared again
-      // from its parameters.)
+      // which keeps it to the end. It gets the name its lowered head
+      // gives it. A function's future keeps each (its calls pass them
+      // all); a lambda's, one with a destructor. (A recursive function's
+      // wrapper is declared again from its parameters.)
       const LambdaExpr *LE = Out.IsLambda ? lambdaOf(FD, Ctx) : nullptr;
       bool Destroyed = !P->getType()->isReferenceType() && P->getType().isDestructedType() != QualType::DK_none;
-      if ((Destroyed && !LE) || Out.Recursive) {
+      if (LE && !Destroyed)
+        continue;
+      Name = LE ? lambdaParameterName(*LE, P->getFunctionScopeIndex(), Ctx) : parameterName(*P, Ctx);
+      if (Name.empty() || Out.Recursive) {
         report(Diag::UnnamedParameter, P->getLocation());
         return false;
       }
-      if (!Destroyed)
-        continue;
-      Name = lambdaParameterName(*LE, P->getFunctionScopeIndex(), Ctx);
     }
     if (!spellable(P->getType(), P->getLocation(), "this parameter"))
       return false;

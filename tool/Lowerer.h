@@ -240,7 +240,7 @@ private:
   bool keepTemporaries(const clang::Expr *Operand, const LayoutBuilder::Open &GroupHome,
                        std::vector<std::string> &Kept);
   // Argument: the first argument object, where a refusal is reported.
-  bool constructFutureDirectly(const clang::CallExpr *Call, const clang::Expr *Argument);
+  bool constructFutureDirectly(const clang::CallExpr *Call, const clang::Expr *Argument, bool PassDefaults);
   // Computes a value of the full-expression before the await that follows
   // it, into the frame (Kept: what must be destroyed at its end).
   bool keepValue(const Hoist &H, const LayoutBuilder::Open &GroupHome, std::vector<std::string> &Kept);

@@ -80,8 +80,13 @@ std::string sourceText(SourceLocation B, SourceLocation E, const ASTContext &Ctx
 // definition apart from its declaration may not repeat them.
 std::string declaratorWithoutDefaults(const FunctionDecl &F, const ASTContext &Ctx) {
   std::vector<std::string> Parameters;
-  for (const ParmVarDecl *P : F.parameters())
-    Parameters.push_back(sourceText(P->getBeginLoc(), P->getLocation(), Ctx));
+  for (const ParmVarDecl *P : F.parameters()) {
+    // An unnamed one ends with its type.
+    SourceLocation End = P->getName().empty() && P->getTypeSourceInfo()
+                             ? P->getTypeSourceInfo()->getTypeLoc().getEndLoc()
+                             : P->getLocation();
+    Parameters.push_back(withParameterNames(F, P->getBeginLoc(), End, Ctx));
+  }
   return F.getNameAsString() + "(" + llvm::join(Parameters, ", ") + ")";
 }
 
@@ -91,11 +96,11 @@ TemplateWrapper wrapperOf(const FunctionDecl &F, const TemplateParameterList &Pa
   TemplateWrapper W;
   W.Name = F.getNameAsString();
   W.Head = sourceText(Params.getTemplateLoc(), Params.getRAngleLoc(), Ctx);
-  W.Declarator = sourceText(F.getLocation(), F.getFunctionTypeLoc().getRParenLoc(), Ctx);
+  W.Declarator = withParameterNames(F, F.getLocation(), F.getFunctionTypeLoc().getRParenLoc(), Ctx);
   std::vector<std::string> Arguments, Names;
   for (const ParmVarDecl *P : F.parameters()) {
-    Arguments.push_back(P->getType()->isReferenceType() ? P->getNameAsString()
-                                                          : "std::move(" + P->getNameAsString() + ")");
+    std::string Name = parameterName(*P, Ctx);
+    Arguments.push_back(P->getType()->isReferenceType() ? Name : "std::move(" + Name + ")");
   }
   for (const NamedDecl *P : Params)
     Names.push_back(P->getNameAsString());
@@ -195,14 +200,19 @@ bool awaitsMemberTemplate(const FunctionDecl &FD, ASTContext &Ctx, llvm::DenseSe
     const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
     if (!Callee || !Callee->isFunctionTemplateSpecialization() || !isAsync(*Callee))
       return;
-    // Its specializations follow the class: a function whose struct is
-    // defined after the class, outside it, can name them.
+    // Its specializations follow the class, or stand where it is defined
+    // outside the class: a function whose struct is defined after them,
+    // outside the class, can name them.
     const CXXRecordDecl *Class = cast<CXXMethodDecl>(Callee)->getParent();
     const SourceManager &SM = Ctx.getSourceManager();
-    if (const auto *Method = dyn_cast<CXXMethodDecl>(&FD); Method && Method->getParent() == Class && afterClassDepth(FD))
+    const FunctionDecl *Pattern = Callee->getTemplateInstantiationPattern();
+    bool OutOfLine = Pattern && Pattern->isOutOfLine();
+    if (const auto *Method = dyn_cast<CXXMethodDecl>(&FD);
+        Method && Method->getParent() == Class && afterClassDepth(FD) && !OutOfLine)
       return;
+    SourceLocation Specializations = OutOfLine ? Pattern->getLocation() : Class->getEndLoc();
     if (!Class->Encloses(&FD) && !FD.isDependentContext() &&
-        SM.isBeforeInTranslationUnit(SM.getExpansionLoc(Class->getEndLoc()),
+        SM.isBeforeInTranslationUnit(SM.getExpansionLoc(Specializations),
                                      SM.getExpansionLoc(futureHome(FD).getLocation())))
       return;
     Found = true;
@@ -594,29 +604,58 @@ private:
   // class: there, the struct template is declared and the method template
   // returns it; after the class, each instantiation this file uses gets an
   // explicit specialization of the struct, and the method is defined once.
+  //
+  // Defined outside the class (`template <class T> ASYNC asyncc::Async<T>
+  // Client::get(T x) {...}`), its declaration in the class declares the
+  // struct template and the method, default arguments kept, and the
+  // definition's place gets the specializations and the method, under the
+  // definition's own names of the parameters.
   bool transformMemberTemplate(const CXXMethodDecl &Method, ASTContext &Ctx, bool CRLF, std::vector<Edit> &Edits) {
     const SourceManager &SM = Ctx.getSourceManager();
     const FunctionTemplateDecl &Template = *Method.getDescribedFunctionTemplate();
     const CXXRecordDecl *Class = Method.getParent();
+    const FunctionTemplateDecl &InClass = *Template.getCanonicalDecl();
+    bool OutOfLine = &InClass != &Template;
     if (Class->isDependentContext() || Class->isLambda() || !Class->getDeclContext()->isFileContext() ||
-        Class->getDeclName().isEmpty() || Method.isOutOfLine() || Template.getPreviousDecl()) {
+        Class->getDeclName().isEmpty() ||
+        (OutOfLine && (!Method.isOutOfLine() || Method.getNumTemplateParameterLists() != 0 ||
+                       InClass.getFriendObjectKind() != Decl::FOK_None ||
+                       std::distance(Template.redecls_begin(), Template.redecls_end()) != 2 ||
+                       !SM.isInMainFile(SM.getExpansionLoc(InClass.getLocation())))) ||
+        (!OutOfLine && Method.isOutOfLine())) {
       report(Ctx, Diag::MemberTemplate, Method.getLocation());
       return false;
     }
     TemplateWrapper W = wrapperOf(Method, *Template.getTemplateParameters(), Ctx);
     W.ClassName = Class->getNameAsString();
     W.MemberTemplate = true;
+    // The declaration in the class keeps its default arguments.
+    TemplateWrapper Declared = W;
+    if (OutOfLine) {
+      Declared = wrapperOf(*cast<CXXMethodDecl>(InClass.getTemplatedDecl()), *InClass.getTemplateParameters(), Ctx);
+      Declared.ClassName = W.ClassName;
+      Declared.MemberTemplate = true;
+    }
     std::vector<LoweredFunction> Specializations;
     bool Ok = lowerSpecializations(Template, Ctx, Specializations) && mergeGenericVersions(Template, Ctx, Specializations);
     SourceLocation AfterClass = Lexer::findLocationAfterToken(SM.getExpansionLoc(Class->getEndLoc()), tok::semi, SM,
                                                               Ctx.getLangOpts(), false);
-    if (!Ok || AfterClass.isInvalid())
+    SourceLocation DeclarationEnd =
+        OutOfLine ? Lexer::findLocationAfterToken(SM.getExpansionLoc(InClass.getEndLoc()), tok::semi, SM,
+                                                  Ctx.getLangOpts(), /*SkipTrailingWhitespaceAndNewLine=*/false)
+                  : SM.getExpansionLoc(bodyEnd(Method)).getLocWithOffset(1);
+    if (!Ok || AfterClass.isInvalid() || DeclarationEnd.isInvalid())
       return false;
-    Edits.push_back({SM.getFileOffset(SM.getExpansionLoc(Template.getBeginLoc())),
-                     SM.getFileOffset(SM.getExpansionLoc(bodyEnd(Method))) + 1,
-                     withLineEndings(emitMethodDeclaration(W), CRLF)});
-    unsigned At = SM.getFileOffset(AfterClass);
-    Edits.push_back({At, At, withLineEndings(emitClassTemplateMethod(W, Specializations, Options.Emission), CRLF)});
+    Edits.push_back({SM.getFileOffset(SM.getExpansionLoc(InClass.getBeginLoc())), SM.getFileOffset(DeclarationEnd),
+                     withLineEndings(emitMethodDeclaration(Declared), CRLF)});
+    std::string Text = withLineEndings(emitClassTemplateMethod(W, Specializations, Options.Emission), CRLF);
+    if (OutOfLine) {
+      Edits.push_back({SM.getFileOffset(SM.getExpansionLoc(Template.getBeginLoc())),
+                       SM.getFileOffset(SM.getExpansionLoc(bodyEnd(Method))) + 1, Text});
+    } else {
+      unsigned At = SM.getFileOffset(AfterClass);
+      Edits.push_back({At, At, Text});
+    }
     Out.Functions.insert(Out.Functions.end(), Specializations.begin(), Specializations.end());
     return true;
   }
