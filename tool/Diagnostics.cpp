@@ -19,10 +19,11 @@ struct DiagInfo {
 constexpr DiagInfo Table[] = {
     {Diag::NotAsyncReturn, DiagnosticsEngine::Error, "an ASYNC function must return asyncc::Async<T>", ""},
     {Diag::MemberTemplate, DiagnosticsEngine::Error,
-     "asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a "
-     "template, and awaited only by ASYNC functions defined after the class (its specializations follow it)",
+     "asyncc supports an ASYNC member template of a class at namespace scope that is not a template, defined in the "
+     "class or after it, and awaited only by ASYNC functions defined after its specializations (which follow the "
+     "class, or stand where it is defined outside the class)",
      "make it a free function template that takes the object, or await it from a function defined after the "
-     "class"},
+     "class and the member template's definition"},
     {Diag::TemplateParameterKind, DiagnosticsEngine::Error,
      "asyncc supports ASYNC function templates with type and integer parameters", ""},
     {Diag::TemplateParameterPack, DiagnosticsEngine::Error,

@@ -643,8 +643,8 @@ bool Lowerer::lowerSignature() {
     if (!MD->isStatic())
       Out.SelfType = (MD->isConst() ? "const " : "") + Out.ClassName;
     // A specialization's struct is emitted as a member specialization,
-    // wherever the method is defined (Transform).
-    if (MD->isOutOfLine() && !OfClassTemplate) {
+    // wherever the method is defined (Transform), a member template's too.
+    if (MD->isOutOfLine() && !OfClassTemplate && !MemberTemplate) {
       const FunctionDecl *InClass = MD->getCanonicalDecl();
       if (InClass == &FD || std::distance(FD.redecls_begin(), FD.redecls_end()) != 2 ||
           !SM.isInMainFile(SM.getExpansionLoc(InClass->getLocation()))) {

@@ -160,12 +160,25 @@ struct Outer {
   struct Inner {
     template <class T>
     ASYNC asyncc::Async<T> get(T value) {
-      // CHECK: diagnostics.cpp:[[@LINE-1]]:28: error: asyncc supports an ASYNC member template defined in the body of a class at namespace scope that is not a template, and awaited only by ASYNC functions defined after the class
+      // CHECK: diagnostics.cpp:[[@LINE-1]]:28: error: asyncc supports an ASYNC member template of a class at namespace scope that is not a template, defined in the class or after it, and awaited only by ASYNC functions defined after its specializations
       co_return value + co_await One{};
     }
   };
 };
 ASYNC asyncc::Async<int> awaits_nested_member_template() { co_return co_await Outer::Inner().get(1); }
+
+// Defined outside its class: its specializations stand at its definition.
+struct DeclaredFirst {
+  template <class T>
+  asyncc::Async<T> get(T value);
+};
+ASYNC asyncc::Async<int> awaits_before_definition(DeclaredFirst& d) { co_return co_await d.get(1); }
+// CHECK: diagnostics.cpp:[[@LINE-1]]:90: error: asyncc supports an ASYNC member template of a class at namespace scope
+// CHECK-SAME: await it from a function defined after the class and the member template's definition
+template <class T>
+ASYNC asyncc::Async<T> DeclaredFirst::get(T value) {
+  co_return value + co_await One{};
+}
 
 auto pack_auto = [](int y, auto... rest) ASYNC -> asyncc::Async<int> { co_return y + sizeof...(rest) + co_await One{}; };
 // CHECK: diagnostics.cpp:[[@LINE-1]]:36: error: asyncc supports a generic ASYNC lambda whose 'auto' parameters are not packs

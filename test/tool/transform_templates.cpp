@@ -146,6 +146,43 @@ ASYNC asyncc::Async<long> read_later(const Reader& r) { co_return co_await r.rea
 // CHECK: asyncc::detail::Lifetime<Reader::read_future<long>, {{[0-9]+}}, {{[0-9]+}}>,  // await1
 // CHECK: asyncc::detail::Lifetime<Reader::read_future<long>, {{[0-9]+}}, {{[0-9]+}}>,  // await2
 
+// A member template declared in its class and defined after it: the
+// declaration declares the struct template and the method, its default
+// argument kept; the definition's place gets the specializations, with the
+// definition's names of the parameters, and the method.
+class Writer {
+ public:
+  template <class T>
+  asyncc::Async<T> write(T value, int times = 2) const;
+  int offset = 1;
+};
+// CHECK: class Writer {
+// CHECK: template <class T>
+// CHECK-NEXT: struct write_future;
+// CHECK-NEXT: template <class T>
+// CHECK-NEXT: write_future<T> write(T value, int times = 2) const;
+
+
+template <class U>
+ASYNC asyncc::Async<U> Writer::write(U value, int times) const {
+  co_return value * times + co_await Ready<U>{U{}} + static_cast<U>(offset);
+}
+// CHECK: template <>
+// CHECK-NEXT: struct Writer::write_future<int> {
+// CHECK-NEXT: using U = int;
+// CHECK: const Writer* self;
+// CHECK: template <class U>
+// CHECK-NEXT: Writer::write_future<U> Writer::write(U value, int times) const {
+// CHECK-NEXT: return write_future<U>(this, std::move(value), std::move(times));
+
+long write_one() {
+  Writer w;
+  return sizeof(w.write(1));
+}
+
+ASYNC asyncc::Async<long> write_later(const Writer& w) { co_return co_await w.write(3L); }
+// CHECK: asyncc::detail::Lifetime<Writer::write_future<long>, {{[0-9]+}}, {{[0-9]+}}>,  // await1
+
 // Lambdas passed to a function template: C++ cannot name their types where
 // the specializations are, so the struct stays a template on them (its
 // definition, or a partial specialization on the other arguments), and a
