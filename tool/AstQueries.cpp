@@ -72,6 +72,13 @@ std::string withParameterNames(const FunctionDecl &F, SourceLocation Begin, Sour
   return Text;
 }
 
+std::string placement(const std::string &Path, const std::string &Type) {
+  StringRef T(Type);
+  bool Elaborated = T.starts_with("struct ") || T.starts_with("class ") || T.starts_with("union ") ||
+                    T.starts_with("enum ");
+  return "::new (static_cast<void*>(&" + Path + ")) " + (Elaborated ? "(" + Type + ")" : Type);
+}
+
 std::string lambdaSignature(const LambdaExpr &LE, const ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   const CXXMethodDecl &Call = *LE.getCallOperator();

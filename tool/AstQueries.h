@@ -41,6 +41,12 @@ std::string parameterName(const clang::ParmVarDecl &P, const clang::ASTContext &
 std::string withParameterNames(const clang::FunctionDecl &F, clang::SourceLocation Begin, clang::SourceLocation End,
                                const clang::ASTContext &Ctx);
 
+// `::new (static_cast<void*>(&Path)) Type`: the start of a placement new
+// that makes a Type at Path. An elaborated type (`struct stat`, whose name
+// a function of the same name hides) is parenthesized: followed by a brace
+// it would read as the class's definition.
+std::string placement(const std::string &Path, const std::string &Type);
+
 // Whether E names nothing, so that its text means the same anywhere: only
 // literals, operators on them, braced lists and implicit conversions (a
 // default argument `= "info"` of a `const std::string&` parameter).

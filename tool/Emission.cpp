@@ -195,8 +195,18 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   OS << "  " << S << "& operator=(" << S << "&&) = delete;\n";
   OS << "  ~" << S << "() { \037drop(\037live_at(\037state_)); }\n\n";
 
+  // Polled after it completed, a future aborts, as a Rust one panics. An
+  // ASYNC function polls the futures it made itself, which it destroys once
+  // ready, with asyncc::detail::resume: no check there, and no call that
+  // keeps the compiler from inlining a chain of them.
+  OS << "  asyncc::Poll<\037Output> poll(asyncc::Context& \037cx) {\n";
+  OS << "    if (\037state_ == \037State::Done) asyncc::detail::polled_after_completion(\"" << F.Name << "\");\n";
+  OS << "    return poll(\037cx, asyncc::detail::resume);\n";
+  OS << "  }\n";
+  OS << "  // Polls the future, which has not completed.\n";
   // A function that never awaits has no use for the context.
-  OS << "  asyncc::Poll<\037Output> poll(asyncc::Context&" << (F.States.empty() ? "" : " \037cx") << ") {\n";
+  OS << "  asyncc::Poll<\037Output> poll(asyncc::Context&" << (F.States.empty() ? "" : " \037cx")
+     << ", asyncc::detail::Resume) {\n";
   OS << "    \037Unwind \037unwind{*this, \037Live::" << F.Live[F.StartLive].Name << "};\n";
   bool LiveRead = !F.States.empty() || mentions(F.Body, "\037live");
   OS << "    " << (LiveRead ? "" : "[[maybe_unused]] ") << "\037Live& \037live = \037unwind.\037live;\n";
@@ -207,7 +217,7 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   for (size_t I = 0; I != F.States.size(); ++I)
     OS << "      case \037State::" << F.States[I].Name << ": \037live = \037Live::" << F.Live[F.States[I].Live].Name
        << "; goto " << F.States[I].Entry << ";\n";
-  OS << "      case \037State::Done: asyncc::detail::polled_after_completion(\"" << F.Name << "\");\n";
+  OS << "      default: __builtin_unreachable();  // Done: poll does not resume\n";
   OS << "    }\n";
   emitPollBody(OS, F, Options);
   OS << "  }\n\n";

@@ -80,7 +80,7 @@ void Lowerer::lowerVar(const VarDecl *VD) {
     VarType[VD] = Type;
   }
   std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD), ownName(VD));
-  std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
+  std::string Placement = placement(Path, Type);
   const Expr *Init = VD->getInit();
   const auto *DefaultConstruct = dyn_cast_or_null<CXXConstructExpr>(Init ? strip(Init) : nullptr);
   bool DefaultInit = DefaultConstruct && DefaultConstruct->getNumArgs() == 0 &&
@@ -147,7 +147,7 @@ void Lowerer::lowerArrayVar(const VarDecl *VD) {
   }
   std::string Type = "asyncc::detail::type_t<" + typeName(T.getUnqualifiedType()) + ">";
   std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD), ownName(VD));
-  std::string Placement = "::new (static_cast<void*>(&" + Path + ")) " + Type;
+  std::string Placement = placement(Path, Type);
   if (Init && isa<InitListExpr>(Init)) {
     if (!emitWithValue(Init, [&](const std::string &Value) { return Placement + Value + ";"; }))
       return;
@@ -382,7 +382,7 @@ bool Lowerer::lowerLambdaVar(const VarDecl *VD, const LambdaExpr *LE) {
   if (!Made)
     return false;
   std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Made->Type, declComment(VD), ownName(VD));
-  emit("::new (static_cast<void*>(&" + Path + ")) " + Made->Type + "(" + Made->Make + ");");
+  emit(placement(Path, Made->Type) + "(" + Made->Make + ");");
   VarPath[VD] = Path;
   construct(Path, VD->getType());
   return true;
@@ -486,7 +486,7 @@ void Lowerer::lowerReferenceVar(const VarDecl *VD) {
     std::string Path = Layout.addSlotTo(Layout.home(), slotName(VD), Type, declComment(VD), ownName(VD));
     if (!emitWithValue(Init, [&](const std::string &Value) {
           Layout.begin(Path);
-          return "::new (static_cast<void*>(&" + Path + ")) " + Type + "(" + Value + ");";
+          return placement(Path, Type) + "(" + Value + ");";
         }))
       return;
     VarPath[VD] = Ctx.hasSameType(Pointee, T) ? Path : "static_cast<" + typeName(Pointee) + "&>(" + Path + ")";
@@ -542,7 +542,7 @@ void Lowerer::lowerReferenceToPart(const VarDecl *VD, const Expr *Bound,
                                       "the whole temporary: " + declComment(VD), ownName(VD));
   if (!emitWithValue(Temporary->getSubExpr(), [&](const std::string &Value) {
         Layout.begin(Path);
-        return "::new (static_cast<void*>(&" + Path + ")) " + Type + "(" + Value + ");";
+        return placement(Path, Type) + "(" + Value + ");";
       }))
     return;
   std::string Part = Path;
@@ -588,7 +588,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
       std::string Type = "asyncc::detail::type_t<" + typeName(Array->getElementType().getUnqualifiedType()) + "[" +
                          std::to_string(Array->getSize().getZExtValue()) + "]>";
       std::string Path = Layout.addSlot("range", Type, "the array of the braced list");
-      emit("::new (static_cast<void*>(&" + Path + ")) " + Type + L->Text + ";");
+      emit(placement(Path, Type) + L->Text + ";");
       endFullExpr(*L);
       if (ArrayT.isDestructedType() != QualType::DK_none)
         construct(Path, "asyncc::detail::destroy_array(" + Path + ");");
@@ -605,7 +605,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
       if (!spellable(T, RangeInit->getBeginLoc(), "the range"))
         return;
       std::string Path = Layout.addSlot("range", typeName(T), "the range");
-      emit("::new (static_cast<void*>(&" + Path + ")) " + typeName(T) + "(" + L->Text + ");");
+      emit(placement(Path, typeName(T)) + "(" + L->Text + ");");
       endFullExpr(*L);
       construct(Path, T);
       Range = Path;
@@ -623,10 +623,10 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
     return Name.str() + "(" + Range + ")";
   };
   std::string Begin = Layout.addSlot("begin", typeName(BeginVar->getType()), "the iterator");
-  emit("::new (static_cast<void*>(&" + Begin + ")) " + typeName(BeginVar->getType()) + "(" + call(BeginVar, "begin") + ");");
+  emit(placement(Begin, typeName(BeginVar->getType())) + "(" + call(BeginVar, "begin") + ");");
   construct(Begin, BeginVar->getType());
   std::string End = Layout.addSlot("end", typeName(EndVar->getType()), "the end");
-  emit("::new (static_cast<void*>(&" + End + ")) " + typeName(EndVar->getType()) + "(" + call(EndVar, "end") + ");");
+  emit(placement(End, typeName(EndVar->getType())) + "(" + call(EndVar, "end") + ");");
   construct(End, EndVar->getType());
   Layout.open();
   open(PollNode::Loop, "for (; " + Begin + " != " + End + "; ++" + Begin + ")");
@@ -645,7 +645,7 @@ void Lowerer::lowerRangeFor(const CXXForRangeStmt *RF) {
   } else {
     std::string Type = typeName(T.getUnqualifiedType());
     std::string Path = Layout.addSlotTo(Layout.innermost(), slotName(LoopVar), Type, VarComment, ownName(LoopVar));
-    emit("::new (static_cast<void*>(&" + Path + ")) " + Type + "(*" + Begin + ");");
+    emit(placement(Path, Type) + "(*" + Begin + ");");
     VarPath[LoopVar] = Path;
     construct(Path, T);
   }

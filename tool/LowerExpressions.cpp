@@ -359,6 +359,12 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
   if (Failed)
     return false;
   std::string OperandText = text(Operand->getSourceRange());
+  // The future of an ASYNC call, made here and destroyed once ready, is
+  // never polled after it completed: it is resumed.
+  const auto *Call = dyn_cast<CallExpr>(Stripped);
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  bool Resumed = !Borrowed && Callee && returnsOwnFuture(*Callee);
+  std::string Poll = Resumed ? ".poll(\037cx, asyncc::detail::resume)" : ".poll(\037cx)";
   std::string FuturePath;
   unsigned LiveBefore = CurrentLive;
   emit("// " + Flat + "   " + File.str() + ":" + std::to_string(PL.getLine()));
@@ -366,7 +372,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     FuturePath = "(" + OperandText + ")";
   } else {
     FuturePath = Layout.addSlot(numbered("await", Number), FutureType, Flat);
-    emit("::new (static_cast<void*>(&" + FuturePath + ")) " + FutureType + "(" + OperandText + ");");
+    emit(placement(FuturePath, FutureType) + "(" + OperandText + ");");
     construct(FuturePath, "std::destroy_at(&" + FuturePath + ");");
   }
   // Once ready, a future made in the frame is destroyed and its bytes free.
@@ -394,7 +400,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
   QualType ValueType = CA->getType();
   if (Last) {
     Ready = numbered("ready", Number);
-    emit("auto " + Ready + " = " + FuturePath + ".poll(\037cx);");
+    emit("auto " + Ready + " = " + FuturePath + Poll + ";");
     emit("if (" + Ready + ".is_pending()) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
     futureReady();
     LastReady = Ready;
@@ -405,7 +411,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     std::string SlotType = ValueType->isBuiltinType() ? typeName(ValueType.getUnqualifiedType())
                                                       : "asyncc::output_of<" + FutureType + ">";
     Ready = Layout.addSlotTo(GroupHome, numbered("value", Number), SlotType, "value of " + Flat);
-    emit("if (!asyncc::detail::poll_into(&" + Ready + ", " + FuturePath +
+    emit("if (!asyncc::detail::" + std::string(Resumed ? "resume_into" : "poll_into") + "(&" + Ready + ", " + FuturePath +
          ", \037cx)) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
     futureReady();
     if (destroys(ValueType)) {
@@ -425,7 +431,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     // kept, and the value taken from it where the await stood.
     std::string ReadyType = "asyncc::detail::poll_result_t<" + FutureType + ">";
     Ready = Layout.addSlotTo(GroupHome, numbered("ready", Number), ReadyType, "value of " + Flat);
-    emit("::new (static_cast<void*>(&" + Ready + ")) " + ReadyType + "(" + FuturePath + ".poll(\037cx));");
+    emit(placement(Ready, ReadyType) + "(" + FuturePath + Poll + ");");
     // A pending Poll holds nothing: it is simply made again next time.
     emit("if (" + Ready + ".is_pending()) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
     futureReady();
@@ -528,7 +534,7 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     std::string New = placementNew(Slot, T, Type, Made, Source);
     // A default's class, as the declaration names it, is spelled as here.
     if (const Expr *Written = Default ? writtenConstruction(Made) : nullptr)
-      New = "::new (static_cast<void*>(&" + Slot + ")) " + declarable(Type) +
+      New = placement(Slot, declarable(Type)) +
             originalText(SourceRange(initializerBegin(Written), Written->getEndLoc()));
     std::string Value;
     if (destroys(T)) {
@@ -698,7 +704,7 @@ std::string Lowerer::placementNew(const std::string &Slot, QualType T, const std
   std::string Init = Braced                           ? Source
                      : Converted && T->isRecordType() ? "(asyncc::detail::implicitly<" + Type + ">(" + Source + "))"
                                                       : "(" + Source + ")";
-  return "::new (static_cast<void*>(&" + Slot + ")) " + declarable(Type) + Init;
+  return placement(Slot, declarable(Type)) + Init;
 }
 
 // `a && b`, `a || b`, `c ? x : y` or `a ?: b` with awaits where C++ may skip them:
@@ -774,7 +780,7 @@ std::optional<std::string> Lowerer::lowerShortCircuit(const Expr *E, const Layou
     if (Glvalue)
       return Slot + " = std::addressof(" + Value + ");";
     if (Object)
-      return "::new (static_cast<void*>(&" + Slot + ")) " + Type + "(" + Value + ");";
+      return placement(Slot, Type) + "(" + Value + ");";
     return Slot + " = " + Value + ";";
   };
   open(PollNode::If, "if (" + Cond + ")");

@@ -780,6 +780,31 @@ std::optional<LoweredFunction> Lowerer::run() {
     if (Spelling != Name)
       Out.GeneratedNames[Name] = Spelling;
   }
+  // `poll` is the one name of the struct that stays (the future's
+  // interface): a function of that name, called unqualified, would be the
+  // member; it is called by its qualified name, and a variable of that name
+  // in the frame gets another.
+  if (Unqualified.count("poll")) {
+    Layout.claim("poll");
+    llvm::DenseSet<SourceLocation> Qualified;  // a co_return's operand stands twice in the AST
+    forEachStmt(UserBody, [&](const Stmt *S) {
+      const auto *Ref = dyn_cast<DeclRefExpr>(S);
+      const auto *Function = Ref ? dyn_cast<FunctionDecl>(Ref->getDecl()) : nullptr;
+      if (!Function || isa<CXXMethodDecl>(Function) || Ref->hasQualifier() || Function->getName() != "poll" ||
+          Ref->getLocation().isMacroID() || !Qualified.insert(Ref->getLocation()).second)
+        return;
+      std::string Qualifier = "::";
+      for (const DeclContext *DC = Function->getDeclContext(); !DC->isTranslationUnit(); DC = DC->getParent()) {
+        if (const auto *Namespace = dyn_cast<NamespaceDecl>(DC)) {
+          if (!Namespace->isAnonymousNamespace())
+            Qualifier.insert(2, Namespace->getNameAsString() + "::");
+        } else if (!DC->isTransparentContext()) {
+          return;  // a block's declaration: not reachable by a qualified name
+        }
+      }
+      Scratch.InsertTextBefore(Ref->getLocation(), Qualifier);
+    });
+  }
   if (!checkBody(*UserBody, *Frame, Ctx))
     return std::nullopt;
   OpenNodes.emplace_back().K = PollNode::Block;  // the top: where poll's dispatch leads

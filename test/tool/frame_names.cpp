@@ -100,6 +100,9 @@ ASYNC asyncc::Async<int> own_names(int cx) {
 // CHECK:      using Output_ = int;
 // CHECK:      enum class State_ : std::uint8_t {
 // CHECK:      asyncc::Poll<Output_> poll(asyncc::Context& cx_) {
+// CHECK-NEXT:   if (state_ == State_::Done) asyncc::detail::polled_after_completion("own_names");
+// CHECK-NEXT:   return poll(cx_, asyncc::detail::resume);
+// CHECK:      asyncc::Poll<Output_> poll(asyncc::Context& cx_, asyncc::detail::Resume) {
 // CHECK-NEXT:   Unwind unwind{*this, Live::None};
 // CHECK-NEXT:   Live& live_ = unwind.live_;
 // CHECK:      ::new (static_cast<void*>(&state.value)) State(State::Busy);
@@ -108,3 +111,36 @@ ASYNC asyncc::Async<int> own_names(int cx) {
 // CHECK:      int cx;
 // CHECK:      asyncc::detail::Lifetime<State_, 0, {{[0-9]+}}>>;
 // CHECK:      asyncc::detail::StateSlot<frame_, 3> state_ = State_::Start;
+
+// `poll` stays the future's: a function of that name called unqualified is
+// called by its qualified name, and a variable of that name gets another.
+// A class named with its keyword (`struct pollfd`) is made in the frame
+// with its type in parentheses, where a brace would read as a definition.
+struct pollfd {
+  int fd;
+  short events;
+};
+int poll(pollfd* fds, int n);
+namespace net {
+struct Socket {
+  int fd;
+};
+int poll(Socket s);
+}  // namespace net
+ASYNC asyncc::Async<int> waits(net::Socket s) {
+  struct pollfd pfd{3, 1};
+  co_await one();
+  int ready = poll(&pfd, 1) + poll(s) + net::poll(s);
+  co_return ready;
+}
+// CHECK-LABEL: struct waits_future {
+// CHECK:      ::new (static_cast<void*>(&pfd.value)) (struct pollfd){3, 1};
+// CHECK:      int ready = ::poll(&pfd.value, 1) + ::net::poll(s) + net::poll(s);
+ASYNC asyncc::Async<int> counts() {
+  int poll = 2;
+  co_await one();
+  co_return poll;
+}
+// CHECK-LABEL: struct counts_future {
+// CHECK:      ::new (static_cast<void*>(&poll_2.value)) int(2);
+// CHECK:      return unwind.leave(asyncc::Poll<Output>::ready(std::move(poll_2.value)));

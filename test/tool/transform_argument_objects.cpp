@@ -33,6 +33,9 @@ ASYNC asyncc::Async<int> serve(Server& server) {
   Connection socket(3);
   int served = co_await process(std::move(socket), 2);
   // CHECK: ::new (static_cast<void*>(&await1.value)) process_future(process_future(asyncc::detail::made(::new (static_cast<void*>(&tmp1.value)) Connection(asyncc::detail::implicitly<Connection>(std::move(socket.value))), live, Live::socket, Live::tmp1), 2));
+  // An ASYNC function's future, made here, is polled without the check of
+  // a poll after completion.
+  // CHECK: auto ready1 = await1.value.poll(cx, asyncc::detail::resume);
   // CHECK: std::destroy_at(&await1.value);
   // CHECK: ::new (static_cast<void*>(&served.value)) int(asyncc::detail::take(ready1));
   // CHECK: std::destroy_at(&tmp1.value);
@@ -43,6 +46,11 @@ ASYNC asyncc::Async<int> serve(Server& server) {
 
 ASYNC asyncc::Async<int> after(asyncc::Async<int> first) { co_return co_await std::move(first); }
 // CHECK: ::new (static_cast<void*>(&await1.value)) asyncc::Async<int>(std::move(first));
+// CHECK-NEXT: live = Live::await1;
+// CHECK-NEXT: state_ = State::Await1;
+// CHECK-NEXT: resume1:
+// CHECK-NOT: poll(cx, asyncc::detail::resume)
+// CHECK: auto ready1 = await1.value.poll(cx);
 
 ASYNC asyncc::Async<int> joined(Server& server) {
   auto [a, b] = co_await asyncc::join(process(Connection(5), 1), server.handle(Connection(6)));

@@ -53,7 +53,7 @@ ASYNC asyncc::Async<std::string> word() { co_return "word"; }
 
 ASYNC asyncc::Async<std::string> words() { co_return co_await word() + " " + co_await word(); }
 // CHECK-LABEL: struct words_future {
-// CHECK:       if (!asyncc::detail::poll_into(&value1.value, await1.value, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
+// CHECK:       if (!asyncc::detail::resume_into(&value1.value, await1.value, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
 // CHECK-NEXT:  std::destroy_at(&await1.value);
 // CHECK-NEXT:  live = Live::value1;
 // CHECK-NEXT:  ::new

@@ -45,6 +45,23 @@ bool poll_into(output_of<F>* slot, F& future, Context& cx) {
   return true;
 }
 
+// Passed to the poll of a generated future that has not completed: how an
+// ASYNC function polls the futures it made itself, without the check of a
+// poll after completion.
+struct Resume {
+  explicit Resume() = default;
+};
+inline constexpr Resume resume{};
+
+// poll_into for a generated future made by the awaiting function.
+template <class F>
+bool resume_into(output_of<F>* slot, F& future, Context& cx) {
+  auto ready = future.poll(cx, resume);
+  if (ready.is_pending()) return false;
+  ::new (static_cast<void*>(slot)) output_of<F>(std::move(ready).value());
+  return true;
+}
+
 // The value poll_into kept, as the prvalue the await is: moved out.
 template <class T>
 T moved(T& kept) {
