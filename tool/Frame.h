@@ -95,13 +95,12 @@ ValuesBeforeAwaits valuesBeforeAwaits(const clang::Expr *E);
 // the array of a braced list that a standard container copies. Kept also
 // holds the argument objects whose class has an observable destructor (a
 // CXXBindTemporaryExpr, or the functional cast around one that makes an
-// aggregate, passed by value) of the call making the future, or
-// of an ASYNC call whose future is kept too (`join(f(Traced{}), g())`):
-// they too die at the end of the full-expression, and each such call,
-// listed in MadeInPlace, makes its future from them in place. Such an
-// object passed to any other call dies with the call's statement, not
-// after the await: Refused, as is a braced list's array that must outlive
-// the call. A
+// aggregate, passed by value) of the call making the future, or of an
+// ASYNC call whose future is kept too (`join(f(Traced{}), g())`): they too
+// die at the end of the full-expression, and each such call, listed in
+// Calls, makes its future from them in place. Such an object passed to any
+// other call dies with the call's statement, not after the await:
+// Refused, as is a braced list's array that must outlive the call. A
 // default argument's temporary bound to a reference parameter is kept too
 // (its MaterializeTemporaryExpr, in the declaration's text), and listed in
 // Defaults, for the emitted call to pass it: of the call making the future,
