@@ -18,17 +18,21 @@ using namespace clang;
 
 namespace asyncc::tool {
 
-std::string lambdaParameterName(const LambdaExpr &LE, unsigned I, const ASTContext &Ctx) {
-  const ParmVarDecl *P = LE.getCallOperator()->getParamDecl(I);
-  if (!P->getName().empty())
-    return P->getNameAsString();
+// `unnamed` and the position of parameter I, from 1, lengthened until the
+// text of what declares it (Range) does not use it.
+static std::string unusedParameterName(SourceRange Range, unsigned I, const ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
-  StringRef Text = Lexer::getSourceText(
-      CharSourceRange::getTokenRange(SM.getExpansionRange(LE.getSourceRange()).getAsRange()), SM, Ctx.getLangOpts());
+  StringRef Text = Lexer::getSourceText(CharSourceRange::getTokenRange(SM.getExpansionRange(Range).getAsRange()), SM,
+                                        Ctx.getLangOpts());
   std::string Name = "unnamed" + std::to_string(I + 1);
   while (Text.contains(Name))
     Name += "_";
   return Name;
+}
+
+std::string lambdaParameterName(const LambdaExpr &LE, unsigned I, const ASTContext &Ctx) {
+  const ParmVarDecl *P = LE.getCallOperator()->getParamDecl(I);
+  return P->getName().empty() ? unusedParameterName(LE.getSourceRange(), I, Ctx) : P->getNameAsString();
 }
 
 std::string parameterName(const ParmVarDecl &P, const ASTContext &Ctx) {
@@ -37,39 +41,36 @@ std::string parameterName(const ParmVarDecl &P, const ASTContext &Ctx) {
   const auto *F = dyn_cast<FunctionDecl>(P.getDeclContext());
   if (!F || P.isParameterPack())
     return "";
-  const SourceManager &SM = Ctx.getSourceManager();
-  StringRef Text = Lexer::getSourceText(
-      CharSourceRange::getTokenRange(SM.getExpansionRange(F->getSourceRange()).getAsRange()), SM, Ctx.getLangOpts());
-  std::string Name = "unnamed" + std::to_string(P.getFunctionScopeIndex() + 1);
-  while (Text.contains(Name))
-    Name += "_";
-  return Name;
+  return unusedParameterName(F->getSourceRange(), P.getFunctionScopeIndex(), Ctx);
 }
 
-// Where the name of an unnamed parameter goes: after its type.
-static SourceLocation afterType(const ParmVarDecl &P, const ASTContext &Ctx) {
+// The text from Begin to End with the name NameOf gives each unnamed
+// parameter of F (none if empty) inserted after its type: last first, so
+// that offsets hold.
+static std::string insertParameterNames(const FunctionDecl &F, SourceLocation Begin, SourceLocation End,
+                                        llvm::function_ref<std::string(unsigned)> NameOf, const ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
-  SourceLocation TypeEnd = P.getTypeSourceInfo() ? P.getTypeSourceInfo()->getTypeLoc().getEndLoc() : P.getEndLoc();
-  return Lexer::getLocForEndOfToken(SM.getExpansionLoc(TypeEnd), 0, SM, Ctx.getLangOpts());
-}
-
-std::string withParameterNames(const FunctionDecl &F, SourceLocation Begin, SourceLocation End,
-                               const ASTContext &Ctx) {
-  const SourceManager &SM = Ctx.getSourceManager();
-  CharSourceRange Written = CharSourceRange::getTokenRange(SM.getExpansionLoc(Begin), SM.getExpansionLoc(End));
+  CharSourceRange Written =
+      CharSourceRange::getTokenRange(SM.getExpansionRange(SourceRange(Begin, End)).getAsRange());
   std::string Text = Lexer::getSourceText(Written, SM, Ctx.getLangOpts()).str();
   unsigned From = SM.getFileOffset(Written.getBegin());
-  // Last first, so that offsets hold.
   for (unsigned I = F.getNumParams(); I-- > 0;) {
     const ParmVarDecl &P = *F.getParamDecl(I);
-    if (!P.getName().empty())
+    if (!P.getName().empty() || P.isParameterPack())
       continue;
-    std::string Name = parameterName(P, Ctx);
-    unsigned At = SM.getFileOffset(afterType(P, Ctx));
+    std::string Name = NameOf(I);
+    SourceLocation TypeEnd = P.getTypeSourceInfo() ? P.getTypeSourceInfo()->getTypeLoc().getEndLoc() : P.getEndLoc();
+    unsigned At = SM.getFileOffset(Lexer::getLocForEndOfToken(SM.getExpansionLoc(TypeEnd), 0, SM, Ctx.getLangOpts()));
     if (!Name.empty() && At >= From && At - From <= Text.size())
       Text.insert(At - From, " " + Name);
   }
   return Text;
+}
+
+std::string withParameterNames(const FunctionDecl &F, SourceLocation Begin, SourceLocation End,
+                               const ASTContext &Ctx) {
+  return insertParameterNames(
+      F, Begin, End, [&](unsigned I) { return parameterName(*F.getParamDecl(I), Ctx); }, Ctx);
 }
 
 std::string placement(const std::string &Path, const std::string &Type) {
@@ -80,19 +81,10 @@ std::string placement(const std::string &Path, const std::string &Type) {
 }
 
 std::string lambdaSignature(const LambdaExpr &LE, const ASTContext &Ctx) {
-  const SourceManager &SM = Ctx.getSourceManager();
   const CXXMethodDecl &Call = *LE.getCallOperator();
-  SourceRange Params(Call.getFunctionTypeLoc().getLParenLoc(), Call.getFunctionTypeLoc().getRParenLoc());
-  CharSourceRange Written = CharSourceRange::getTokenRange(SM.getExpansionRange(Params).getAsRange());
-  std::string Text = Lexer::getSourceText(Written, SM, Ctx.getLangOpts()).str();
-  unsigned Begin = SM.getFileOffset(Written.getBegin());
-  // Unnamed parameters, last first so that offsets hold.
-  for (unsigned I = Call.getNumParams(); I-- > 0;) {
-    const ParmVarDecl *P = Call.getParamDecl(I);
-    if (!P->getName().empty() || P->isParameterPack())
-      continue;
-    Text.insert(SM.getFileOffset(afterType(*P, Ctx)) - Begin, " " + lambdaParameterName(LE, I, Ctx));
-  }
+  std::string Text = insertParameterNames(
+      Call, Call.getFunctionTypeLoc().getLParenLoc(), Call.getFunctionTypeLoc().getRParenLoc(),
+      [&](unsigned I) { return lambdaParameterName(LE, I, Ctx); }, Ctx);
   return Text + (Call.isConst() ? "" : " mutable");
 }
 
