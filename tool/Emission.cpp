@@ -193,7 +193,13 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   OS << "  " << S << "(const " << S << "&) = delete;\n";
   OS << "  " << S << "& operator=(const " << S << "&) = delete;\n";
   OS << "  " << S << "& operator=(" << S << "&&) = delete;\n";
-  OS << "  ~" << S << "() { \037drop(\037live_at(\037state_)); }\n\n";
+  OS << "  ~" << S << "() { \037drop(\037live_at(\037state_)); }\n";
+  OS << "  // Destroys what the future holds and completes it: how join, select and\n";
+  OS << "  // timeout drop one that the awaiting frame keeps (asyncc::detail::Pinned).\n";
+  OS << "  void cancel() noexcept {\n";
+  OS << "    \037drop(\037live_at(\037state_));\n";
+  OS << "    \037state_ = \037State::Done;\n";
+  OS << "  }\n\n";
 
   // Polled after it completed, a future aborts, as a Rust one panics. An
   // ASYNC function polls the futures it made itself, which it destroys once

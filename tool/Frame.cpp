@@ -433,6 +433,15 @@ bool mayHoldAddress(QualType T) {
   return false;
 }
 
+// asyncc::join, select and timeout: they take their futures by forwarding
+// reference and poll them, whatever type they are.
+bool isPinningCombinator(const FunctionDecl *F) {
+  if (!F)
+    return false;
+  std::string Name = F->getQualifiedNameAsString();
+  return Name == "asyncc::join" || Name == "asyncc::select" || Name == "asyncc::timeout";
+}
+
 bool observableDestructor(QualType T) {
   const auto *RD = T->getAsCXXRecordDecl();
   const CXXDestructorDecl *D = RD ? RD->getDestructor() : nullptr;
@@ -542,6 +551,11 @@ OperandTemporaries operandTemporaries(const Expr *Operand) {
       bool Unseen = MTE->getType().isDestructedType() == QualType::DK_none && User && !mayHoldAddress(User->getType());
       if (!Unseen)
         Out.Kept.push_back(MTE);
+      const auto *Combinator = dyn_cast_or_null<CallExpr>(User);
+      const auto *Made = dyn_cast<CallExpr>(strip(MTE->getSubExpr()));
+      if (!Unseen && Combinator && isPinningCombinator(Combinator->getDirectCallee()) && Made &&
+          Made->getDirectCallee() && returnsOwnFuture(*Made->getDirectCallee()))
+        Out.Pinned.push_back(MTE);
       return;
     }
     // The operand's own value is the future, stored in the frame.

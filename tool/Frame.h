@@ -106,6 +106,10 @@ ValuesBeforeAwaits valuesBeforeAwaits(const clang::Expr *E);
 // Defaults, for the emitted call to pass it: of the call making the future,
 // or of one whose value may hold its address (a future given to join) or
 // when its destructor shows; of a constructor making the future, Refused.
+// Pinned lists the futures of ASYNC calls in Kept given to asyncc::join,
+// select or timeout: the combinator polls each where the frame keeps it,
+// for a move of a generated future moves (or copies) its parameters, where
+// native C++ moves a handle.
 struct KeptDefault {
   const clang::CallExpr *Call;
   const clang::CXXDefaultArgExpr *Argument;
@@ -119,6 +123,7 @@ struct OperandTemporaries {
   std::vector<const clang::Expr *> Kept;
   std::vector<MadeInPlace> Calls;
   std::vector<KeptDefault> Defaults;
+  std::vector<const clang::Expr *> Pinned;
   const clang::Expr *Refused = nullptr;
   Diag RefusedAs = Diag::TemporaryDestructor;
 };

@@ -236,8 +236,11 @@ std::string Lowerer::callType(const CallExpr *Call, SourceLocation Loc) {
     if (Type.empty())
       return "";
     const Expr *Written = Arg->IgnoreImplicit();
-    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Arg->IgnoreParens()))
+    const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Arg->IgnoreParens());
+    if (MTE)
       Written = MTE->getSubExpr();
+    if (MTE && PinnedFutures.count(MTE))
+      Type = "asyncc::detail::Pinned<" + Type + ">";
     Args.push_back("std::declval<" + Type + (Written->isLValue() ? "&" : Written->isXValue() ? "&&" : "") + ">()");
   }
   std::string Decltype = "decltype(" + Function + "(" + llvm::join(Args, ", ") + "))";
@@ -496,6 +499,7 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
   // Temps.Defaults are in the order of Kept, a call's together.
   size_t NextDefault = 0;
   std::vector<std::pair<const CXXDefaultArgExpr *, std::string>> DefaultsMade;  // of one call
+  PinnedFutures.insert(Temps.Pinned.begin(), Temps.Pinned.end());
   // The calls' own text first: their arguments' are replaced below.
   for (const MadeInPlace &M : Temps.Calls) {
     bool DefaultsKept = llvm::any_of(Temps.Defaults, [&](const KeptDefault &D) { return D.Call == M.Call; });
@@ -546,6 +550,8 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     } else {
       Value = "asyncc::detail::made(" + New + ")";
     }
+    if (PinnedFutures.count(Temp))
+      Value = "asyncc::detail::pinned(" + Value + ")";
     if (!Default) {
       Scratch.ReplaceText(Range.getBegin(), Length, Value);
       continue;

@@ -780,17 +780,19 @@ std::optional<LoweredFunction> Lowerer::run() {
     if (Spelling != Name)
       Out.GeneratedNames[Name] = Spelling;
   }
-  // `poll` is the one name of the struct that stays (the future's
-  // interface): a function of that name, called unqualified, would be the
+  // `poll` and `cancel` are the names of the struct that stay (the future's
+  // interface): a function of either name, called unqualified, would be the
   // member; it is called by its qualified name, and a variable of that name
   // in the frame gets another.
-  if (Unqualified.count("poll")) {
-    Layout.claim("poll");
+  for (llvm::StringRef Interface : {"poll", "cancel"}) {
+    if (!Unqualified.count(Interface))
+      continue;
+    Layout.claim(Interface.str());
     llvm::DenseSet<SourceLocation> Qualified;  // a co_return's operand stands twice in the AST
     forEachStmt(UserBody, [&](const Stmt *S) {
       const auto *Ref = dyn_cast<DeclRefExpr>(S);
       const auto *Function = Ref ? dyn_cast<FunctionDecl>(Ref->getDecl()) : nullptr;
-      if (!Function || isa<CXXMethodDecl>(Function) || Ref->hasQualifier() || Function->getName() != "poll" ||
+      if (!Function || isa<CXXMethodDecl>(Function) || Ref->hasQualifier() || Function->getName() != Interface ||
           Ref->getLocation().isMacroID() || !Qualified.insert(Ref->getLocation()).second)
         return;
       std::string Qualifier = "::";

@@ -279,6 +279,9 @@ private:
   // Frame variables whose emitted type is not their own: futures of ASYNC
   // functions (exprType).
   llvm::DenseMap<const clang::ValueDecl *, std::string> VarType;
+  // Futures of ASYNC calls that join, select or timeout poll where the
+  // frame keeps them (OperandTemporaries::Pinned): callType spells them so.
+  llvm::DenseSet<const clang::Expr *> PinnedFutures;
   llvm::StringSet<> HoistedTypes;
   llvm::StringSet<> LiveNames;
   llvm::DenseSet<const clang::DeclRefExpr *> Renamed;

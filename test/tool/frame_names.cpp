@@ -144,3 +144,26 @@ ASYNC asyncc::Async<int> counts() {
 // CHECK-LABEL: struct counts_future {
 // CHECK:      ::new (static_cast<void*>(&poll_2.value)) int(2);
 // CHECK:      return unwind.leave(asyncc::Poll<Output>::ready(std::move(poll_2.value)));
+// So does `cancel`, with which join, select and timeout drop a future the
+// frame keeps.
+namespace jobs {
+struct Job {
+  int id;
+};
+int cancel(Job j);
+}  // namespace jobs
+int cancel(int id);
+ASYNC asyncc::Async<int> stops(jobs::Job j) {
+  int cancel = 1;
+  co_await one();
+  co_return cancel + ::cancel(j.id) + jobs::cancel(j);
+}
+ASYNC asyncc::Async<int> stops_by_name(jobs::Job j) {
+  co_await one();
+  co_return cancel(j) + cancel(j.id);
+}
+// CHECK-LABEL: struct stops_future {
+// CHECK:      ::new (static_cast<void*>(&cancel_2.value)) int(1);
+// CHECK:      ready(cancel_2.value + ::cancel(j.id) + jobs::cancel(j))
+// CHECK-LABEL: struct stops_by_name_future {
+// CHECK:      ::jobs::cancel(j) + ::cancel(j.id)

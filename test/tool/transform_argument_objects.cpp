@@ -54,7 +54,10 @@ ASYNC asyncc::Async<int> after(asyncc::Async<int> first) { co_return co_await st
 
 ASYNC asyncc::Async<int> joined(Server& server) {
   auto [a, b] = co_await asyncc::join(process(Connection(5), 1), server.handle(Connection(6)));
-  // CHECK: asyncc::join(asyncc::detail::made(::new (static_cast<void*>(&tmp2.value)) process_future(process_future(asyncc::detail::made(::new (static_cast<void*>(&tmp1.value)) Connection(Connection(5)), live, Live::None, Live::tmp1), 1)), live, Live::tmp1, Live::tmp2), asyncc::detail::made(::new (static_cast<void*>(&tmp4.value)) Server::handle_future(Server::handle_future(std::addressof(server), asyncc::detail::made(::new (static_cast<void*>(&tmp3.value)) Connection(Connection(6)), live, Live::tmp2, Live::tmp3))), live, Live::tmp3, Live::tmp4))
+  // join polls the two futures where the frame keeps them (a move would copy
+  // the Connection each holds), and cancels each in place when it drops it.
+  // CHECK: ::new (static_cast<void*>(&await1.value)) decltype(asyncc::join(std::declval<asyncc::detail::Pinned<process_future>>(), std::declval<asyncc::detail::Pinned<Server::handle_future>>()))(
+  // CHECK-SAME: asyncc::join(asyncc::detail::pinned(asyncc::detail::made(::new (static_cast<void*>(&tmp2.value)) process_future(process_future(asyncc::detail::made(::new (static_cast<void*>(&tmp1.value)) Connection(Connection(5)), live, Live::None, Live::tmp1), 1)), live, Live::tmp1, Live::tmp2)), asyncc::detail::pinned(asyncc::detail::made(::new (static_cast<void*>(&tmp4.value)) Server::handle_future(Server::handle_future(std::addressof(server), asyncc::detail::made(::new (static_cast<void*>(&tmp3.value)) Connection(Connection(6)), live, Live::tmp2, Live::tmp3))), live, Live::tmp3, Live::tmp4)))
   // CHECK: std::destroy_at(&tmp4.value);
   // CHECK-NEXT: std::destroy_at(&tmp3.value);
   // CHECK-NEXT: std::destroy_at(&tmp2.value);

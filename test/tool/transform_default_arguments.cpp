@@ -43,7 +43,7 @@ ASYNC asyncc::Async<int> run() {
 // frame too, passed at that call.
 ASYNC asyncc::Async<int> joined() {
   auto [n, level] = co_await asyncc::join(files::read_file(), files::log("joined"));
-  // CHECK: files::read_file_future(files::read_file(asyncc::detail::made(::new (static_cast<void*>(&tmp1.value)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::tmp1))), live, Live::tmp1, Live::tmp2)
-  // CHECK-SAME: files::log_future(files::log(asyncc::detail::made(::new (static_cast<void*>(&tmp3.value)) std::string(asyncc::detail::implicitly<std::string>("joined")), live, Live::tmp2, Live::tmp3), 2, asyncc::detail::made(::new (static_cast<void*>(&tmp4.value)) std::string(asyncc::detail::implicitly<std::string>("info")), live, Live::tmp3, Live::tmp4))), live, Live::tmp4, Live::tmp5)));
+  // CHECK: files::read_file_future(files::read_file(asyncc::detail::made(::new (static_cast<void*>(&tmp1.value)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::tmp1))), live, Live::tmp1, Live::tmp2))
+  // CHECK-SAME: files::log_future(files::log(asyncc::detail::made(::new (static_cast<void*>(&tmp3.value)) std::string(asyncc::detail::implicitly<std::string>("joined")), live, Live::tmp2, Live::tmp3), 2, asyncc::detail::made(::new (static_cast<void*>(&tmp4.value)) std::string(asyncc::detail::implicitly<std::string>("info")), live, Live::tmp3, Live::tmp4))), live, Live::tmp4, Live::tmp5))));
   co_return static_cast<int>(n) + level;
 }

@@ -39,6 +39,9 @@ ASYNC asyncc::Async<std::string> example(std::size_t min_len) {
 // CHECK-NEXT:     if (other.state_ != State::Start) asyncc::detail::moved_after_first_poll("example");
 // CHECK:        example_future(const example_future&) = delete;
 // CHECK:        ~example_future() { drop(live_at(state_)); }
+// CHECK:        void cancel() noexcept {
+// CHECK-NEXT:     drop(live_at(state_));
+// CHECK-NEXT:     state_ = State::Done;
 // CHECK:        case State::Await1: live = Live::await1; goto resume1;
 // CHECK-NEXT:   case State::Await2: live = Live::await2; goto resume2;
 // CHECK:        ::new (static_cast<void*>(&await1.value)) ReadFile(read_file("foo.txt"));

@@ -93,6 +93,38 @@ T&& made(T* value) noexcept {
   return static_cast<T&&>(*value);
 }
 
+// A generated future that the awaiting frame made and keeps to the end of
+// the full-expression, given to join, select or timeout: the combinator
+// polls it where it is, rather than moving it in (a move of a generated
+// future moves or copies its parameters; native C++ moves a handle). When
+// the combinator drops it, it is cancelled in place, as the combinator drops
+// a future it owns: it destroys what it holds and completes; the frame then
+// destroys the completed husk.
+template <class F>
+class Pinned {
+ public:
+  using Output = output_of<F>;
+
+  explicit Pinned(F* future) noexcept : future_(future) {}
+  Pinned(Pinned&& other) noexcept : future_(std::exchange(other.future_, nullptr)) {}
+  Pinned& operator=(Pinned&&) = delete;
+  ~Pinned() {
+    if (future_) future_->cancel();
+  }
+
+  Poll<Output> poll(Context& cx) { return future_->poll(cx); }
+
+ private:
+  F* future_;
+};
+
+// Pinned, from the frame's rvalue (made).
+template <class F>
+Pinned<F> pinned(F&& future) noexcept {
+  static_assert(!std::is_reference_v<F>, "pinned takes the future made in the frame");
+  return Pinned<F>(&future);
+}
+
 // Destroys an array in the frame as C++ destroys one: the last element first.
 template <class T, std::size_t N>
 void destroy_array(T (&array)[N]) noexcept {
