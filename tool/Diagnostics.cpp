@@ -67,8 +67,7 @@ constexpr DiagInfo Table[] = {
     {Diag::TrailingReturn, DiagnosticsEngine::Error,
      "asyncc does not support a trailing return type on an ASYNC function", "write asyncc::Async<T> before the name"},
     {Diag::UnnamedParameter, DiagnosticsEngine::Error,
-     "an unnamed parameter of an ASYNC function that calls itself is not supported by asyncc: its future keeps every "
-     "parameter by name",
+     "asyncc cannot name this unnamed parameter, which the function's future keeps by name",
      "give the parameter a name"},
     {Diag::NotCoroutine, DiagnosticsEngine::Error,
      "an ASYNC function must be a coroutine (use co_await or co_return)", ""},
@@ -143,8 +142,8 @@ constexpr DiagInfo Table[] = {
      "get<i> with a constant index returns",
      "declare a variable and use std::get or an index"},
     {Diag::LambdaCapturesFrame, DiagnosticsEngine::Error,
-     "a lambda that captures an array of the async frame by copy is not supported by asyncc",
-     "capture a std::array copy of it in a local variable first"},
+     "asyncc cannot rewrite this capture of '*this': its text is not written in the lambda",
+     "write the capture '[*this]' in the lambda itself, not through a macro"},
     {Diag::AsyncVariable, DiagnosticsEngine::Error,
      "asyncc keeps an Async<T> in the frame only when it is initialized: its type is that of the future it is "
      "made from",

@@ -308,15 +308,19 @@ std::optional<Lowerer::LambdaFactory> Lowerer::lambdaFactory(const LambdaExpr *L
     QualType Value = T.getNonReferenceType();
     if (ByCopy)
       Value = Value.getUnqualifiedType();
-    if (Value->isArrayType())
-      return std::nullopt;
     std::string Type = capturedType(Captured, Value);
     if (Type.find(Out.FutureName + "::") != std::string::npos || Type.find("(lambda") != std::string::npos)
       return std::nullopt;
-    Params.push_back(Type + (ByCopy ? " " : "& ") + Name);
-    ParamTypes.push_back(Type + (ByCopy ? "" : "&"));
-    Declvals.push_back("std::declval<" + Type + (ByCopy ? "" : "&") + ">()");
-    Captures.push_back(ByCopy ? Name + " = std::move(" + Name + ")" : "&" + Name);
+    // An array is passed by reference, and a plain capture of the
+    // reference copies it, as the lambda's capture of the array does.
+    bool Array = Value->isArrayType();
+    if (Array)
+      Type = "asyncc::detail::type_t<" + Type + ">";
+    bool ByReference = !ByCopy || Array;
+    Params.push_back(Type + (ByReference ? "& " : " ") + Name);
+    ParamTypes.push_back(Type + (ByReference ? "&" : ""));
+    Declvals.push_back("std::declval<" + Type + (ByReference ? "&" : "") + ">()");
+    Captures.push_back(!ByCopy ? "&" + Name : Array ? Name : Name + " = std::move(" + Name + ")");
     Args.push_back(Arg);
   }
   std::string Introducer = "[" + llvm::join(Captures, ", ") + "]";

@@ -167,9 +167,15 @@ std::string Lowerer::pathOf(const ValueDecl *D) const {
 // A lambda in the body keeps its text; what it captures of the frame, a
 // parameter or a variable stored there, becomes an init-capture of the same
 // name (`[&x = s1.x]`, `[n = n]`), so that its body is unchanged; `this` of
-// a method is captured as self, and the body's `this` renamed to it.
+// a method is captured as self, and the body's `this` renamed to it. An
+// init-capture would copy a pointer to an array: an array captured by copy
+// is captured through a reference of its name to the frame's, in a lambda
+// around the lambda that returns it (`[&]() { auto& a = this->a.value;
+// return [a] { ... }; }()`), as C++ copies the array a reference captured
+// by copy refers to.
 void Lowerer::renameCaptures(const LambdaExpr *LE) {
   bool CapturesThis = false;
+  std::vector<std::pair<std::string, std::string>> CopiedArrays;  // name, path
   for (const LambdaCapture &C : LE->captures()) {
     if (C.capturesThis()) {
       CapturesThis = true;
@@ -201,11 +207,11 @@ void Lowerer::renameCaptures(const LambdaExpr *LE) {
     if (Path.empty())
       continue;
     bool ByCopy = C.getCaptureKind() == LCK_ByCopy;
-    if (ByCopy && Captured->getType()->isArrayType()) {  // an init-capture would copy a pointer
-      report(Diag::LambdaCapturesFrame, C.getLocation());
-      return;
-    }
     std::string Name = Captured->getNameAsString();
+    if (ByCopy && Captured->getType().getNonReferenceType()->isArrayType()) {
+      CopiedArrays.emplace_back(Name, Path);
+      continue;
+    }
     if (C.isExplicit())
       Scratch.ReplaceText(SM.getExpansionLoc(C.getLocation()), static_cast<unsigned>(Name.size()), Name + " = " + Path);
     else
@@ -214,6 +220,16 @@ void Lowerer::renameCaptures(const LambdaExpr *LE) {
   }
   if (CapturesThis)
     renameThisIn(LE->getBody());
+  if (CopiedArrays.empty())
+    return;
+  std::string References;
+  // The path through `this`: the reference's own name would be itself.
+  for (const auto &[Name, Path] : CopiedArrays)
+    References += "auto& " + Name + " = " +
+                  (StringRef(Path).starts_with("(*") ? "(*this->" + Path.substr(2) : "this->" + Path) + "; ";
+  SourceRange Range = SM.getExpansionRange(LE->getSourceRange()).getAsRange();
+  Scratch.InsertTextBefore(Range.getBegin(), "[&]() { " + References + "return ");
+  Scratch.InsertTextAfterToken(Range.getEnd(), "; }()");
 }
 
 // The body's `this`; a nested lambda's `[this]` becomes `[self]`, a copy
@@ -701,14 +717,13 @@ bool Lowerer::lowerParameters() {
       // Nothing reads it: only its destructor would be the coroutine's,
       // which keeps it to the end. It gets the name its lowered head
       // gives it. A function's future keeps each (its calls pass them
-      // all); a lambda's, one with a destructor. (A recursive function's
-      // wrapper is declared again from its parameters.)
+      // all); a lambda's, one with a destructor.
       const LambdaExpr *LE = Out.IsLambda ? lambdaOf(FD, Ctx) : nullptr;
       bool Destroyed = !P->getType()->isReferenceType() && P->getType().isDestructedType() != QualType::DK_none;
       if (LE && !Destroyed)
         continue;
       Name = LE ? lambdaParameterName(*LE, P->getFunctionScopeIndex(), Ctx) : parameterName(*P, Ctx);
-      if (Name.empty() || Out.Recursive) {
+      if (Name.empty()) {
         report(Diag::UnnamedParameter, P->getLocation());
         return false;
       }

@@ -113,13 +113,6 @@ ASYNC int not_async() { return 1; }
 
 struct Holder {
   int kept = 1;
-  ASYNC asyncc::Async<int> copies_array() {
-    int counts[2] = {1, 2};
-    int before = co_await One{};
-    auto get = [counts] { return counts[1]; };
-    // CHECK: diagnostics.cpp:[[@LINE-1]]:17: error: a lambda that captures an array of the async frame by copy is not supported
-    co_return get() + before;
-  }
   struct Nested {
     int kept = 2;
     ASYNC asyncc::Async<int> lambda_across_await() {

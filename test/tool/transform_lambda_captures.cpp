@@ -50,3 +50,26 @@ struct Counter {
     co_return value;
   }
 };
+
+// An array captured by copy: an init-capture would copy a pointer, so the
+// lambda captures a reference of the array's name, bound in a lambda around
+// it, and C++ copies the array it names. One kept across an await gets it
+// from its factory by reference.
+// CHECK: inline auto arrays_future_make_kept(asyncc::detail::type_t<int[3]>& counts, asyncc::detail::type_t<int[3]>& counts_ref) {
+// CHECK-NEXT: return [counts, &counts_ref] { return counts[0] + counts_ref[0]; };
+ASYNC asyncc::Async<int> arrays() {
+  int counts[3] = {1, 2, 3};
+  co_await One{};
+  int sum = 0;
+  {
+    auto total = [counts] { return counts[0] + counts[2]; };
+    // CHECK-LABEL: struct arrays_future {
+    // CHECK: auto total = [&]() { auto& counts = this->counts.value; return [counts] { return counts[0] + counts[2]; }; }();
+    auto doubled = [=] { return counts[1] * 2; };
+    // CHECK: auto doubled = [&]() { auto& counts = this->counts.value; return [=] { return counts[1] * 2; }; }();
+    sum = total() + doubled();
+  }
+  auto kept = [counts, &counts_ref = counts] { return counts[0] + counts_ref[0]; };
+  co_await One{};
+  co_return sum + kept();
+}

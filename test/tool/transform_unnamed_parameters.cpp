@@ -50,3 +50,14 @@ ASYNC asyncc::Async<int> run() {
   co_return a + b + co_await named_like(Token(), 2) + co_await dropped(Token(), 3) + co_await dropped(4, 5) +
       co_await h.handle(Token(), 6);
 }
+
+// A function that calls itself: its wrapper is declared before its struct,
+// with the defaults, and defined after it, both with the names.
+ASYNC asyncc::Async<int> countdown(int n, Token = Token{}) {
+  if (n == 0)
+    co_return 0;
+  co_return 1 + co_await asyncc::boxed(countdown(n - 1));
+}
+// CHECK: inline countdown_future countdown(int n, Token unnamed2 = Token{});
+// CHECK: inline countdown_future countdown(int n, Token unnamed2) {
+// CHECK-NEXT: return countdown_future(std::move(n), std::move(unnamed2));

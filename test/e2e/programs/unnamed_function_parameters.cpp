@@ -4,7 +4,8 @@
 // copies every parameter (and as Rust keeps a `_` one), so one whose
 // destructor shows lives until the function completes. Function templates,
 // methods defined in and outside their class, default arguments, argument
-// objects made in the frame (an aggregate among them) and cancellation.
+// objects made in the frame (an aggregate among them), a function that calls
+// itself, and cancellation.
 #include <asyncc/async.hpp>
 #include <asyncc/executor.hpp>
 #include "e2e_support.hpp"
@@ -65,6 +66,15 @@ ASYNC asyncc::Async<int> Handler::later(Traced, int n) {
   co_return base * n;
 }
 
+// A function that calls itself (through a boxed future), its unnamed
+// parameter given by a default argument.
+ASYNC asyncc::Async<int> countdown(int n, Traced = Traced("level")) {
+  if (n == 0)
+    co_return 0;
+  co_await Yield(1);
+  co_return 1 + co_await asyncc::boxed(countdown(n - 1));
+}
+
 ASYNC asyncc::Async<int> run() {
   int a = co_await on_tick(Traced("event", 1), 3);
   Traced kept("kept");
@@ -74,11 +84,12 @@ ASYNC asyncc::Async<int> run() {
   Handler h;
   int d = co_await h.handle(Traced("h"), 1) + co_await h.later(Traced("l"), 2);
   int e = co_await with_defaults(Stamp{1}, 8) + co_await h.handle(kept, 3);
-  co_return a + b + c + d + e;
+  int f = co_await countdown(2, Traced("top"));
+  co_return a + b + c + d + e + f;
 }
 
 int main() {
   std::printf("run -> %d\n", asyncc::block_on(run()));
-  e2e::drop_after_each_poll("run", [] { return run(); }, 10);
+  e2e::drop_after_each_poll("run", [] { return run(); }, 14);
   std::printf("live %d\n", Traced::live_count());
 }
