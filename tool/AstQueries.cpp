@@ -104,20 +104,17 @@ std::string lambdaIntroducer(const LambdaExpr &LE, const ASTContext &Ctx) {
   return Text;
 }
 
-bool namesNothing(const Expr *E) {
-  bool Named = false;
-  forEachStmt(E, [&](const Stmt *S) {
-    // A conversion or a braced list names no type; a default argument of
-    // its constructor is the constructor's business.
-    bool Unwritten = isa<CXXConstructExpr>(S) && !isa<CXXTemporaryObjectExpr>(S);
-    Named |= !(Unwritten || isa<InitListExpr>(S) || isa<CXXStdInitializerListExpr>(S) || isa<CXXDefaultArgExpr>(S) ||
-               isa<ImplicitCastExpr>(S) || isa<FullExpr>(S) || isa<MaterializeTemporaryExpr>(S) ||
-               isa<CXXBindTemporaryExpr>(S) || isa<ParenExpr>(S) || isa<StringLiteral>(S) || isa<IntegerLiteral>(S) ||
-               isa<FloatingLiteral>(S) || isa<CharacterLiteral>(S) || isa<CXXBoolLiteralExpr>(S) ||
-               isa<CXXNullPtrLiteralExpr>(S) || isa<UnaryOperator>(S) || isa<BinaryOperator>(S));
-  });
-  return !Named;
+bool namesNothingItself(const Stmt *S) {
+  // A conversion or a braced list names no type; a default argument of
+  // its constructor is the constructor's business.
+  bool Unwritten = isa<CXXConstructExpr>(S) && !isa<CXXTemporaryObjectExpr>(S);
+  return Unwritten || isa<InitListExpr>(S) || isa<CXXStdInitializerListExpr>(S) || isa<CXXDefaultArgExpr>(S) ||
+         isa<ImplicitCastExpr>(S) || isa<FullExpr>(S) || isa<MaterializeTemporaryExpr>(S) ||
+         isa<CXXBindTemporaryExpr>(S) || isa<ParenExpr>(S) || isa<StringLiteral>(S) || isa<IntegerLiteral>(S) ||
+         isa<FloatingLiteral>(S) || isa<CharacterLiteral>(S) || isa<CXXBoolLiteralExpr>(S) ||
+         isa<CXXNullPtrLiteralExpr>(S) || isa<UnaryOperator>(S) || isa<BinaryOperator>(S);
 }
+
 
 const Expr *writtenConstruction(const Expr *E) {
   E = E->IgnoreImplicit();

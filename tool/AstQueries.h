@@ -47,10 +47,11 @@ std::string withParameterNames(const clang::FunctionDecl &F, clang::SourceLocati
 // it would read as the class's definition.
 std::string placement(const std::string &Path, const std::string &Type);
 
-// Whether E names nothing, so that its text means the same anywhere: only
-// literals, operators on them, braced lists and implicit conversions (a
-// default argument `= "info"` of a `const std::string&` parameter).
-bool namesNothing(const clang::Expr *E);
+// Whether S itself, whatever its children, names nothing, so that its text
+// means the same anywhere: a literal, an operator, a braced list, an
+// implicit conversion (a default argument `= "info"` of a `const
+// std::string&` parameter).
+bool namesNothingItself(const clang::Stmt *S);
 
 // E, if it makes an object of a class it names, `Options(1, "x")` or
 // `Options{1}` (under implicit nodes): its text from the parenthesis or

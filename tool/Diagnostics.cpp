@@ -164,7 +164,8 @@ constexpr DiagInfo Table[] = {
      "store it in a local variable first and pass that"},
     {Diag::DefaultArgumentTemporary, DiagnosticsEngine::Error,
      "a default argument of this call makes a temporary that must live until the await ends, and asyncc "
-     "can make it at the call only from a default that names nothing but the class it makes",
+     "can make it at the call only from a default whose names it can spell there (not a member that is not "
+     "public, an overloaded function, a lambda, an operator call or a macro)",
      "pass the argument explicitly"},
     {Diag::BracedListArray, DiagnosticsEngine::Error,
      "the array of this braced list must live until the await ends, which asyncc cannot keep",

@@ -449,16 +449,116 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
   return true;
 }
 
-// Whether a default argument's text means at the call what it means at
-// the declaration: it names nothing, or only the class of the object it
-// makes (`Options(2)`, spelled at the call by the type's qualified name).
-static bool sameAtCall(const Expr *Default) {
-  const Expr *Made = Default->IgnoreImplicit();
-  if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Made))
-    Made = MTE->getSubExpr();
-  if (const Expr *Written = writtenConstruction(Made))
-    return llvm::all_of(Written->children(), [](const Stmt *Arg) { return namesNothing(cast<Expr>(Arg)); });
-  return namesNothing(Default);
+// The name by which a call, anywhere in the file, reaches the entity a
+// default argument names: qualified from the global namespace. None for
+// what it may not reach (a member that is not public, a class template's)
+// or may find otherwise (a function with overloads: one declared between
+// the declaration and the call would join them).
+std::optional<std::string> Lowerer::nameAtCall(const NamedDecl *D) {
+  const auto *Var = dyn_cast<VarDecl>(D);
+  if (Var && Var->isLocalVarDeclOrParm())
+    return std::nullopt;
+  if (const auto *Function = dyn_cast<FunctionDecl>(D)) {
+    if (const auto *Method = dyn_cast<CXXMethodDecl>(Function); Method && !Method->isStatic())
+      return std::nullopt;
+    const Decl *Entity = Function->getPrimaryTemplate() ? static_cast<const Decl *>(Function->getPrimaryTemplate())
+                                                        : Function;
+    for (const NamedDecl *Found : Function->getDeclContext()->getRedeclContext()->lookup(Function->getDeclName()))
+      if (Found->getCanonicalDecl() != Entity->getCanonicalDecl())
+        return std::nullopt;
+  } else if (!Var && !isa<EnumConstantDecl>(D)) {
+    return std::nullopt;
+  }
+  for (const DeclContext *DC = D->getDeclContext(); !DC->isTranslationUnit(); DC = DC->getParent()) {
+    const auto *Class = dyn_cast<CXXRecordDecl>(DC);
+    if (isa<FunctionDecl>(DC) || (Class && (isa<ClassTemplateSpecializationDecl>(Class) ||
+                                            Class->getDescribedClassTemplate() || Class->isLambda())))
+      return std::nullopt;
+  }
+  for (const Decl *Member = D; isa<CXXRecordDecl>(Member->getDeclContext());
+       Member = cast<Decl>(Member->getDeclContext()))
+    if (Member->getAccess() != AS_public)
+      return std::nullopt;
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  PrintingPolicy Qualified = Policy;
+  Qualified.SuppressUnwrittenScope = true;  // no `(anonymous namespace)::`
+  D->printQualifiedName(OS, Qualified);
+  return "::" + Name;
+}
+
+// The text of Range, within a default argument's expression E, spelled to
+// mean at a call what it means at the declaration: each entity it names
+// (a variable, a function, an enumerator, a static member) by its name
+// from the global namespace (nameAtCall), and each class it makes by its
+// qualified name (`= Options{default_level()}` becomes
+// `::files::Options{::files::default_level()}`). None if it names what a
+// call cannot reach so, or holds what it cannot spell (a lambda, an
+// operator call, a name from a macro, template arguments).
+std::optional<std::string> Lowerer::spelledAtCall(const Expr *E, SourceRange Range) {
+  struct Edit {
+    unsigned Offset, Length;
+    std::string Text;
+  };
+  std::vector<Edit> Edits;
+  std::string Text = originalText(Range);
+  unsigned Begin = SM.getFileOffset(Range.getBegin());
+  bool Spelled = true;
+  auto replace = [&](SourceLocation From, SourceLocation LastToken, std::string With) {
+    if (From.isMacroID() || LastToken.isMacroID()) {
+      Spelled = false;
+      return;
+    }
+    unsigned Start = SM.getFileOffset(From);
+    unsigned End = SM.getFileOffset(LastToken) + Lexer::MeasureTokenLength(LastToken, SM, Ctx.getLangOpts());
+    if (Start >= Begin && End <= Begin + Text.size())  // outside: the caller spells it
+      Edits.push_back({Start - Begin, End - Start, std::move(With)});
+  };
+  forEachStmt(E, [&](const Stmt *S) {
+    if (!Spelled)
+      return;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(S)) {
+      std::optional<std::string> Name = Ref->hasExplicitTemplateArgs() ? std::nullopt : nameAtCall(Ref->getDecl());
+      if (!Name)
+        Spelled = false;
+      else
+        replace(Ref->getQualifierLoc() ? Ref->getQualifierLoc().getBeginLoc() : Ref->getLocation(), Ref->getLocation(),
+                *Name);
+      return;
+    }
+    if (const auto *Member = dyn_cast<MemberExpr>(S)) {
+      Spelled = Member->getMemberDecl()->getAccess() == AS_public && !Member->hasQualifier() &&
+                !Member->hasExplicitTemplateArgs();
+      return;
+    }
+    const TypeSourceInfo *Written = nullptr;
+    if (const auto *Object = dyn_cast<CXXTemporaryObjectExpr>(S))
+      Written = Object->getTypeSourceInfo();
+    else if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(S))
+      Written = Cast->getTypeInfoAsWritten();
+    if (Written) {
+      QualType T = Written->getType();
+      Spelled = !T->isDependentType() && !T->getContainedDeducedType();
+      if (Spelled) {
+        SourceRange TypeRange = Written->getTypeLoc().getSourceRange();
+        replace(TypeRange.getBegin(), TypeRange.getEnd(), typeName(T));
+      }
+      return;
+    }
+    // What names nothing itself (namesNothing), and calls, ?: and member
+    // accesses, whose names are their children's.
+    if (isa<CallExpr>(S) && !isa<CXXOperatorCallExpr>(S))
+      return;
+    if (isa<ConditionalOperator>(S) || namesNothingItself(S))
+      return;
+    Spelled = false;
+  });
+  if (!Spelled)
+    return std::nullopt;
+  llvm::sort(Edits, [](const Edit &A, const Edit &B) { return A.Offset > B.Offset; });
+  for (const Edit &Ed : Edits)
+    Text.replace(Ed.Offset, Ed.Length, Ed.Text);
+  return Text;
 }
 
 // The text of what a default argument makes (Made), without the `=` that
@@ -513,7 +613,12 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     QualType T = Temp->getType().getUnqualifiedType();
     SourceRange Range = SM.getExpansionRange(Temp->getSourceRange()).getAsRange();
     bool Default = NextDefault != Temps.Defaults.size() && Temps.Defaults[NextDefault].Temporary == Temp;
-    std::string Source = Default ? originalText(defaultRange(Made)) : text(Range);
+    std::optional<std::string> Spelled = Default ? spelledAtCall(Made, defaultRange(Made)) : std::nullopt;
+    if (Default && !Spelled) {
+      report(Diag::DefaultArgumentTemporary, Temps.Defaults[NextDefault].Argument->getUsedLocation());
+      return false;
+    }
+    std::string Source = Default ? *Spelled : text(Range);
     size_t Length = Source.size();
     std::string Type;
     // A closure (a lambda called where it is written) is made by its
@@ -539,7 +644,7 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     // A default's class, as the declaration names it, is spelled as here.
     if (const Expr *Written = Default ? writtenConstruction(Made) : nullptr)
       New = placement(Slot, declarable(Type)) +
-            originalText(SourceRange(initializerBegin(Written), Written->getEndLoc()));
+            *spelledAtCall(Made, SourceRange(initializerBegin(Written), Written->getEndLoc()));
     std::string Value;
     if (destroys(T)) {
       unsigned Before = CurrentLive;
@@ -582,12 +687,17 @@ bool Lowerer::passDefaults(const CallExpr *Call,
       ++Written;
       continue;
     }
-    if (!sameAtCall(Default->getExpr())) {
+    auto It = llvm::find_if(Made, [&](const auto &M) { return M.first == Default; });
+    if (It != Made.end()) {
+      Passed.push_back(It->second);
+      continue;
+    }
+    std::optional<std::string> Spelled = spelledAtCall(Default->getExpr(), defaultRange(Default->getExpr()));
+    if (!Spelled) {
       report(Diag::DefaultArgumentTemporary, Default->getUsedLocation());
       return false;
     }
-    auto It = llvm::find_if(Made, [&](const auto &M) { return M.first == Default; });
-    Passed.push_back(It != Made.end() ? It->second : originalText(defaultRange(Default->getExpr())));
+    Passed.push_back(*Spelled);
   }
   Scratch.InsertText(Call->getRParenLoc(), (Written ? ", " : "") + llvm::join(Passed, ", "));
   return true;

@@ -235,6 +235,8 @@ private:
   // Makes the operand's temporaries in the frame, kept to the end of the
   // full-expression (Kept).
   clang::SourceRange defaultRange(const clang::Expr *Made);
+  std::optional<std::string> nameAtCall(const clang::NamedDecl *D);
+  std::optional<std::string> spelledAtCall(const clang::Expr *E, clang::SourceRange Range);
   bool passDefaults(const clang::CallExpr *Call,
                     const std::vector<std::pair<const clang::CXXDefaultArgExpr *, std::string>> &Made);
   bool keepTemporaries(const clang::Expr *Operand, const LayoutBuilder::Open &GroupHome,

@@ -80,10 +80,11 @@ ASYNC asyncc::Async<int> braced_list() {
 }
 
 // The string made for the default argument must outlive the await, as the
-// reference the future keeps to it; its text names a constant, which the
-// call might not see.
-const char *const kDefaultPath = "foo.txt";
-ASYNC asyncc::Async<std::size_t> read_file(const std::string& path = kDefaultPath) { co_return path.size(); }
+// reference the future keeps to it; its text calls an overloaded function,
+// whose overloads the call might see otherwise.
+std::string default_path();
+std::string default_path(int);
+ASYNC asyncc::Async<std::size_t> read_file(const std::string& path = default_path()) { co_return path.size(); }
 
 ASYNC asyncc::Async<std::size_t> default_argument() {
   std::size_t n = co_await read_file();

@@ -1,8 +1,9 @@
 // A default argument that makes a temporary for a reference parameter of an
 // awaited ASYNC call is made in the frame, as a written argument's temporary
-// is: the call passes it after the written arguments, made from the
-// declaration's text when that names nothing but the class it makes, with
-// the defaults before it that make nothing.
+// is: the call passes it after the written arguments, with the defaults
+// before it that make nothing, each made from the declaration's text with
+// what it names spelled from the global namespace, as the call may be
+// elsewhere (`= kDefaultPath` becomes `::files::kDefaultPath`).
 //
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
 // RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
@@ -25,7 +26,28 @@ ASYNC asyncc::Async<int> log(const std::string& message, int level = 2, const st
 }
 ASYNC asyncc::Async<int> sum(const std::vector<int>& values = {1, 2, 3}) { co_return static_cast<int>(values.size()); }
 ASYNC asyncc::Async<int> retry(const Options& options = Options{3}) { co_return options.retries; }
+
+const char *const kDefaultPath = "bar.txt";
+enum class Mode { text, binary };
+inline int default_retries() { return 2; }
+struct Limits {
+  static constexpr int extra = 1;
+};
+ASYNC asyncc::Async<std::size_t> read_path(Mode mode = Mode::text, const std::string& path = kDefaultPath) {
+  co_return path.size() + static_cast<std::size_t>(mode);
+}
+ASYNC asyncc::Async<int> retry_more(const Options& options = files::Options{default_retries() + Limits::extra}) {
+  co_return options.retries;
+}
 } // namespace files
+
+ASYNC asyncc::Async<int> named_defaults() {
+  std::size_t n = co_await files::read_path();
+  // CHECK: files::read_path_future(files::read_path(::files::Mode::text, asyncc::detail::made(::new (static_cast<void*>(&tmp1.value)) std::string(asyncc::detail::implicitly<std::string>(::files::kDefaultPath)), live, Live::None, Live::tmp1)));
+  int retries = co_await files::retry_more();
+  // CHECK: files::retry_more_future(files::retry_more(asyncc::detail::made(::new (static_cast<void*>(&tmp2.value)) files::Options{::files::default_retries() + ::files::Limits::extra})));
+  co_return static_cast<int>(n) + retries;
+}
 
 ASYNC asyncc::Async<int> run() {
   std::size_t n = co_await files::read_file();
