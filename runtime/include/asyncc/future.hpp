@@ -26,11 +26,55 @@ struct PollAccess;
 }
 }  // namespace detail
 
+namespace detail {
+
+// The flag and the value of a Poll. Of a trivial T (an integer, a plain
+// struct), trivially copyable itself, so that a Poll is returned in
+// registers. (Of a std::optional<int>, g++ would warn of the copy of an
+// uninitialized value.)
+template <class T, bool = std::is_trivial_v<T>>
+struct PollStorage {
+  PollStorage() noexcept : ready_(false) {}
+  PollStorage(const PollStorage& other) : ready_(other.ready_) {
+    if (ready_) ::new (static_cast<void*>(&value_)) T(other.value_);
+  }
+  PollStorage(PollStorage&& other) noexcept(std::is_nothrow_move_constructible_v<T>) : ready_(other.ready_) {
+    if (ready_) ::new (static_cast<void*>(&value_)) T(std::move(other.value_));
+  }
+  PollStorage& operator=(const PollStorage&) = delete;
+  PollStorage& operator=(PollStorage&&) = delete;
+  ~PollStorage() {
+    if (ready_) value_.~T();
+  }
+
+  bool ready_;
+  union {
+    T value_;
+  };
+};
+
+template <class T>
+struct PollStorage<T, true> {
+  PollStorage() noexcept : ready_(false) {}
+  PollStorage(const PollStorage&) = default;
+  PollStorage(PollStorage&&) = default;
+  PollStorage& operator=(const PollStorage&) = delete;
+  PollStorage& operator=(PollStorage&&) = delete;
+  ~PollStorage() = default;
+
+  bool ready_;
+  union {
+    T value_;
+  };
+};
+
+}  // namespace detail
+
 // The result of polling a future: ready with a value, or pending. A pending
 // result promises that the waker of the Context will be woken when polling
 // again can make progress.
 template <class T>
-class Poll {
+class Poll : private detail::PollStorage<T> {
  public:
   using value_type = T;
 
@@ -42,42 +86,26 @@ class Poll {
   }
   static Poll pending() { return Poll(); }
 
-  Poll(const Poll& other) : ready_(other.ready_) {
-    if (ready_) ::new (static_cast<void*>(&value_)) T(other.value_);
-  }
-  Poll(Poll&& other) noexcept(std::is_nothrow_move_constructible_v<T>)
-      : ready_(other.ready_) {
-    if (ready_) ::new (static_cast<void*>(&value_)) T(std::move(other.value_));
-  }
-  Poll& operator=(const Poll&) = delete;
-  Poll& operator=(Poll&&) = delete;
-  ~Poll() {
-    if (ready_) value_.~T();
-  }
-
-  bool is_ready() const noexcept { return ready_; }
-  bool is_pending() const noexcept { return !ready_; }
+  bool is_ready() const noexcept { return this->ready_; }
+  bool is_pending() const noexcept { return !this->ready_; }
 
   T& value() & { return checked(); }
   const T& value() const& { return const_cast<Poll*>(this)->checked(); }
   T&& value() && { return std::move(checked()); }
 
  private:
-  Poll() noexcept : ready_(false) {}
+  Poll() noexcept = default;
   template <class U>
-  Poll(std::in_place_t, U&& value) : ready_(true) {
-    ::new (static_cast<void*>(&value_)) T(std::forward<U>(value));
+  Poll(std::in_place_t, U&& value) {
+    ::new (static_cast<void*>(&this->value_)) T(std::forward<U>(value));
+    this->ready_ = true;
   }
   T& checked() {
-    if (!ready_) detail::contract_violation("Poll::value() called on a pending Poll");
-    return value_;
+    if (!this->ready_) detail::contract_violation("Poll::value() called on a pending Poll");
+    return this->value_;
   }
 
   friend struct detail::PollAccess;
-  bool ready_;
-  union {
-    T value_;
-  };
 };
 
 // A future whose output is a reference yields the referred object itself.
