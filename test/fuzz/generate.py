@@ -25,8 +25,9 @@ futures of generated functions passed to asyncc::join, condition variables
 initialized by an await (if and while), range-based for over braced lists
 and arrays, tuple-like structured bindings (std::pair), locals named like
 generated code (b1, tmp1) and shadowing (a global too), lambdas capturing frame variables
-by reference and by copy, switch condition variables initialized by an await,
-objects passed by value to an awaited ASYNC call, chrono durations made in
+by reference and by copy (an array too), switch condition variables initialized by an await,
+objects passed by value to an awaited ASYNC call or to one given to join or
+select, chrono durations made in
 awaited calls, futures held in variables and given to join, select, ASYNC
 lambdas (kept in a variable, generic, called where written, in a plain
 lambda), default
@@ -222,10 +223,19 @@ class Function:
             first = "%s(acc %% 7)" % self.rng.choice(callees).name if callees else "leaf(1, 2)"
             return "std::get<0>(co_await asyncc::join(%s, leaf(%d, %d)))" % (first, self.rng.randint(0, 2), self.rng.randint(0, 9))
         if r < 0.945:
-            # An object passed by value to an awaited ASYNC call.
+            # An object passed by value to an awaited ASYNC call, or to one
+            # given to join or select (whose loser is dropped once the
+            # winner is ready).
             name = "%s_arg%d" % (self.name, self.traced)
             self.traced += 1
-            return "co_await consume(Traced(\"%s\"), %d, %d)" % (name, self.rng.randint(0, 2), self.rng.randint(0, 9))
+            call = "consume(Traced(\"%s\"), %d, %d)" % (name, self.rng.randint(0, 2), self.rng.randint(0, 9))
+            other = "leaf(%d, %d)" % (self.rng.randint(0, 2), self.rng.randint(0, 9))
+            r = self.rng.random()
+            if r < 0.5:
+                return "co_await " + call
+            if r < 0.75:
+                return "std::get<0>(co_await asyncc::join(%s, %s))" % (call, other)
+            return "static_cast<int>((co_await asyncc::select(%s, %s)).index())" % (other, call)
         if r < 0.96:
             # A chrono duration made in the awaited call.
             return "co_await timed_leaf(std::chrono::milliseconds(%d), %d)" % (self.rng.randint(0, 9), self.rng.randint(0, 2))
@@ -291,6 +301,15 @@ class Function:
                 self.emit("bump%s(%d);" % (name, self.rng.randint(1, 3)))
                 self.emit("auto peek%s = [=] { return acc %% 13 + got%s; };" % (name, name))
                 self.emit("acc += peek%s();" % name)
+                if self.rng.random() < 0.5:
+                    # An array of the frame captured by copy: the lambda's
+                    # own, changed by it and not by later writes.
+                    self.emit("int arr%s[2] = {got%s, acc %% 5};" % (name, name))
+                    self.emit("acc += %s;" % self.awaitable())
+                    self.emit("auto sum%s = [arr%s]() mutable { arr%s[0] += 1; return arr%s[0] + arr%s[1]; };" % (
+                        name, name, name, name, name))
+                    self.emit("arr%s[1] = acc %% 3;" % name)
+                    self.emit("acc += sum%s() + sum%s() + arr%s[0] + arr%s[1];" % (name, name, name, name))
                 self.depth -= 1
                 self.emit("}")
             elif choice < 0.64:
