@@ -167,6 +167,10 @@ constexpr DiagInfo Table[] = {
      "can make it at the call only from a default whose names it can spell there (not a member that is not "
      "public, an overloaded function, a lambda, an operator call or a macro)",
      "pass the argument explicitly"},
+    {Diag::ConstructorDefaultTemporary, DiagnosticsEngine::Error,
+     "a default argument of the constructor that makes this future makes a temporary that must live until the "
+     "await ends, which asyncc cannot keep",
+     "pass the argument explicitly"},
     {Diag::BracedListArray, DiagnosticsEngine::Error,
      "the array of this braced list must live until the await ends, which asyncc cannot keep",
      "make what the list initializes in a local variable first and pass that"},

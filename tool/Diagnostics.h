@@ -58,6 +58,7 @@ enum class Diag {
   TemporaryReference,
   TemporaryDestructor,
   DefaultArgumentTemporary,
+  ConstructorDefaultTemporary,
   BracedListArray,
   ArgumentDestructor,
   FutureType,

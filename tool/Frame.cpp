@@ -516,7 +516,7 @@ OperandTemporaries operandTemporaries(const Expr *Operand) {
         Out.Defaults.push_back({Call, Default, MTE});
       } else if (MTE && !Parents.empty() && Parents.back() == Top) {
         Out.Refused = Default;  // of a constructor that makes the future
-        Out.RefusedAs = Diag::DefaultArgumentTemporary;
+        Out.RefusedAs = Diag::ConstructorDefaultTemporary;
       }
       return;
     }

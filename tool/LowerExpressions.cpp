@@ -492,7 +492,7 @@ std::optional<std::string> Lowerer::nameAtCall(const NamedDecl *D) {
 // (a variable, a function, an enumerator, a static member) by its name
 // from the global namespace (nameAtCall), and each class it makes by its
 // qualified name (`= Options{default_level()}` becomes
-// `::files::Options{::files::default_level()}`). None if it names what a
+// `files::Options{::files::default_level()}`). None if it names what a
 // call cannot reach so, or holds what it cannot spell (a lambda, an
 // operator call, a name from a macro, template arguments).
 std::optional<std::string> Lowerer::spelledAtCall(const Expr *E, SourceRange Range) {
@@ -545,8 +545,8 @@ std::optional<std::string> Lowerer::spelledAtCall(const Expr *E, SourceRange Ran
       }
       return;
     }
-    // What names nothing itself (namesNothing), and calls, ?: and member
-    // accesses, whose names are their children's.
+    // What names nothing itself, and calls and ?:, whose names are their
+    // children's.
     if (isa<CallExpr>(S) && !isa<CXXOperatorCallExpr>(S))
       return;
     if (isa<ConditionalOperator>(S) || namesNothingItself(S))

@@ -93,6 +93,18 @@ ASYNC asyncc::Async<std::size_t> default_argument() {
   co_return n + co_await read_file("given");
 }
 
+// A future whose constructor keeps a reference to its default argument's
+// temporary.
+struct Reader {
+  using Output = int;
+  explicit Reader(const std::string& path = "foo.txt") : path_(&path) {}
+  asyncc::Poll<int> poll(asyncc::Context&) { return asyncc::Poll<int>::ready(static_cast<int>(path_->size())); }
+  const std::string* path_;
+};
+ASYNC asyncc::Async<int> constructor_default() { co_return co_await Reader(); }
+// CHECK: diagnostics.cpp:[[@LINE-1]]:{{[0-9]+}}: error: a default argument of the constructor that makes this future makes a temporary that must live until the await ends
+// CHECK-SAME: pass the argument explicitly
+
 // Methods that await each other: each future would contain the other.
 class PingPong {
  public:
