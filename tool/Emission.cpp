@@ -218,6 +218,8 @@ static void emitStructText(llvm::raw_string_ostream &OS, const LoweredFunction &
   OS << "    " << (LiveRead ? "" : "[[maybe_unused]] ") << "\037Live& \037live = \037unwind.\037live;\n";
   if (F.ResumesInsideTry)
     OS << "    \037State \037resuming = \037state_;  // a try block's dispatch goes on from here\n";
+  for (const auto &[Type, Name] : F.SharedPolls)
+    OS << "    " << Type << ' ' << Name << ";  // polls the futures of several awaits: see " << Name << " below\n";
   OS << "    switch (\037state_) {\n";
   OS << "      case \037State::Start: break;\n";
   for (size_t I = 0; I != F.States.size(); ++I)

@@ -395,16 +395,31 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     Tries.back().Targets.push_back({State.Name, numbered("resume", Number)});
   Out.States.push_back(State);
   add(PollNode::Await, numbered("resume", Number)).State = Number;
+  PollStep Step;
+  Step.Number = Number;
+  Step.FuturePath = FuturePath;
+  Step.Destroy = "std::destroy_at(&" + FuturePath + ");";
+  Step.SiteType = "asyncc::detail::SharedPoll<" + FutureType + (Resumed ? ", asyncc::detail::Resume>" : ">");
   if (Last && !AfterLastResume.empty()) {
-    emit(AfterLastResume);
+    Step.Guard = AfterLastResume;
     AfterLastResume.clear();
   }
+  const std::string Pending = " return \037unwind.leave(asyncc::Poll<\037Output>::pending());";
   std::string Ready, Value;
   QualType ValueType = CA->getType();
+  // A trivial value, a reference (the Poll holds a pointer) or nothing.
+  bool TrivialPoll = CA->isLValue() || ValueType->isVoidType() ||
+                     (CA->isPRValue() && ValueType.isTrivialType(Ctx) && !ValueType.isVolatileQualified());
+  Step.Shareable = !Borrowed && Tries.empty() && TrivialPoll;
+  auto placePoll = [&] {
+    PollSteps.push_back(std::move(Step));
+    add(PollNode::Poll, "").State = PollSteps.size();
+  };
   if (Last) {
     Ready = numbered("ready", Number);
-    emit("auto " + Ready + " = " + FuturePath + Poll + ";");
-    emit("if (" + Ready + ".is_pending()) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
+    Step.InPlace = {"auto " + Ready + " = " + FuturePath + Poll + ";", "if (" + Ready + ".is_pending())" + Pending};
+    Step.Take = "auto " + Ready + " = \035.ready();";
+    placePoll();
     futureReady();
     LastReady = Ready;
     Value = "asyncc::detail::take(" + Ready + ")";
@@ -414,8 +429,10 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     std::string SlotType = ValueType->isBuiltinType() ? typeName(ValueType.getUnqualifiedType())
                                                       : "asyncc::output_of<" + FutureType + ">";
     Ready = Layout.addSlotTo(GroupHome, numbered("value", Number), SlotType, "value of " + Flat);
-    emit("if (!asyncc::detail::" + std::string(Resumed ? "resume_into" : "poll_into") + "(&" + Ready + ", " + FuturePath +
-         ", \037cx)) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
+    Step.InPlace = {"if (!asyncc::detail::" + std::string(Resumed ? "resume_into" : "poll_into") + "(&" + Ready + ", " +
+                    FuturePath + ", \037cx))" + Pending};
+    Step.Take = placement(Ready, SlotType) + "(\035.ready().value());";
+    placePoll();
     futureReady();
     if (destroys(ValueType)) {
       construct(Ready, ValueType);
@@ -434,9 +451,10 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
     // kept, and the value taken from it where the await stood.
     std::string ReadyType = "asyncc::detail::poll_result_t<" + FutureType + ">";
     Ready = Layout.addSlotTo(GroupHome, numbered("ready", Number), ReadyType, "value of " + Flat);
-    emit(placement(Ready, ReadyType) + "(" + FuturePath + Poll + ");");
     // A pending Poll holds nothing: it is simply made again next time.
-    emit("if (" + Ready + ".is_pending()) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
+    Step.InPlace = {placement(Ready, ReadyType) + "(" + FuturePath + Poll + ");", "if (" + Ready + ".is_pending())" + Pending};
+    Step.Take = placement(Ready, ReadyType) + "(\035.ready());";
+    placePoll();
     futureReady();
     construct(Ready, "std::destroy_at(&" + Ready + ");");
     KeptReady.push_back(Ready);

@@ -16,6 +16,10 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <iterator>
+#include <map>
+#include <set>
+
 using namespace clang;
 
 namespace asyncc::tool {
@@ -838,9 +842,139 @@ std::optional<LoweredFunction> Lowerer::run() {
   } else if (UserBody->body_empty() || !isa<CoreturnStmt>(UserBody->body_back())) {
     emit("asyncc::detail::flowed_off_end(\"" + Out.Name + "\");");
   }
+  placePolls();
   Out.Body = std::move(OpenNodes.front());
   Out.FrameEnd = Layout.finish();
   return std::move(Out);
+}
+
+// Each await's poll, where the await is; but the awaits of futures of one
+// type share one site after the body, which they jump to and which jumps
+// back: the compiler sees one call of that type's poll and inlines it. The
+// body never flows into a site: it ends with a return, or with the abort of
+// a function that flowed off its end.
+void Lowerer::placePolls() {
+  std::map<std::string, std::vector<const PollStep *>> ByType;
+  std::vector<std::string> Types;  // in the order of their first await
+  for (const PollStep &Step : PollSteps) {
+    if (!Step.Shareable)
+      continue;
+    std::vector<const PollStep *> &Steps = ByType[Step.SiteType];
+    if (Steps.empty())
+      Types.push_back(Step.SiteType);
+    Steps.push_back(&Step);
+  }
+  std::map<std::string, std::string> SiteOf;
+  for (const std::string &Type : Types)
+    if (ByType[Type].size() > 1)
+      SiteOf[Type] = numbered("site", SiteOf.size() + 1);
+
+  // An await's nodes are statements of a block: its Poll is followed by the
+  // destruction of its future, which a site does itself.
+  std::function<void(PollNode &)> Place = [&](PollNode &Parent) {
+    std::vector<PollNode> Children;
+    for (size_t I = 0; I != Parent.Children.size(); ++I) {
+      PollNode &N = Parent.Children[I];
+      if (N.K != PollNode::Poll) {
+        Place(N);
+        Children.push_back(std::move(N));
+        continue;
+      }
+      const PollStep &Step = PollSteps[N.State - 1];
+      auto line = [&](PollNode::Kind K, const std::string &Text) -> PollNode & {
+        PollNode &L = Children.emplace_back();
+        L.K = K;
+        L.Text = Text;
+        L.Line = N.Line;
+        return L;
+      };
+      auto Site = Step.Shareable ? SiteOf.find(Step.SiteType) : SiteOf.end();
+      if (Site == SiteOf.end()) {
+        if (!Step.Guard.empty())
+          line(PollNode::Code, Step.Guard);
+        for (const std::string &Text : Step.InPlace)
+          line(PollNode::Code, Text);
+        continue;
+      }
+      assert(Parent.K == PollNode::Block && I + 1 < Parent.Children.size() &&
+             Parent.Children[I + 1].Text == Step.Destroy);
+      ++I;
+      // The site comes back here once the future is ready; as far as the
+      // flow of the body goes, the poll is where the await is.
+      line(PollNode::Code, Site->second + ".await(" + Step.FuturePath + ");");
+      line(PollNode::Code, "goto " + Site->second + ";");
+      line(PollNode::Label, numbered("polled", Step.Number) + ":").Outdent = true;
+      if (!Step.Guard.empty())
+        line(PollNode::Code, Step.Guard);
+      std::string Take = Step.Take;
+      Take.replace(Take.find('\035'), 1, Site->second);
+      line(PollNode::Code, Take);
+    }
+    Parent.Children = std::move(Children);
+  };
+  Place(OpenNodes.front());
+
+  // What a block declares after its last jump to a site, in braces of its
+  // own: g++ ends the storage of every variable of a block that a goto
+  // leaves, declared yet or not, and then warns of the pointers to them
+  // used after the jump back (-Wdangling-pointer). A block declares nothing
+  // before that jump: a resume label follows it, which no initialized
+  // variable may be jumped past.
+  std::set<std::string> Jumps;
+  for (const auto &Site : SiteOf)
+    Jumps.insert("goto " + Site.second + ";");
+  std::function<bool(PollNode &)> Enclose = [&](PollNode &N) {
+    if (N.K == PollNode::Code)
+      return Jumps.count(N.Text) != 0;
+    size_t After = 0;  // one past the last child that jumps to a site
+    for (size_t I = 0; I != N.Children.size(); ++I)
+      if (Enclose(N.Children[I]))
+        After = I + 1;
+    if (After == 0)
+      return false;
+    if (N.K == PollNode::Block && After != N.Children.size()) {
+      PollNode Tail;
+      Tail.K = PollNode::Block;
+      Tail.Text = "{";
+      std::move(N.Children.begin() + After, N.Children.end(), std::back_inserter(Tail.Children));
+      N.Children.erase(N.Children.begin() + After, N.Children.end());
+      N.Children.push_back(std::move(Tail));
+    }
+    return true;
+  };
+  Enclose(OpenNodes.front());
+
+  for (const std::string &Type : Types) {
+    auto Site = SiteOf.find(Type);
+    if (Site == SiteOf.end())
+      continue;
+    const std::string &Name = Site->second;
+    Out.SharedPolls.push_back({Type, Name});
+    std::vector<const PollStep *> &Steps = ByType[Type];
+    std::string States;
+    for (const PollStep *Step : Steps)
+      States += (States.empty() ? "Await" : ", Await") + std::to_string(Step->Number);
+    auto line = [](std::vector<PollNode> &In, PollNode::Kind K, const std::string &Text) -> PollNode & {
+      PollNode &L = In.emplace_back();
+      L.K = K;
+      L.Text = Text;
+      return L;
+    };
+    std::vector<PollNode> &Top = OpenNodes.front().Children;
+    line(Top, PollNode::Code, "// The poll of " + States + ": one call, which the compiler can inline.");
+    line(Top, PollNode::Label, Name + ":");
+    std::vector<PollNode> &Poll = line(Top, PollNode::Block, "").Children;  // indented, without braces
+    line(Poll, PollNode::Code,
+         "if (!" + Name + ".poll(\037cx)) return \037unwind.leave(asyncc::Poll<\037Output>::pending());");
+    line(Poll, PollNode::Code, Name + ".destroy();");
+    line(Poll, PollNode::Code, "switch (\037state_) {");
+    std::vector<PollNode> &Cases = line(Poll, PollNode::Block, "").Children;
+    for (size_t I = 0; I != Steps.size(); ++I)
+      line(Cases, PollNode::Code,
+           (I + 1 == Steps.size() ? std::string("default") : "case \037State::Await" + std::to_string(Steps[I]->Number)) +
+               ": goto " + numbered("polled", Steps[I]->Number) + ";");
+    line(Poll, PollNode::Code, "}");
+  }
 }
 
 std::optional<LoweredFunction> lowerAsyncFunction(const FunctionDecl &FD, ASTContext &Ctx, StringRef FileName) {

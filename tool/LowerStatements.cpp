@@ -296,11 +296,15 @@ static const char *const DisarmedFinish = "\037Finish \037finish{*this, \037live
 // destroy, that is only the state: no guard, nothing kept in memory for it.
 void Lowerer::emitFinish(bool Guarded) {
   std::vector<PollNode> &Siblings = OpenNodes.back().Children;
-  auto Guard = llvm::find_if(Siblings, [](const PollNode &N) {
-    return N.K == PollNode::Code && N.Text == DisarmedFinish;
+  // The guard is a statement of its own, or declared after its await's poll.
+  auto Guard = llvm::find_if(Siblings, [&](const PollNode &N) {
+    return (N.K == PollNode::Code && N.Text == DisarmedFinish) ||
+           (N.K == PollNode::Poll && PollSteps[N.State - 1].Guard == DisarmedFinish);
   });
   if (CurrentLive == 0 && (!Guarded || Guard != Siblings.end())) {
-    if (Guarded)
+    if (Guarded && Guard->K == PollNode::Poll)
+      PollSteps[Guard->State - 1].Guard.clear();
+    else if (Guarded)
       Siblings.erase(Guard);
     emitLive(0);
     emit("\037state_ = \037State::Done;");

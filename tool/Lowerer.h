@@ -261,6 +261,22 @@ private:
   // Emitted right after the resume label of the next full-expression's last
   // await (a declaration no jump may cross).
   std::string AfterLastResume;
+  // The poll of an await's future: written where the await is, or, when
+  // other awaits poll futures of its type, at a site they share after the
+  // body (asyncc::detail::SharedPoll), which a PollNode::Poll stands for
+  // until every await is known (placePolls).
+  struct PollStep {
+    unsigned Number = 0;    // the await's
+    bool Shareable = false;  // made in the frame, outside a try block, with a trivial Poll
+    std::string SiteType;    // awaits of one SiteType share a site
+    std::string FuturePath;
+    std::string Destroy;  // the future's, which follows the poll: the site destroys it
+    std::string Guard;                 // AfterLastResume: declared once the future is ready
+    std::vector<std::string> InPlace;  // the poll where the await is
+    std::string Take;                  // after the site: its ready Poll; \035 stands for the site
+  };
+  std::vector<PollStep> PollSteps;
+  void placePolls();
   // Values evaluated before an await of the full-expression being lowered
   // (Frame.h).
   std::vector<Hoist> Hoists;

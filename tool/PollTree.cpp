@@ -35,6 +35,7 @@ public:
     case PollNode::Break:
     case PollNode::Continue:
     case PollNode::Case:
+    case PollNode::Poll:  // placed before printing
       text(N.Text, Depth, N.Line);
       return;
     case PollNode::Block:
@@ -141,7 +142,8 @@ public:
   int build(const PollNode &N, int Next, int BreakTo, int ContinueTo, Switch *Sw) {
     switch (N.K) {
     case PollNode::Code:
-    case PollNode::Case: {
+    case PollNode::Case:
+    case PollNode::Poll: {
       // A case label, or an input statement that begins with one, is where
       // the switch's head leads.
       int Id = add();

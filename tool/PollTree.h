@@ -27,6 +27,8 @@ struct PollNode {
     Try,       // Children: the try block, then one Catch per handler
     Catch,     // Text: the head; Children: the handler's block
     Dispatch,  // a try block's resumption switch: Targets
+    Poll,      // the poll of await State's future, placed once the function is lowered
+               // (Lowerer::placePolls): where the await is, or at a site shared with others
   };
   Kind K = Code;
   std::string Text;

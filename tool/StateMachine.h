@@ -121,6 +121,9 @@ struct LoweredFunction {
   std::vector<FrameSlot> Frame;  // the stored values, in the order they are made
   unsigned FrameEnd = 0;         // the point after the last: where the state's range ends
   PollNode Body;                      // poll's body, as a tree (PollTree.h)
+  // Locals of poll, declared before its dispatch: the sites that poll the
+  // futures of several awaits of one type (type, name).
+  std::vector<std::pair<std::string, std::string>> SharedPolls;
   bool ResumesInsideTry = false;      // poll keeps the state being resumed in `resuming`
   // Types declared in the body (local classes, enums, aliases), as written:
   // members of the future's struct, so that the frame can name them.

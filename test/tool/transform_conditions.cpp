@@ -32,6 +32,8 @@ ASYNC asyncc::Async<int> conditions(int n) {
 // CHECK:        cond.value = static_cast<bool>(asyncc::detail::take(ready1));
 // CHECK-NEXT:   asyncc::detail::discard(ready1);
 // CHECK-NEXT: }
+// CHECK-NEXT: }
+// CHECK-NEXT: {
 // CHECK-NEXT: if (cond.value)
 // CHECK:        // while (co_await Flag{total < n})
 // CHECK-NEXT:   for (;;)

@@ -1,6 +1,6 @@
 // Several awaits in one expression: the first value (not its Poll) is kept
-// in the frame across the second await, beside a union of the two futures; a loop's
-// locals are destroyed on break and continue.
+// in the frame across the second await, beside a union of the two futures,
+// which one site polls; a loop's locals are destroyed on break and continue.
 //
 // RUN: %asyncc %s -o %t.cpp -- -I %asyncc_include
 // RUN: grep -v -e CHECK -e '^#line' %t.cpp | FileCheck %s
@@ -20,9 +20,32 @@ ASYNC asyncc::Async<int> sum() {
   co_return total;
 }
 // CHECK-LABEL: struct sum_future {
-// CHECK:        if (!asyncc::detail::poll_into(&value1.value, await1.value, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
-// CHECK:        std::destroy_at(&await1.value);
-// CHECK:        int total = value1.value + asyncc::detail::take(ready2);
+// CHECK:        asyncc::detail::SharedPoll<Two> site1;
+// CHECK:        ::new (static_cast<void*>(&await1.value)) Two(Two{});
+// CHECK:      resume1:
+// CHECK-NEXT:   site1.await(await1.value);
+// CHECK-NEXT:   goto site1;
+// CHECK-NEXT: polled1:
+// CHECK-NEXT:   ::new (static_cast<void*>(&value1.value)) short(site1.ready().value());
+// CHECK-NEXT:   live = Live::None;
+// CHECK:      resume2:
+// CHECK-NEXT:   site1.await(await2.value);
+// CHECK-NEXT:   goto site1;
+// What follows the last jump to the site, declarations included, is in
+// braces of its own: the jump does not leave their scope.
+// CHECK-NEXT:   {
+// CHECK-NEXT: polled2:
+// CHECK-NEXT:   auto ready2 = site1.ready();
+// CHECK-NEXT:   live = Live::None;
+// CHECK-NEXT:   int total = value1.value + asyncc::detail::take(ready2);
+// The one poll of the two futures, which destroys each once it is ready.
+// CHECK:      site1:
+// CHECK-NEXT:   if (!site1.poll(cx)) return unwind.leave(asyncc::Poll<Output>::pending());
+// CHECK-NEXT:   site1.destroy();
+// CHECK-NEXT:   switch (state_) {
+// CHECK-NEXT:     case State::Await1: goto polled1;
+// CHECK-NEXT:     default: goto polled2;
+// CHECK-NEXT:   }
 // The first await's value lives until the statement ends, beside the
 // second future; the two futures never coexist.
 // CHECK:        using frame_ = asyncc::detail::Frame<

@@ -1,5 +1,6 @@
 // The value of an await that must outlive later awaits of its expression is
-// kept in the frame as the value itself, not its Poll: a u8 takes one byte.
+// kept in the frame as the value itself, not its Poll: a u8 takes one byte
+// (taken from the site that polls the three futures of one type).
 // A scalar is read from its slot where it stands; other values are moved out
 // as the prvalue the await is. A value whose move or destruction shows (a
 // user's class) keeps its Poll, and so the order native C++ gives it. A
@@ -24,8 +25,11 @@ Byte base();
 
 ASYNC asyncc::Async<std::uint8_t> sum3() { co_return co_await base() + co_await base() + co_await base(); }
 // CHECK-LABEL: struct sum3_future {
-// CHECK:       if (!asyncc::detail::poll_into(&value1.value, await1.value, cx)) return unwind.leave(asyncc::Poll<Output>::pending());
-// CHECK-NEXT:  std::destroy_at(&await1.value);
+// CHECK:       site1.await(await1.value);
+// CHECK-NEXT:  goto site1;
+// CHECK-NEXT:  polled1:
+// CHECK-NEXT:  ::new (static_cast<void*>(&value1.value)) unsigned char(site1.ready().value());
+// CHECK-NEXT:  live = Live::None;
 // Nothing is left to destroy when it returns: no Finish guard.
 // CHECK:       state_ = State::Done;
 // CHECK-NEXT:  return unwind.leave(asyncc::Poll<Output>::ready(value1.value + value2.value + asyncc::detail::take(ready3)));

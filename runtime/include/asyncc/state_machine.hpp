@@ -62,6 +62,38 @@ bool resume_into(output_of<F>* slot, F& future, Context& cx) {
   return true;
 }
 
+// The one place where a poll calls the futures of several awaits of type F
+// (`co_await f() + co_await f() + co_await f()`): each await names its
+// future here and jumps to the site, which polls it, destroys it once ready
+// and jumps back; the code after the await reads the ready Poll. One call, so that the compiler
+// inlines F's poll, as it does not when the same poll is called at three
+// places a level. A local of poll, for a Poll that is trivially copyable.
+// Resume... is Resume for a future the function made itself (resume_into).
+template <class F, class... Resume>
+class SharedPoll {
+ public:
+  using Ready = decltype(std::declval<F&>().poll(std::declval<Context&>(), Resume{}...));
+  static_assert(std::is_trivially_copyable_v<Ready> && std::is_trivially_destructible_v<Ready>,
+                "a shared polling site carries a trivial Poll");
+
+  SharedPoll() noexcept {}
+  void await(F& future) noexcept { future_ = &future; }
+  // Whether it is ready: a pending await leaves poll from the site.
+  bool poll(Context& cx) {
+    ::new (static_cast<void*>(&ready_)) Ready(future_->poll(cx, Resume{}...));
+    return ready_.is_ready();
+  }
+  // Once ready: destroyed here, once for all the awaits.
+  void destroy() noexcept { std::destroy_at(future_); }
+  Ready ready() const noexcept { return ready_; }
+
+ private:
+  F* future_ = nullptr;
+  union {
+    Ready ready_;
+  };
+};
+
 // The value poll_into kept, as the prvalue the await is: moved out.
 template <class T>
 T moved(T& kept) {
