@@ -168,8 +168,9 @@ constexpr DiagInfo Table[] = {
      "public, an overloaded function, a lambda, an operator call or a macro)",
      "pass the argument explicitly"},
     {Diag::ConstructorDefaultTemporary, DiagnosticsEngine::Error,
-     "a default argument of the constructor that makes this future makes a temporary that must live until the "
-     "await ends, which asyncc cannot keep",
+     "a default argument of the constructor that makes this object makes a temporary that must live until the "
+     "await ends, and asyncc can pass it only in the parentheses or braces written (not in braces that could "
+     "choose an initializer-list constructor)",
      "pass the argument explicitly"},
     {Diag::BracedListArray, DiagnosticsEngine::Error,
      "the array of this braced list must live until the await ends, which asyncc cannot keep",

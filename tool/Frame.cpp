@@ -448,6 +448,48 @@ bool observableDestructor(QualType T) {
   return D && D->isUserProvided() && !RD->isInStdNamespace();
 }
 
+// The parenthesis or brace that closes the arguments of the construction
+// Parents.back(): its own, or the cast's that it is (`T(x)`).
+SourceLocation closingOf(const std::vector<const Stmt *> &Parents) {
+  const auto *Construct = cast<CXXConstructExpr>(Parents.back());
+  if (Construct->getParenOrBraceRange().isValid())
+    return Construct->getParenOrBraceRange().getEnd();
+  for (auto It = Parents.rbegin() + 1; It != Parents.rend(); ++It) {
+    if (const auto *Cast = dyn_cast<CXXFunctionalCastExpr>(*It))
+      return Cast->getRParenLoc();
+    if (!isa<CXXBindTemporaryExpr, ImplicitCastExpr>(*It))
+      break;
+  }
+  return SourceLocation();
+}
+
+// Whether the construction Parents.back() makes Top: is it, or the
+// construction of the cast that Top is.
+bool makes(const std::vector<const Stmt *> &Parents, const Expr *Top) {
+  for (auto It = Parents.rbegin(); It != Parents.rend(); ++It) {
+    if (*It == Top)
+      return true;
+    if (It != Parents.rbegin() && !isa<CXXBindTemporaryExpr, ImplicitCastExpr, CXXFunctionalCastExpr>(*It))
+      return false;
+  }
+  return false;
+}
+
+// Whether T has a constructor taking a std::initializer_list first, which
+// braces that pass a default argument as written could choose instead.
+bool hasInitListConstructor(QualType T) {
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return false;
+  return llvm::any_of(RD->ctors(), [](const CXXConstructorDecl *C) {
+    if (C->getNumParams() == 0)
+      return false;
+    QualType First = C->getParamDecl(0)->getType().getNonReferenceType();
+    const auto *List = First->getAsCXXRecordDecl();
+    return List && List->getName() == "initializer_list" && List->isInStdNamespace();
+  });
+}
+
 // Whether what a braced list's std::initializer_list initializes (its
 // parents, innermost last) copies the elements and keeps no reference to
 // them: a standard container does, a std::initializer_list or a user's
@@ -510,10 +552,27 @@ OperandTemporaries operandTemporaries(const Expr *Operand) {
         Value = Cleanups->getSubExpr();
       const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(Value->IgnoreImpCasts()->IgnoreParens());
       const auto *Call = Parents.empty() ? nullptr : dyn_cast<CallExpr>(Parents.back());
-      if (MTE && Call && Default->getParam()->getType()->isReferenceType() &&
+      const auto *Construct = Parents.empty() ? nullptr : dyn_cast<CXXConstructExpr>(Parents.back());
+      const CXXRecordDecl *Class = Construct ? Construct->getType()->getAsCXXRecordDecl() : nullptr;
+      bool Reference = Default->getParam()->getType()->isReferenceType();
+      if (MTE && Call && Reference &&
           (Call == Top || mayHoldAddress(Call->getType()) || observableDestructor(MTE->getType()))) {
         Out.Kept.push_back(MTE);
-        Out.Defaults.push_back({Call, Default, MTE});
+        Out.Defaults.push_back({Call, Default, MTE, Call->getRParenLoc()});
+      } else if (MTE && Class && !Class->isInStdNamespace() && Reference &&
+                 (makes(Parents, Top) || mayHoldAddress(Construct->getType()) ||
+                  observableDestructor(MTE->getType()))) {
+        // A user's constructor: passed in its parentheses or braces (of
+        // `T(x)`, a cast, the cast's), unless there are none, or braces
+        // that could choose an initializer-list constructor.
+        SourceLocation Close = closingOf(Parents);
+        if (Close.isValid() && !(Construct->isListInitialization() && hasInitListConstructor(Construct->getType()))) {
+          Out.Kept.push_back(MTE);
+          Out.Defaults.push_back({Construct, Default, MTE, Close});
+        } else {
+          Out.Refused = Default;
+          Out.RefusedAs = Diag::ConstructorDefaultTemporary;
+        }
       } else if (MTE && !Parents.empty() && Parents.back() == Top) {
         Out.Refused = Default;  // of a constructor that makes the future
         Out.RefusedAs = Diag::ConstructorDefaultTemporary;

@@ -105,15 +105,18 @@ ValuesBeforeAwaits valuesBeforeAwaits(const clang::Expr *E);
 // (its MaterializeTemporaryExpr, in the declaration's text), and listed in
 // Defaults, for the emitted call to pass it: of the call making the future,
 // or of one whose value may hold its address (a future given to join) or
-// when its destructor shows; of a constructor making the future, Refused.
+// when its destructor shows, or of the constructor making the future (its
+// parentheses or braces written). Another constructor's, that the future
+// keeps, is Refused.
 // Pinned lists the futures of ASYNC calls in Kept given to asyncc::join,
 // select or timeout: the combinator polls each where the frame keeps it,
 // for a move of a generated future moves (or copies) its parameters, where
 // native C++ moves a handle.
 struct KeptDefault {
-  const clang::CallExpr *Call;
+  const clang::Expr *Call;  // a CallExpr or a CXXConstructExpr
   const clang::CXXDefaultArgExpr *Argument;
   const clang::Expr *Temporary;  // in Kept
+  clang::SourceLocation Close;   // the `)` or `}` before which the call passes it
 };
 struct MadeInPlace {
   const clang::CallExpr *Call;

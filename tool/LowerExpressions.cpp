@@ -684,7 +684,7 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
     const KeptDefault &D = Temps.Defaults[NextDefault++];
     DefaultsMade.emplace_back(D.Argument, Value);
     if (NextDefault == Temps.Defaults.size() || Temps.Defaults[NextDefault].Call != D.Call) {
-      if (!passDefaults(D.Call, DefaultsMade))
+      if (!passDefaults(D.Call, D.Close, DefaultsMade))
         return false;
       DefaultsMade.clear();
     }
@@ -695,11 +695,15 @@ bool Lowerer::keepTemporaries(const Expr *Operand, const LayoutBuilder::Open &Gr
 // The default arguments of Call, one of whose temporaries is made in the
 // frame (Made): the call passes them all, after the written ones, each as
 // the declaration writes it, when that means the same there (sameAtCall).
-bool Lowerer::passDefaults(const CallExpr *Call,
+bool Lowerer::passDefaults(const Expr *Call, SourceLocation Close,
                            const std::vector<std::pair<const CXXDefaultArgExpr *, std::string>> &Made) {
+  const auto *Construct = dyn_cast<CXXConstructExpr>(Call);
+  llvm::ArrayRef<const Expr *> Arguments =
+      Construct ? llvm::ArrayRef(Construct->getArgs(), Construct->getNumArgs())
+                : llvm::ArrayRef(cast<CallExpr>(Call)->getArgs(), cast<CallExpr>(Call)->getNumArgs());
   std::vector<std::string> Passed;
   unsigned Written = 0;
-  for (const Expr *Arg : Call->arguments()) {
+  for (const Expr *Arg : Arguments) {
     const auto *Default = dyn_cast<CXXDefaultArgExpr>(Arg);
     if (!Default) {
       ++Written;
@@ -717,7 +721,7 @@ bool Lowerer::passDefaults(const CallExpr *Call,
     }
     Passed.push_back(*Spelled);
   }
-  Scratch.InsertText(Call->getRParenLoc(), (Written ? ", " : "") + llvm::join(Passed, ", "));
+  Scratch.InsertText(Close, (Written ? ", " : "") + llvm::join(Passed, ", "));
   return true;
 }
 
@@ -741,7 +745,7 @@ bool Lowerer::constructFutureDirectly(const CallExpr *Call, const Expr *Argument
     return false;
   }
   if (PassDefaults && llvm::any_of(Call->arguments(), [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); }) &&
-      !passDefaults(Call, {}))
+      !passDefaults(Call, Call->getRParenLoc(), {}))
     return false;
   std::string FutureType = futureType(Call);
   if (FutureType.empty())

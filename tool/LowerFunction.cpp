@@ -15,6 +15,7 @@
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ErrorHandling.h"
 
 #include <iterator>
 #include <map>
@@ -896,9 +897,11 @@ void Lowerer::placePolls() {
           line(PollNode::Code, Text);
         continue;
       }
-      assert(Parent.K == PollNode::Block && I + 1 < Parent.Children.size() &&
-             Parent.Children[I + 1].Text == Step.Destroy);
-      ++I;
+      if (Parent.K != PollNode::Block || I + 1 == Parent.Children.size() ||
+          Parent.Children[I + 1].Text != Step.Destroy)
+        llvm::report_fatal_error("asyncc: the poll of await " + llvm::Twine(Step.Number) +
+                                 " is not followed by the destruction of its future");
+      ++I;  // the site destroys it
       // The site comes back here once the future is ready; as far as the
       // flow of the body goes, the poll is where the await is.
       line(PollNode::Code, Site->second + ".await(" + Step.FuturePath + ");");

@@ -237,7 +237,9 @@ private:
   clang::SourceRange defaultRange(const clang::Expr *Made);
   std::optional<std::string> nameAtCall(const clang::NamedDecl *D);
   std::optional<std::string> spelledAtCall(const clang::Expr *E, clang::SourceRange Range);
-  bool passDefaults(const clang::CallExpr *Call,
+  // Call: a CallExpr, or a CXXConstructExpr; Close: the `)` or `}` that ends
+  // its arguments.
+  bool passDefaults(const clang::Expr *Call, clang::SourceLocation Close,
                     const std::vector<std::pair<const clang::CXXDefaultArgExpr *, std::string>> &Made);
   bool keepTemporaries(const clang::Expr *Operand, const LayoutBuilder::Open &GroupHome,
                        std::vector<std::string> &Kept);

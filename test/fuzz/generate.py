@@ -32,7 +32,8 @@ awaited calls, futures held in variables and given to join, select, ASYNC
 lambdas (kept in a variable, generic, called where written, in a plain
 lambda), default
 arguments that make temporaries for reference parameters (a string from a
-literal, a traced object), of an awaited call and of one given to join,
+literal, a traced object), of an awaited call and of one given to join, and
+of the constructor of an awaited object,
 references bound to a part of a temporary, futures made by lambdas kept in
 variables, lambdas given to an ASYNC function template.
 """
@@ -114,6 +115,26 @@ ASYNC asyncc::Async<int> labelled(int pending, int value, const std::string& lab
   std::printf("labelled %%s %%s\n", label.c_str(), tag.name.c_str());
   co_return value;
 }
+// An awaited object whose constructor keeps references to its default
+// arguments' temporaries, which C++ keeps to the end of the full-expression.
+struct Opening {
+  using Output = int;
+  Opening(int p, int v, const std::string& l = "opening", const Traced& t = Traced("ctor default"))
+      : pending(p), value(v), label(l), tag(t) {}
+  asyncc::Poll<int> poll(asyncc::Context& cx) {
+    if (pending > 0) {
+      --pending;
+      cx.waker().wake_by_ref();
+      return asyncc::Poll<int>::pending();
+    }
+    std::printf("opening %%s %%s\n", label.c_str(), tag.name.c_str());
+    return asyncc::Poll<int>::ready(value);
+  }
+  int pending;
+  int value;
+  const std::string& label;
+  const Traced& tag;
+};
 // A function template given lambdas: its future stays a template on them.
 template <class F>
 ASYNC asyncc::Async<int> twice(F make) {
@@ -247,6 +268,12 @@ class Function:
                 return "co_await labelled(%d, %d)" % (pending, value)
             return "std::get<1>(co_await asyncc::join(leaf(%d, 1), labelled(%d, %d, \"given\")))" % (
                 self.rng.randint(0, 2), pending, value)
+        if r < 0.985:
+            # A constructor's default arguments, of the object awaited.
+            pending, value = self.rng.randint(0, 2), self.rng.randint(0, 9)
+            if self.rng.random() < 0.5:
+                return "co_await Opening(%d, %d)" % (pending, value)
+            return "co_await Opening{%d, %d, \"given\"}" % (pending, value)
         return "show(\"arg\", %s)" % self.awaitable()
 
     def statement(self, budget):

@@ -94,15 +94,18 @@ ASYNC asyncc::Async<std::size_t> default_argument() {
 }
 
 // A future whose constructor keeps a reference to its default argument's
-// temporary.
-struct Reader {
+// temporary, made with braces: passed in them, the argument could choose the
+// initializer-list constructor.
+struct Lines {
   using Output = int;
-  explicit Reader(const std::string& path = "foo.txt") : path_(&path) {}
-  asyncc::Poll<int> poll(asyncc::Context&) { return asyncc::Poll<int>::ready(static_cast<int>(path_->size())); }
+  Lines(std::initializer_list<int> numbers) : path_(nullptr), count_(static_cast<int>(numbers.size())) {}
+  explicit Lines(const std::string& path = "lines.txt") : path_(&path), count_(0) {}
+  asyncc::Poll<int> poll(asyncc::Context&) { return asyncc::Poll<int>::ready(count_); }
   const std::string* path_;
+  int count_;
 };
-ASYNC asyncc::Async<int> constructor_default() { co_return co_await Reader(); }
-// CHECK: diagnostics.cpp:[[@LINE-1]]:{{[0-9]+}}: error: a default argument of the constructor that makes this future makes a temporary that must live until the await ends
+ASYNC asyncc::Async<int> constructor_default() { co_return co_await Lines{}; }
+// CHECK: diagnostics.cpp:[[@LINE-1]]:{{[0-9]+}}: error: a default argument of the constructor that makes this object makes a temporary that must live until the await ends, and asyncc can pass it only in the parentheses or braces written
 // CHECK-SAME: pass the argument explicitly
 
 // Methods that await each other: each future would contain the other.

@@ -69,3 +69,25 @@ ASYNC asyncc::Async<int> joined() {
   // CHECK-SAME: files::log_future(files::log(asyncc::detail::made(::new (static_cast<void*>(&tmp3.value)) std::string(asyncc::detail::implicitly<std::string>("joined")), live, Live::tmp2, Live::tmp3), 2, asyncc::detail::made(::new (static_cast<void*>(&tmp4.value)) std::string(asyncc::detail::implicitly<std::string>("info")), live, Live::tmp3, Live::tmp4))), live, Live::tmp4, Live::tmp5))));
   co_return static_cast<int>(n) + level;
 }
+
+// A constructor's, of the object awaited: passed in its parentheses or
+// braces (those of `T(x)`, a cast, too), after what is written.
+namespace files {
+struct Reader {
+  using Output = int;
+  explicit Reader(const std::string& path = "foo.txt") : path_(&path) {}
+  Reader(int flags, const std::string& path = "bar.txt") : path_(&path) { (void)flags; }
+  asyncc::Poll<int> poll(asyncc::Context&) { return asyncc::Poll<int>::ready(static_cast<int>(path_->size())); }
+  const std::string* path_;
+};
+}  // namespace files
+
+ASYNC asyncc::Async<int> constructed() {
+  int a = co_await files::Reader();
+  // CHECK: files::Reader(files::Reader(asyncc::detail::made(::new (static_cast<void*>(&tmp1.value)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::tmp1)));
+  int b = co_await files::Reader{};
+  // CHECK: files::Reader(files::Reader{asyncc::detail::made(::new (static_cast<void*>(&tmp2.value)) std::string(asyncc::detail::implicitly<std::string>("foo.txt")), live, Live::None, Live::tmp2)});
+  int c = co_await files::Reader(1);
+  // CHECK: files::Reader(files::Reader(1, asyncc::detail::made(::new (static_cast<void*>(&tmp3.value)) std::string(asyncc::detail::implicitly<std::string>("bar.txt")), live, Live::None, Live::tmp3)));
+  co_return a + b + c;
+}
