@@ -351,7 +351,10 @@ void Lowerer::lowerReturn(const CoreturnStmt *CR) {
   if (Out.OutputType == "void")
     add(PollNode::Return, "return \037unwind.leave(asyncc::Poll<void>::ready());");
   else
-    add(PollNode::Return, "return \037unwind.leave(asyncc::Poll<\037Output>::ready(" + Value + "));");
+    // Not through leave, which would move the value out of its parameter:
+    // a move (a copy, of a class without one) that native co_return does
+    // not make.
+    add(PollNode::Return, "return asyncc::detail::ready<\037Output>(\037unwind.armed, " + Value + ");");
   if (Group)  // what the operand kept is read by the return, the last use
     Layout.endScope(*Group);
   closeBlock();

@@ -74,7 +74,7 @@ ASYNC asyncc::Async<int> shadowing() {
 // CHECK:      ::new (static_cast<void*>(&x_2.value)) int(2);
 // CHECK:      total.value += x_2.value;
 // CHECK:      ::new (static_cast<void*>(&value_2.value)) int(asyncc::detail::take(ready3));
-// CHECK:      asyncc::Poll<Output>::ready(total.value + value_2.value)
+// CHECK:      asyncc::detail::ready<Output>(unwind.armed, total.value + value_2.value)
 // CHECK:      asyncc::detail::Slot<frame_, 0> total;
 // CHECK-NEXT: asyncc::detail::Slot<frame_, 1> x;
 // CHECK-NEXT: asyncc::detail::Slot<frame_, 2> await1;
@@ -143,7 +143,7 @@ ASYNC asyncc::Async<int> counts() {
 }
 // CHECK-LABEL: struct counts_future {
 // CHECK:      ::new (static_cast<void*>(&poll_2.value)) int(2);
-// CHECK:      return unwind.leave(asyncc::Poll<Output>::ready(std::move(poll_2.value)));
+// CHECK:      return asyncc::detail::ready<Output>(unwind.armed, std::move(poll_2.value));
 // So does `cancel`, with which join, select and timeout drop a future the
 // frame keeps.
 namespace jobs {
@@ -164,6 +164,6 @@ ASYNC asyncc::Async<int> stops_by_name(jobs::Job j) {
 }
 // CHECK-LABEL: struct stops_future {
 // CHECK:      ::new (static_cast<void*>(&cancel_2.value)) int(1);
-// CHECK:      ready(cancel_2.value + ::cancel(j.id) + jobs::cancel(j))
+// CHECK:      ready<Output>(unwind.armed, cancel_2.value + ::cancel(j.id) + jobs::cancel(j))
 // CHECK-LABEL: struct stops_by_name_future {
 // CHECK:      ::jobs::cancel(j) + ::cancel(j.id)

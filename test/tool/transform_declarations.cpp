@@ -60,7 +60,7 @@ ASYNC asyncc::Async<int> pair_binding() {
 // CHECK-LABEL: struct pair_binding_future {
 // CHECK:       binding_a_b_a.value = asyncc::detail::address(std::get<0>(std::move(binding_a_b.value)));
 // CHECK-NEXT:  binding_a_b_b.value = asyncc::detail::address(std::get<1>(std::move(binding_a_b.value)));
-// CHECK:       return unwind.leave(asyncc::Poll<Output>::ready((*binding_a_b_a.value) + (*binding_a_b_b.value)));
+// CHECK:       return asyncc::detail::ready<Output>(unwind.armed, (*binding_a_b_a.value) + (*binding_a_b_b.value));
 
 struct Named {
   int id;
@@ -76,6 +76,6 @@ ASYNC asyncc::Async<int> part_of_temporary() {
 // The whole temporary is the frame's value; the reference names its part.
 // CHECK-LABEL: struct part_of_temporary_future {
 // CHECK:       ::new (static_cast<void*>(&last.value)) Named(make_named());
-// CHECK:       return unwind.leave(asyncc::Poll<Output>::ready(static_cast<const int&>(last.value.span.second)));
+// CHECK:       return asyncc::detail::ready<Output>(unwind.armed, static_cast<const int&>(last.value.span.second));
 // CHECK:       asyncc::detail::Lifetime<Named, {{[0-9]+}}, {{[0-9]+}}>,  // last
 // CHECK:       asyncc::detail::Slot<frame_, 0> last;  // the whole temporary: const int& last = make_named().span.second

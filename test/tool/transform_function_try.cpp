@@ -53,7 +53,7 @@ ASYNC asyncc::Async<void> Account::settle(int amount) try {
 // CHECK-NEXT:       drop(live, Live::param_name);
 // CHECK-NEXT:       live = Live::param_name;
 // CHECK:              Finish finish{*this, live};
-// CHECK-NEXT:         return unwind.leave(asyncc::Poll<Output>::ready(-id));
+// CHECK-NEXT:         return asyncc::detail::ready<Output>(unwind.armed, -id);
 // CHECK:      inline guarded_future guarded(std::string name, int id) noexcept(false) {
 // CHECK-NEXT:   return guarded_future(std::move(name), std::move(id));
 // CHECK-NEXT: }

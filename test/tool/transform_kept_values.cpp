@@ -32,7 +32,7 @@ ASYNC asyncc::Async<std::uint8_t> sum3() { co_return co_await base() + co_await 
 // CHECK-NEXT:  live = Live::None;
 // Nothing is left to destroy when it returns: no Finish guard.
 // CHECK:       state_ = State::Done;
-// CHECK-NEXT:  return unwind.leave(asyncc::Poll<Output>::ready(value1.value + value2.value + asyncc::detail::take(ready3)));
+// CHECK-NEXT:  return asyncc::detail::ready<Output>(unwind.armed, value1.value + value2.value + asyncc::detail::take(ready3));
 // CHECK-NOT:   struct Finish
 // The values, not their Polls, live to the end of the statement; the
 // futures one after the other.

@@ -47,7 +47,7 @@ ASYNC asyncc::Async<long> twice(long x) { co_return 2 * co_await Value{static_ca
 // CHECK: explicit add_future(const Counter* self, int n) : self(self), n(std::move(n)) {}
 // CHECK: tmp1.value = self->count_;
 // CHECK-NEXT: tmp2.value = self->step_;
-// CHECK: return unwind.leave(asyncc::Poll<Output>::ready(tmp1.value + tmp2.value * asyncc::detail::take(ready1)));
+// CHECK: return asyncc::detail::ready<Output>(unwind.armed, tmp1.value + tmp2.value * asyncc::detail::take(ready1));
 // CHECK: const Counter* self;  // the object the method was called on
 // CHECK: add_future add(int n) const {
 // CHECK-NEXT: return add_future(this, std::move(n));

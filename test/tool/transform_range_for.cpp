@@ -36,7 +36,7 @@ ASYNC asyncc::Async<int> count(std::vector<std::string>& words) {
 // CHECK:          w.value = std::addressof(*begin.value);
 // CHECK:          if ((*w.value).empty())
 // CHECK:        alias.value = std::addressof(n.value);
-// CHECK:        return unwind.leave(asyncc::Poll<Output>::ready((*alias.value)));
+// CHECK:        return asyncc::detail::ready<Output>(unwind.armed, (*alias.value));
 // The loop's values live only as long as the loop; the reference declared
 // after it may take their bytes.
 // CHECK:        asyncc::detail::Lifetime<int, 2, 20>,  // n

@@ -49,7 +49,7 @@ ASYNC asyncc::Async<std::string> example(std::size_t min_len) {
 // CHECK-NEXT: resume1:
 // CHECK:        ::new (static_cast<void*>(&content.value)) std::string(asyncc::detail::take(ready1));
 // CHECK:        content.value += asyncc::detail::take(ready2);
-// CHECK:        return unwind.leave(asyncc::Poll<Output>::ready(std::move(content.value)));
+// CHECK:        return asyncc::detail::ready<Output>(unwind.armed, std::move(content.value));
 // In state Await2 the frame holds content and the second future; destroying
 // it there destroys the future, then content.
 // CHECK:        case State::Await2: return Live::await2;

@@ -126,5 +126,5 @@ ASYNC asyncc::Async<int> named_like_a_site() {
 // CHECK:         goto site_1;
 // CHECK-NEXT:    {
 // CHECK-NEXT:  polled_1:
-// CHECK:         return unwind.leave(asyncc::Poll<Output>::ready(site1(tmp1.value + asyncc::detail::take(ready2))));
+// CHECK:         return asyncc::detail::ready<Output>(unwind.armed, site1(tmp1.value + asyncc::detail::take(ready2)));
 // CHECK:       site_1:

@@ -94,6 +94,17 @@ class SharedPoll {
   };
 };
 
+// The ready result of a generated poll, made where poll returns it (a named
+// return value) and not moved again, as a parameter returned would be: a
+// move, or the copy of a class without one, that native co_return does not
+// make. `armed`, the poll's guard, is disarmed once the result is made.
+template <class T, class U = T>
+Poll<T> ready(bool& armed, U&& value) {
+  Poll<T> result = Poll<T>::ready(std::forward<U>(value));
+  armed = false;
+  return result;
+}
+
 // The value poll_into kept, as the prvalue the await is: moved out.
 template <class T>
 T moved(T& kept) {
