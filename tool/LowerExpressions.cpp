@@ -368,15 +368,16 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
   const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
   bool Resumed = !Borrowed && Callee && returnsOwnFuture(*Callee);
   std::string Poll = Resumed ? ".poll(\037cx, asyncc::detail::resume)" : ".poll(\037cx)";
-  std::string FuturePath;
+  std::string FuturePath, DestroyFuture;
   unsigned LiveBefore = CurrentLive;
   emit("// " + Flat + "   " + File.str() + ":" + std::to_string(PL.getLine()));
   if (Borrowed) {
     FuturePath = "(" + OperandText + ")";
   } else {
     FuturePath = Layout.addSlot(numbered("await", Number), FutureType, Flat);
+    DestroyFuture = "std::destroy_at(&" + FuturePath + ");";
     emit(placement(FuturePath, FutureType) + "(" + OperandText + ");");
-    construct(FuturePath, "std::destroy_at(&" + FuturePath + ");");
+    construct(FuturePath, DestroyFuture);
   }
   // Once ready, a future made in the frame is destroyed and its bytes free.
   auto futureReady = [&] {
@@ -398,7 +399,7 @@ bool Lowerer::lowerAwait(const CoawaitExpr *CA, bool Last, const ParentMap &Pare
   PollStep Step;
   Step.Number = Number;
   Step.FuturePath = FuturePath;
-  Step.Destroy = "std::destroy_at(&" + FuturePath + ");";
+  Step.Destroy = DestroyFuture;
   Step.SiteType = "asyncc::detail::SharedPoll<" + FutureType + (Resumed ? ", asyncc::detail::Resume>" : ">");
   if (Last && !AfterLastResume.empty()) {
     Step.Guard = AfterLastResume;

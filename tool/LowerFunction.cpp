@@ -849,6 +849,14 @@ std::optional<LoweredFunction> Lowerer::run() {
   return std::move(Out);
 }
 
+static PollNode &appendNode(std::vector<PollNode> &In, PollNode::Kind K, const std::string &Text, unsigned Line = 0) {
+  PollNode &N = In.emplace_back();
+  N.K = K;
+  N.Text = Text;
+  N.Line = Line;
+  return N;
+}
+
 // Each await's poll, where the await is; but the awaits of futures of one
 // type share one site after the body, which they jump to and which jumps
 // back: the compiler sees one call of that type's poll and inlines it. The
@@ -883,11 +891,7 @@ void Lowerer::placePolls() {
       }
       const PollStep &Step = PollSteps[N.State - 1];
       auto line = [&](PollNode::Kind K, const std::string &Text) -> PollNode & {
-        PollNode &L = Children.emplace_back();
-        L.K = K;
-        L.Text = Text;
-        L.Line = N.Line;
-        return L;
+        return appendNode(Children, K, Text, N.Line);
       };
       auto Site = Step.Shareable ? SiteOf.find(Step.SiteType) : SiteOf.end();
       if (Site == SiteOf.end()) {
@@ -958,10 +962,7 @@ void Lowerer::placePolls() {
     for (const PollStep *Step : Steps)
       States += (States.empty() ? "Await" : ", Await") + std::to_string(Step->Number);
     auto line = [](std::vector<PollNode> &In, PollNode::Kind K, const std::string &Text) -> PollNode & {
-      PollNode &L = In.emplace_back();
-      L.K = K;
-      L.Text = Text;
-      return L;
+      return appendNode(In, K, Text);
     };
     std::vector<PollNode> &Top = OpenNodes.front().Children;
     line(Top, PollNode::Code, "// The poll of " + States + ": one call, which the compiler can inline.");
