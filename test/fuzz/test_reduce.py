@@ -22,7 +22,7 @@ BROKEN = r"""#!/bin/sh
 "%s" "$@" || exit $?
 prev=
 for a in "$@"; do
-  if [ "$prev" = "-o" ]; then sed -i 's/ready(std::move(acc\(\.value\)\{0,1\}))/ready(std::move(acc\1) + 1)/g' "$a"; fi
+  if [ "$prev" = "-o" ]; then sed -i 's/unwind\.armed, std::move(acc\(\.value\)\{0,1\}))/unwind.armed, std::move(acc\1) + 1)/g' "$a"; fi
   prev=$a
 done
 """
